@@ -1,0 +1,42 @@
+/*
+ * guard.h - keep the tester's own kernel out of crafted connections: drop
+ * the RSTs it would send for our source ports (DESIGN 4a).  An nftables
+ * table with "flags owner" made through libnftables: the kernel deletes
+ * it when this process exits, by any path.
+ */
+#ifndef TC_GUARD_H
+#define TC_GUARD_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Our tables are named GUARD_TABLE "_" PID so that two runs never clash. */
+#define GUARD_TABLE "tcpconform"
+
+struct guard;
+
+/* guard.c */
+
+/*
+ * Install the guard: in table "inet tcpconform_PID" (owner flag), drop every
+ * packet from this host to dst with a TCP source port in [port_lo,
+ * port_hi] that does not carry INJ_MARK.  The nft context stays open until
+ * guard_close.  If the kernel refuses owner tables, falls back to a plain
+ * table that guard_close deletes.  Returns NULL with a message in errbuf;
+ * *eperm = 1 when the cause is a missing privilege.
+ */
+struct guard *guard_open(struct in_addr dst, uint16_t port_lo,
+    uint16_t port_hi, char *errbuf, size_t errlen, int *eperm);
+
+/* Remove the guard (explicitly, in case of the fallback table). */
+void guard_close(struct guard *g);
+
+/*
+ * Delete every stale "tcpconform*" table (any family) left by an older version or by the
+ * fallback path after a crash.  Returns the number deleted (0 if none
+ * existed), -1 with a message in errbuf on error.
+ */
+int guard_clear(char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * inject.c - send crafted segments through libnet (raw IPv4).
+ *
+ * The packet is kept between sends: libnet rebuilds a protocol block in
+ * place when given its ptag, so a run does not allocate per segment.  A
+ * change in the options length or in the presence of a payload starts
+ * over instead (see inj_send).
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libnet.h>
+
+#include "inject.h"
+#include "seg.h"
+#include "util.h"
+
+#define INJ_TCP_HMAX	60	/* RFC 9293 3.1: data offset is 4 bits */
+#define INJ_IP_MAX	65535	/* RFC 791: total length is 16 bits */
+
+struct inj {
+	libnet_t	*l;
+	libnet_ptag_t	 opt_tag;	/* 0 when the packet has no options */
+	libnet_ptag_t	 tcp_tag;
+	libnet_ptag_t	 ip_tag;
+	int		 optlen;	/* -1: nothing built yet */
+	int		 has_data;
+};
+
+struct inj *
+inj_open(const char *iface, char *errbuf, size_t errlen)
+{
+	char lerr[LIBNET_ERRBUF_SIZE];
+	struct inj *inj;
+	libnet_t *l;
+	int mark = INJ_MARK, saved, fd;
+
+	lerr[0] = '\0';
+	/* libnet_init's prototype wants char *, it does not modify it. */
+	l = libnet_init(LIBNET_RAW4, (char *)iface, lerr);
+	if (l == NULL) {
+		/*
+		 * libnet 1.1.6 cleans up with close(-1) and leaves EBADF:
+		 * redo the socket call it makes to recover the real errno.
+		 */
+		saved = errno;
+		if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) == -1)
+			saved = errno;
+		else
+			close(fd);
+		tc_errf(errbuf, errlen, "libnet_init: %s", lerr);
+		errno = saved;
+		return NULL;
+	}
+	/* The guard drops unmarked packets to our ports (guard.c). */
+	if (setsockopt(libnet_getfd(l), SOL_SOCKET, SO_MARK, &mark,
+	    sizeof(mark)) == -1) {
+		saved = errno;
+		tc_errf(errbuf, errlen, "setsockopt SO_MARK: %s",
+		    strerror(saved));
+		libnet_destroy(l);
+		errno = saved;
+		return NULL;
+	}
+	inj = xcalloc(1, sizeof(*inj));
+	inj->l = l;
+	inj->optlen = -1;
+	return inj;
+}
+
+/* RFC 1071 sum of len bytes into sum, the odd byte padded with zero;
+ * callers keep every piece but the last of even length. */
+static uint32_t
+inj_sum(uint32_t sum, const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+/*
+ * The correct TCP checksum (host order) of the segment: pseudo-header
+ * (RFC 9293 3.1), header with a zero checksum field, options, payload.
+ * The pieces are not contiguous in libnet's blocks, hence not
+ * seg_tcp_checksum().
+ */
+static uint16_t
+inj_tcp_csum(const struct seg *s, const uint8_t *hdr, const uint8_t *opt,
+    size_t optlen)
+{
+	uint8_t ph[12];
+	uint8_t h[LIBNET_TCP_H];
+	uint32_t sum, tcplen;
+
+	tcplen = LIBNET_TCP_H + optlen + s->paylen;
+	memcpy(ph, &s->src.s_addr, 4);
+	memcpy(ph + 4, &s->dst.s_addr, 4);
+	ph[8] = 0;
+	ph[9] = IPPROTO_TCP;
+	ph[10] = tcplen >> 8;
+	ph[11] = tcplen & 0xff;
+	memcpy(h, hdr, sizeof(h));
+	h[16] = h[17] = 0;
+
+	sum = inj_sum(0, ph, sizeof(ph));
+	sum = inj_sum(sum, h, sizeof(h));
+	sum = inj_sum(sum, opt, optlen);
+	sum = inj_sum(sum, s->payload, s->paylen);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Forget the packet so the next send builds every block afresh. */
+static void
+inj_reset(struct inj *inj)
+{
+	libnet_clear_packet(inj->l);
+	inj->opt_tag = inj->tcp_tag = inj->ip_tag = 0;
+	inj->optlen = -1;
+	inj->has_data = 0;
+}
+
+int
+inj_send(struct inj *inj, const struct seg *s, char *errbuf, size_t errlen)
+{
+	uint8_t opt[40];
+	libnet_t *l = inj->l;
+	libnet_ptag_t t;
+	uint8_t *hdr;
+	uint32_t tcplen;
+	uint16_t csum;
+	int optlen, has_data;
+
+	if (s->af != AF_INET) {
+		tc_errf(errbuf, errlen, "inject: only IPv4 is supported");
+		return -1;
+	}
+	if ((optlen = seg_opts_encode(s, opt, sizeof(opt))) < 0) {
+		tc_errf(errbuf, errlen, "inject: TCP options exceed 40 bytes");
+		return -1;
+	}
+	if (s->paylen > INJ_IP_MAX - LIBNET_IPV4_H - INJ_TCP_HMAX ||
+	    (s->paylen > 0 && s->payload == NULL)) {
+		tc_errf(errbuf, errlen, "inject: bad payload length %zu",
+		    s->paylen);
+		return -1;
+	}
+	tcplen = LIBNET_TCP_H + optlen + s->paylen;
+	has_data = s->paylen > 0;
+
+	/*
+	 * Adding or dropping a block in place means libnet 1.1.6 must
+	 * splice it into the chain and patch lengths behind our back;
+	 * starting over is simpler and rare (options change per phase).
+	 * Payload size changes in place were checked on the wire.
+	 */
+	if (inj->optlen != optlen || inj->has_data != has_data)
+		inj_reset(inj);
+
+	/* Build innermost first: options, TCP, IPv4 (libnet's order). */
+	if (optlen > 0) {
+		t = libnet_build_tcp_options(opt, optlen, l, inj->opt_tag);
+		if (t == -1)
+			goto fail;
+		inj->opt_tag = t;
+	}
+	/* sum 0: libnet fills in the checksum at write time. */
+	t = libnet_build_tcp(s->sport, s->dport, s->seq, s->ack,
+	    s->flags & 0xff, s->win, 0, s->urp, tcplen,
+	    has_data ? s->payload : NULL, s->paylen, l, inj->tcp_tag);
+	if (t == -1)
+		goto fail;
+	inj->tcp_tag = t;
+	if ((hdr = libnet_getpbuf(l, t)) == NULL)
+		goto fail;
+	/* libnet zeroes th_x2; the reserved bits go to byte 12's low nibble
+	 * (RFC 9293 3.1), before the checksum is computed at write time. */
+	hdr[12] = (hdr[12] & 0xf0) | ((s->flags & SEG_RES_MASK) >> 8);
+
+	if (s->bad_csum) {
+		/* Flip one bit: never ones'-complement equal to the right
+		 * value, unlike ~csum when csum is 0 or 0xffff. */
+		csum = inj_tcp_csum(s, hdr, opt, optlen) ^ 0x8000;
+		if (libnet_toggle_checksum(l, t, LIBNET_OFF) == -1)
+			goto fail;
+		hdr[16] = csum >> 8;
+		hdr[17] = csum & 0xff;
+	} else if (libnet_toggle_checksum(l, t, LIBNET_ON) == -1)
+		goto fail;
+
+	/* With IP_HDRINCL Linux recomputes the IP checksum, and replaces an
+	 * ipid of 0 with one of its own (raw_send_hdrinc). */
+	t = libnet_build_ipv4(LIBNET_IPV4_H + tcplen, s->tos, s->ipid,
+	    s->df ? IP_DF : 0, s->ttl, IPPROTO_TCP, 0, s->src.s_addr,
+	    s->dst.s_addr, NULL, 0, l, inj->ip_tag);
+	if (t == -1)
+		goto fail;
+	inj->ip_tag = t;
+	inj->optlen = optlen;
+	inj->has_data = has_data;
+
+	if (libnet_write(l) == -1) {
+		tc_errf(errbuf, errlen, "libnet_write: %s",
+		    libnet_geterror(l));
+		return -1;
+	}
+	return 0;
+
+fail:
+	tc_errf(errbuf, errlen, "libnet: %s", libnet_geterror(l));
+	inj_reset(inj);
+	return -1;
+}
+
+void
+inj_close(struct inj *inj)
+{
+	if (inj == NULL)
+		return;
+	libnet_destroy(inj->l);
+	free(inj);
+}

@@ -1,0 +1,62 @@
+/*
+ * interp.h - run the cases of a plan against a target: drive each case's
+ * steps from the event loop, keep its reference model, match what the
+ * target sends.
+ */
+#ifndef TC_INTERP_H
+#define TC_INTERP_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "plan.h"
+#include "report.h"
+
+struct inj;
+struct snf;
+struct ev_loop;
+
+struct interp_service {
+	char *name;
+	uint16_t port;
+};
+
+struct interp_cfg {
+	struct in_addr src, dst;	/* our address, the target's */
+	uint16_t port_lo, port_hi;	/* our source ports, one per case */
+	const struct interp_service *svc;
+	size_t nsvc;
+	unsigned jobs;			/* cases at once (>= 1) */
+	uint64_t default_within_ns;	/* expect/connect without "within" */
+};
+
+struct interp;
+
+/* interp.c */
+
+/*
+ * Prepare a run of every case of p with the open injector, sniffer and
+ * loop, reporting each case to rep as it ends, in plan order.  Nothing is
+ * sent before interp_run().  Free with interp_free().
+ */
+struct interp *interp_new(const struct plan *p, const struct interp_cfg *cfg,
+    struct inj *inj, struct snf *snf, struct ev_loop *loop, struct rep *rep);
+
+/*
+ * Run until every case has ended.  Returns 0, or -1 with a message in
+ * errbuf for an environment error (injection or capture failed).
+ */
+int interp_run(struct interp *in, char *errbuf, size_t errlen);
+
+/*
+ * End the run early (e.g. on SIGINT, from a loop callback): cases still
+ * running fail with why, cases not started are not reported.
+ */
+void interp_abort(struct interp *in, const char *why);
+
+/* True once interp_abort() was called. */
+int interp_aborted(const struct interp *in);
+
+void interp_free(struct interp *in);
+
+#endif

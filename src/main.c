@@ -1,0 +1,457 @@
+/*
+ * main.c - the tcpconform command line: subcommands, options, exit codes.
+ *
+ * Order (STYLE 9): parse options, check conflicts, load and validate
+ * every case (nothing is opened before the scripts are known good), open
+ * the privileged handles, run, report.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "guard.h"
+#include "inject.h"
+#include "interp.h"
+#include "plan.h"
+#include "report.h"
+#include "sched.h"
+#include "script.h"
+#include "sniff.h"
+#include "util.h"
+
+/* Exit codes: documented in tcpconform(1), EXIT STATUS. */
+enum {
+	EXIT_PASS = 0,		/* every case passed (or was skipped) */
+	EXIT_FAILED = 1,	/* a case failed */
+	EXIT_USAGE = 2,		/* bad usage or an invalid case file */
+	EXIT_ENV = 3,		/* no permission, no interface, no route */
+	EXIT_INTR = 130,	/* interrupted by SIGINT/SIGTERM */
+};
+
+#define DEFAULT_JOBS 4
+#define PORT_SPAN_MIN 64
+#define DEFAULT_WITHIN_NS NS_PER_SEC
+
+struct run_opts {
+	const char *target;
+	const char *iface;
+	struct interp_service *svc;
+	size_t nsvc;
+	unsigned jobs;
+	int verbose;
+};
+
+static const char *progname = "tcpconform";
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: tcpconform run -t TARGET -p SERVICE=PORT[,...] [-v] [-i IFACE]\n"
+	    "                      [-j JOBS] PATH ...\n"
+	    "       tcpconform check PATH ...\n"
+	    "       tcpconform guard --clear\n"
+	    "       tcpconform --help | --version\n");
+}
+
+static int
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* Load every path; print all errors.  Returns 0 when everything is valid. */
+static int
+load_plan(char **paths, int n, struct plan *p)
+{
+	struct scr_errs errs = { 0 };
+	size_t i;
+	int k;
+
+	for (k = 0; k < n; k++)
+		scr_load(paths[k], p, &errs);
+	for (i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	k = errs.n > 0 ? -1 : 0;
+	if (errs.n > 0)
+		fprintf(stderr, "%s: %zu error%s; nothing was sent\n",
+		    progname, errs.n, errs.n == 1 ? "" : "s");
+	scr_errs_free(&errs);
+	return k;
+}
+
+/* -p echo=7,daytime=13 (repeatable) */
+static int
+parse_services(const char *arg, struct run_opts *o)
+{
+	char *copy = xstrdup(arg), *tok, *save = NULL, *eq, *end;
+	long port;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		eq = strchr(tok, '=');
+		if (eq == NULL || eq == tok) {
+			usage_error("-p %s: expected SERVICE=PORT", tok);
+			free(copy);
+			return -1;
+		}
+		*eq = '\0';
+		errno = 0;
+		port = strtol(eq + 1, &end, 10);
+		if (errno != 0 || *end != '\0' || end == eq + 1 || port < 1 ||
+		    port > 65535) {
+			usage_error("-p %s=%s: bad port", tok, eq + 1);
+			free(copy);
+			return -1;
+		}
+		o->svc = xreallocarray(o->svc, o->nsvc + 1, sizeof(*o->svc));
+		o->svc[o->nsvc].name = xstrdup(tok);
+		o->svc[o->nsvc].port = (uint16_t)port;
+		o->nsvc++;
+	}
+	free(copy);
+	return 0;
+}
+
+/*
+ * Find our source address for dst (the kernel's route choice, via a
+ * connected UDP socket: nothing is sent) and the interface owning it.
+ */
+static int
+route_to(struct in_addr dst, struct in_addr *src, char *ifname, size_t len,
+    char *errbuf, size_t errlen)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(9) };
+	socklen_t slen = sizeof(sin);
+	struct ifaddrs *ifa, *i;
+	int fd, found = 0;
+
+	sin.sin_addr = dst;
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &slen) < 0) {
+		tc_errf(errbuf, errlen, "no route to %s: %s", inet_ntoa(dst),
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	*src = sin.sin_addr;
+	if (getifaddrs(&ifa) < 0) {
+		tc_errf(errbuf, errlen, "getifaddrs: %s", strerror(errno));
+		return -1;
+	}
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		if (((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr ==
+		    src->s_addr) {
+			snprintf(ifname, len, "%s", i->ifa_name);
+			found = 1;
+			break;
+		}
+	}
+	freeifaddrs(ifa);
+	if (!found) {
+		tc_errf(errbuf, errlen, "no interface owns %s",
+		    inet_ntoa(*src));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+signal_cb(int fd, short what, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)what;
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	interp_abort(arg, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void
+free_opts(struct run_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsvc; i++)
+		free(o->svc[i].name);
+	free(o->svc);
+}
+
+static int
+env_error(const char *what, const char *err, int eperm)
+{
+	fprintf(stderr, "%s: %s: %s\n", progname, what, err);
+	if (eperm)
+		fprintf(stderr, "%s: sending crafted segments needs root, or "
+		    "the capabilities cap_net_raw and cap_net_admin\n",
+		    progname);
+	return EXIT_ENV;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_opts o = { .jobs = DEFAULT_JOBS };
+	struct plan plan = { 0 };
+	struct interp_cfg cfg = { 0 };
+	struct inj *inj = NULL;
+	struct snf *snf = NULL;
+	struct guard *guard = NULL;
+	struct ev_loop *loop = NULL;
+	struct interp *in = NULL;
+	struct rep *rep = NULL;
+	char ifname[IF_NAMESIZE + 1], err[512], filter[256];
+	sigset_t mask, omask;
+	int ch, rc = EXIT_ENV, eperm = 0, sfd = -1;
+	unsigned span, failed;
+	uint64_t t0;
+	long n;
+	char *end;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+hi:j:p:t:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout);
+			free_opts(&o);
+			return EXIT_PASS;
+		case 'i':
+			o.iface = optarg;
+			break;
+		case 'j':
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1 || n > 1024) {
+				free_opts(&o);
+				return usage_error("-j %s: expected 1..1024",
+				    optarg);
+			}
+			o.jobs = (unsigned)n;
+			break;
+		case 'p':
+			if (parse_services(optarg, &o) != 0) {
+				free_opts(&o);
+				return EXIT_USAGE;
+			}
+			break;
+		case 't':
+			o.target = optarg;
+			break;
+		case 'v':
+			o.verbose++;
+			break;
+		default:
+			free_opts(&o);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.target == NULL) {
+		free_opts(&o);
+		return usage_error("run: -t TARGET is required");
+	}
+	if (argc == 0) {
+		free_opts(&o);
+		return usage_error("run: no test case PATH given");
+	}
+	if (inet_pton(AF_INET, o.target, &cfg.dst) != 1) {
+		free_opts(&o);
+		return usage_error("-t %s: not an IPv4 address", o.target);
+	}
+
+	/* Every case is checked before anything is opened or sent. */
+	if (load_plan(argv, argc, &plan) != 0) {
+		free_opts(&o);
+		plan_free(&plan);
+		return EXIT_USAGE;
+	}
+	if (plan.ncases == 0) {
+		free_opts(&o);
+		plan_free(&plan);
+		fprintf(stderr, "%s: no test cases found\n", progname);
+		return EXIT_USAGE;
+	}
+
+	if (route_to(cfg.dst, &cfg.src, ifname, sizeof(ifname), err,
+	    sizeof(err)) != 0) {
+		rc = env_error("route", err, 0);
+		goto out;
+	}
+	if (o.iface != NULL)
+		snprintf(ifname, sizeof(ifname), "%s", o.iface);
+
+	/*
+	 * Our source ports: one per case, from a random base below the
+	 * usual ephemeral range (32768-60999) so the tester's own
+	 * connections do not collide with ours.
+	 */
+	span = plan.ncases > PORT_SPAN_MIN ? (unsigned)plan.ncases :
+	    PORT_SPAN_MIN;
+	cfg.port_lo = (uint16_t)(20000 + (getpid() * 7919u) % 10000u);
+	cfg.port_hi = (uint16_t)(cfg.port_lo + span - 1);
+	cfg.svc = o.svc;
+	cfg.nsvc = o.nsvc;
+	cfg.jobs = o.jobs;
+	cfg.default_within_ns = DEFAULT_WITHIN_NS;
+
+	snprintf(filter, sizeof(filter),
+	    "tcp and host %s and portrange %u-%u", o.target, cfg.port_lo,
+	    cfg.port_hi);
+	if ((snf = snf_open(ifname, filter, err, sizeof(err), &eperm)) ==
+	    NULL) {
+		rc = env_error("capture", err, eperm);
+		goto out;
+	}
+	if ((inj = inj_open(ifname, err, sizeof(err))) == NULL) {
+		rc = env_error("injector", err, errno == EPERM ||
+		    errno == EACCES);
+		goto out;
+	}
+	if ((guard = guard_open(cfg.dst, cfg.port_lo, cfg.port_hi, err,
+	    sizeof(err), &eperm)) == NULL) {
+		rc = env_error("guard", err, eperm);
+		goto out;
+	}
+
+	/* SIGINT/SIGTERM end the run through the loop: cases still running
+	 * fail, the report and the guard are closed properly. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, &omask);
+	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
+	    (loop = ev_new()) == NULL) {
+		rc = env_error("setup", strerror(errno), 0);
+		goto out;
+	}
+	rep = rep_new(stdout, o.verbose);
+	in = interp_new(&plan, &cfg, inj, snf, loop, rep);
+	ev_add_fd(loop, sfd, signal_cb, in);
+	t0 = ev_now_ns();
+	if (interp_run(in, err, sizeof(err)) != 0) {
+		rep_summary(rep, ev_now_ns() - t0);
+		rc = env_error("run", err, 0);
+		goto out;
+	}
+	failed = rep_summary(rep, ev_now_ns() - t0);
+	if (interp_aborted(in))
+		rc = EXIT_INTR;
+	else
+		rc = failed > 0 ? EXIT_FAILED : EXIT_PASS;
+out:
+	interp_free(in);
+	rep_free(rep);
+	ev_free(loop);
+	if (sfd >= 0)
+		close(sfd);
+	guard_close(guard);
+	inj_close(inj);
+	snf_close(snf);
+	plan_free(&plan);
+	free_opts(&o);
+	return rc;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct plan plan = { 0 };
+	int rc;
+
+	if (argc < 2)
+		return usage_error("check: no test case PATH given");
+	rc = load_plan(argv + 1, argc - 1, &plan);
+	if (rc == 0)
+		printf("%zu case%s OK\n", plan.ncases,
+		    plan.ncases == 1 ? "" : "s");
+	plan_free(&plan);
+	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
+}
+
+static int
+cmd_guard(int argc, char **argv)
+{
+	char err[512];
+	int n;
+
+	if (argc != 2 || strcmp(argv[1], "--clear") != 0)
+		return usage_error("guard: expected --clear");
+	n = guard_clear(err, sizeof(err));
+	if (n < 0)
+		return env_error("guard --clear", err, strstr(err,
+		    "not permitted") != NULL);
+	printf("removed %d stale table%s\n", n, n == 1 ? "" : "s");
+	return EXIT_PASS;
+}
+
+/* Subcommands (as ip(8)'s cmds[]). */
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} cmds[] = {
+	{ "run", cmd_run },
+	{ "check", cmd_check },
+	{ "guard", cmd_guard },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("%s\n", PACKAGE_STRING);
+		return EXIT_PASS;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	return usage_error("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,46 @@
+/*
+ * sched.h - the event loop: one poll(2) over a few fds and a binary heap
+ * of timers (redis ae-sized API, STYLE 10).  Script time comes from here,
+ * never from sleep().
+ */
+#ifndef TC_SCHED_H
+#define TC_SCHED_H
+
+#include <stdint.h>
+
+#define EV_READ 0x1
+
+struct ev_loop;
+
+typedef void ev_fd_cb(int fd, short what, void *arg);
+typedef void ev_timer_cb(uint64_t id, void *arg);
+
+/* sched.c */
+
+/* Monotonic clock in nanoseconds (CLOCK_MONOTONIC). */
+uint64_t ev_now_ns(void);
+
+/* New loop, or NULL when out of memory. Free with ev_free. */
+struct ev_loop *ev_new(void);
+void ev_free(struct ev_loop *l);
+
+/* Watch fd for readability; at most a handful of fds. Returns 0 or -1. */
+int ev_add_fd(struct ev_loop *l, int fd, ev_fd_cb *cb, void *arg);
+void ev_del_fd(struct ev_loop *l, int fd);
+
+/*
+ * Call cb once, after_ns from now.  Returns a timer id (never 0), or 0 when
+ * out of memory.
+ */
+uint64_t ev_add_timer(struct ev_loop *l, uint64_t after_ns, ev_timer_cb *cb,
+    void *arg);
+
+/* Cancel a pending timer; unknown or fired ids are ignored. */
+void ev_del_timer(struct ev_loop *l, uint64_t id);
+
+/* Run until ev_stop() or nothing is left to wait for. Returns 0, or -1 on a
+ * poll error other than EINTR. */
+int ev_run(struct ev_loop *l);
+void ev_stop(struct ev_loop *l);
+
+#endif

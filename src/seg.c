@@ -1,0 +1,750 @@
+/*
+ * seg.c - the TCP segment codec: link/IPv4/TCP decoding, the option and
+ * flag codecs, the checksum and tcpdump-style printing.
+ *
+ * Wire bytes are read only through the cursors of decode.h.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <pcap/dlt.h>
+
+#include "decode.h"
+#include "seg.h"
+#include "util.h"
+
+#define ETHERTYPE_IPV4	0x0800
+#define ETHERTYPE_8021Q	0x8100	/* IEEE 802.1Q customer tag */
+#define ETHERTYPE_8021AD 0x88a8	/* IEEE 802.1ad service tag */
+#define IP_PROTO_TCP	6
+#define IP_DF		0x4000	/* RFC 791 3.1 flags */
+#define IP_MF		0x2000
+#define IP_OFFMASK	0x1fff
+#define TCP_HDRLEN	20	/* RFC 9293 3.1, without options */
+#define TCP_CSUM_OFF	16	/* offset of the checksum in the header */
+#define TCP_MAXOPTLEN	40
+
+/*
+ * Link layers: how long the header is and where it says what follows.
+ * For LINK_FAMILY the header is a 4-byte address family in the capturing
+ * host's order (DLT_NULL) or network order (DLT_LOOP); we accept both.
+ */
+enum link_kind { LINK_ETHERTYPE, LINK_FAMILY, LINK_NONE };
+
+static const struct link_desc {
+	int dlt;
+	const char *name;
+	enum link_kind kind;
+	size_t hdrlen;
+	size_t typeoff;		/* LINK_ETHERTYPE: offset of the type */
+	int vlan;		/* may carry one 802.1Q tag */
+} link_descs[] = {
+	{ DLT_EN10MB, "ethernet", LINK_ETHERTYPE, 14, 12, 1 },
+	{ DLT_LINUX_SLL, "linux cooked", LINK_ETHERTYPE, 16, 14, 0 },
+#ifdef DLT_LINUX_SLL2
+	{ DLT_LINUX_SLL2, "linux cooked v2", LINK_ETHERTYPE, 20, 0, 0 },
+#endif
+	{ DLT_NULL, "null/loopback", LINK_FAMILY, 4, 0, 0 },
+	{ DLT_LOOP, "loopback", LINK_FAMILY, 4, 0, 0 },
+	{ DLT_RAW, "raw ip", LINK_NONE, 0, 0, 0 },
+#ifdef DLT_IPV4
+	{ DLT_IPV4, "ipv4", LINK_NONE, 0, 0, 0 },
+#endif
+};
+
+/*
+ * Option kinds we understand.  len is the only valid wire length (0: SACK,
+ * whose length is 2 + 8n, n = 1..4).  A known kind decoded with any other
+ * length is kept raw, like an unknown kind.
+ */
+static const struct opt_desc {
+	uint8_t kind;
+	uint8_t len;
+	const char *name;	/* as tcpdump prints it */
+} opt_descs[] = {
+	{ SEG_OPT_EOL, 1, "eol" },		/* RFC 9293 3.2 */
+	{ SEG_OPT_NOP, 1, "nop" },		/* RFC 9293 3.2 */
+	{ SEG_OPT_MSS, 4, "mss" },		/* RFC 9293 3.2 */
+	{ SEG_OPT_WS, 3, "wscale" },		/* RFC 7323 2.2 */
+	{ SEG_OPT_SACKOK, 2, "sackOK" },	/* RFC 2018 2 */
+	{ SEG_OPT_SACK, 0, "sack" },		/* RFC 2018 3 */
+	{ SEG_OPT_TS, 10, "TS" },		/* RFC 7323 3.2 */
+};
+
+/* Flag letters in the order tcpdump prints them; alt is also parsed. */
+static const struct flag_desc {
+	uint16_t bit;
+	char letter;
+	char alt;
+} flag_descs[] = {
+	{ SEG_FIN, 'F', 0 },
+	{ SEG_SYN, 'S', 0 },
+	{ SEG_RST, 'R', 0 },
+	{ SEG_PSH, 'P', 0 },
+	{ SEG_ACK, '.', 'A' },
+	{ SEG_URG, 'U', 0 },
+	{ SEG_ECE, 'E', 0 },
+	{ SEG_CWR, 'W', 'C' },
+};
+
+#define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct opt_desc *
+opt_desc_find(uint8_t kind)
+{
+	size_t i;
+
+	for (i = 0; i < NITEMS(opt_descs); i++)
+		if (opt_descs[i].kind == kind)
+			return &opt_descs[i];
+	return NULL;
+}
+
+/*
+ * Is o encoded from its typed fields (true) or from raw[] (false)?  SACK is
+ * typed whenever it has 1..4 blocks and its length is then derived; the
+ * others are typed only with their one valid length.
+ */
+static int
+opt_typed(const struct seg_opt *o)
+{
+	const struct opt_desc *od;
+
+	if (o->kind == SEG_OPT_EOL || o->kind == SEG_OPT_NOP)
+		return 1;
+	if (o->kind == SEG_OPT_SACK)
+		return o->nsack >= 1 && o->nsack <= SEG_MAX_SACK;
+	od = opt_desc_find(o->kind);
+	return od != NULL && od->len == o->len;
+}
+
+/* Value bytes of a raw option (len - 2, clamped to raw[]). */
+static size_t
+opt_rawlen(const struct seg_opt *o)
+{
+	size_t n = o->len >= 2 ? (size_t)o->len - 2 : 0;
+
+	return n < sizeof(o->u.raw) ? n : sizeof(o->u.raw);
+}
+
+void
+seg_init(struct seg *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->af = AF_INET;
+	s->ttl = 64;
+	s->df = true;
+}
+
+uint32_t
+seg_len(const struct seg *s)
+{
+	uint32_t n = (uint32_t)s->paylen;
+
+	if (s->flags & SEG_SYN)
+		n++;
+	if (s->flags & SEG_FIN)
+		n++;
+	return n;
+}
+
+struct seg_opt *
+seg_opt_add(struct seg *s, uint8_t kind)
+{
+	const struct opt_desc *od;
+	struct seg_opt *o;
+
+	if (s->nopts >= SEG_MAX_OPTS)
+		return NULL;
+	o = &s->opts[s->nopts++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	od = opt_desc_find(kind);
+	if (od == NULL || od->len == 0)
+		o->len = 2;		/* unknown or SACK: no value yet */
+	else
+		o->len = od->len;
+	return o;
+}
+
+const struct seg_opt *
+seg_opt_find(const struct seg *s, uint8_t kind)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nopts && i < SEG_MAX_OPTS; i++)
+		if (s->opts[i].kind == kind)
+			return &s->opts[i];
+	return NULL;
+}
+
+/*
+ * Fill a known kind from its value bytes v; -1 if the length is not the one
+ * the RFC allows (the caller then keeps the option raw).
+ */
+static int
+opt_decode_typed(struct seg_opt *o, struct dec *v)
+{
+	size_t n = dec_left(v);
+	unsigned i;
+
+	switch (o->kind) {
+	case SEG_OPT_MSS:
+		return n == 2 ? dec_be16(v, &o->u.mss) : -1;
+	case SEG_OPT_WS:
+		return n == 1 ? dec_u8(v, &o->u.ws) : -1;
+	case SEG_OPT_SACKOK:
+		return n == 0 ? 0 : -1;
+	case SEG_OPT_TS:
+		if (n != 8 || dec_be32(v, &o->u.ts.val) == -1 ||
+		    dec_be32(v, &o->u.ts.ecr) == -1)
+			return -1;
+		return 0;
+	case SEG_OPT_SACK:
+		if (n == 0 || n % 8 != 0 || n / 8 > SEG_MAX_SACK)
+			return -1;
+		for (i = 0; i < n / 8; i++)
+			if (dec_be32(v, &o->u.sack[i].left) == -1 ||
+			    dec_be32(v, &o->u.sack[i].right) == -1)
+				return -1;
+		o->nsack = (uint8_t)(n / 8);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * RFC 9293 3.2 option list.  s->opts is replaced, not appended to; on
+ * SEG_MALFORMED it holds the options before the bad one.
+ */
+int
+seg_opts_decode(const uint8_t *p, size_t len, struct seg *s, char *why,
+    size_t whylen)
+{
+	struct dec d, v, raw;
+	struct seg_opt *o;
+	const uint8_t *rp;
+	uint8_t kind, olen;
+	size_t off;
+
+	s->nopts = 0;
+	dec_init(&d, p, len);
+	while (dec_u8(&d, &kind) == 0) {
+		off = dec_off(&d) - 1;
+		if (s->nopts >= SEG_MAX_OPTS) {
+			tc_errf(why, whylen, "tcp options: more than %d",
+			    SEG_MAX_OPTS);
+			return SEG_MALFORMED;
+		}
+		/* RFC 9293 3.2: EOL and NOP are single octets. */
+		if (kind == SEG_OPT_EOL || kind == SEG_OPT_NOP) {
+			(void)seg_opt_add(s, kind);
+			if (kind == SEG_OPT_EOL)
+				break;	/* the rest is padding */
+			continue;
+		}
+		/* Every other kind has a length octet counting kind and
+		 * length, which must fit in what is left. */
+		if (dec_u8(&d, &olen) == -1) {
+			tc_errf(why, whylen, "tcp option %u at offset %zu: "
+			    "no length byte", kind, off);
+			return SEG_MALFORMED;
+		}
+		if (olen < 2) {
+			tc_errf(why, whylen, "tcp option %u at offset %zu: "
+			    "length %u < 2", kind, off, olen);
+			return SEG_MALFORMED;
+		}
+		if (dec_sub(&d, (size_t)olen - 2, &v) == -1) {
+			tc_errf(why, whylen, "tcp option %u at offset %zu: "
+			    "length %u > %zu bytes left", kind, off, olen,
+			    dec_left(&d) + 2);
+			return SEG_MALFORMED;
+		}
+		if ((size_t)olen - 2 > sizeof(o->u.raw)) {
+			tc_errf(why, whylen, "tcp option %u at offset %zu: "
+			    "length %u > %d", kind, off, olen, TCP_MAXOPTLEN);
+			return SEG_MALFORMED;
+		}
+		o = seg_opt_add(s, kind);
+		o->len = olen;
+		raw = v;
+		if (opt_decode_typed(o, &v) == 0)
+			continue;
+		/* Wrong length for a known kind, or unknown: keep bytes. */
+		memset(&o->u, 0, sizeof(o->u));
+		o->nsack = 0;
+		rp = dec_bytes(&raw, (size_t)olen - 2);
+		if (rp != NULL && olen > 2)
+			memcpy(o->u.raw, rp, (size_t)olen - 2);
+	}
+	return SEG_OK;
+}
+
+static int
+opt_encode(struct enc *e, const struct seg_opt *o)
+{
+	unsigned i;
+
+	if (o->kind == SEG_OPT_EOL || o->kind == SEG_OPT_NOP)
+		return enc_u8(e, o->kind);
+	if (!opt_typed(o)) {
+		/* Raw: exactly what was seen, or a deliberately bad option. */
+		if (enc_u8(e, o->kind) == -1 || enc_u8(e, o->len) == -1)
+			return -1;
+		if (o->len >= 2 && (size_t)o->len - 2 > sizeof(o->u.raw))
+			return -1;
+		return enc_bytes(e, o->u.raw, opt_rawlen(o));
+	}
+	/* || keeps the writes in order and stops at the first failure. */
+	switch (o->kind) {
+	case SEG_OPT_MSS:
+		return (enc_u8(e, o->kind) || enc_u8(e, 4) ||
+		    enc_be16(e, o->u.mss)) ? -1 : 0;
+	case SEG_OPT_WS:
+		return (enc_u8(e, o->kind) || enc_u8(e, 3) ||
+		    enc_u8(e, o->u.ws)) ? -1 : 0;
+	case SEG_OPT_SACKOK:
+		return (enc_u8(e, o->kind) || enc_u8(e, 2)) ? -1 : 0;
+	case SEG_OPT_TS:
+		return (enc_u8(e, o->kind) || enc_u8(e, 10) ||
+		    enc_be32(e, o->u.ts.val) ||
+		    enc_be32(e, o->u.ts.ecr)) ? -1 : 0;
+	case SEG_OPT_SACK:
+		if (enc_u8(e, o->kind) == -1 ||
+		    enc_u8(e, (uint8_t)(2 + 8 * o->nsack)) == -1)
+			return -1;
+		for (i = 0; i < o->nsack; i++)
+			if (enc_be32(e, o->u.sack[i].left) == -1 ||
+			    enc_be32(e, o->u.sack[i].right) == -1)
+				return -1;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * Known kinds are written from their typed fields when len is their valid
+ * length (SACK: whenever nsack is 1..4, len then being 2 + 8 * nsack);
+ * otherwise kind, len and len - 2 bytes of raw[] are written verbatim, which
+ * is how a test sends a malformed option.  A failed write may leave partial
+ * bytes in buf; the -1 tells the caller not to use them.
+ */
+int
+seg_opts_encode(const struct seg *s, uint8_t *buf, size_t bufsz)
+{
+	struct enc e;
+	unsigned i;
+
+	enc_init(&e, buf, bufsz < TCP_MAXOPTLEN ? bufsz : TCP_MAXOPTLEN);
+	for (i = 0; i < s->nopts && i < SEG_MAX_OPTS; i++)
+		if (opt_encode(&e, &s->opts[i]) != 0)
+			return -1;
+	/* RFC 9293 3.1: the header ends on a 32-bit boundary; pad with
+	 * zeros, which read as EOL. */
+	while (enc_off(&e) % 4 != 0)
+		if (enc_u8(&e, SEG_OPT_EOL) == -1)
+			return -1;
+	return (int)enc_off(&e);
+}
+
+int
+seg_flags_parse(const char *str, uint16_t *flags, char *bad)
+{
+	uint16_t f = 0;
+	size_t i;
+	int c;
+
+	if (bad != NULL)
+		*bad = '\0';
+	if (strcasecmp(str, "none") == 0) {
+		*flags = 0;
+		return 0;
+	}
+	if (*str == '\0')
+		return -1;
+	for (; *str != '\0'; str++) {
+		c = toupper((unsigned char)*str);
+		for (i = 0; i < NITEMS(flag_descs); i++)
+			if (c == flag_descs[i].letter ||
+			    (flag_descs[i].alt != 0 && c == flag_descs[i].alt))
+				break;
+		if (i == NITEMS(flag_descs)) {
+			if (bad != NULL)
+				*bad = *str;
+			return -1;
+		}
+		f |= flag_descs[i].bit;
+	}
+	*flags = f;
+	return 0;
+}
+
+const char *
+seg_flags_str(uint16_t flags, char *buf, size_t len)
+{
+	char letters[NITEMS(flag_descs) + 1];
+	unsigned res = flags & SEG_RES_MASK;
+	size_t i, n = 0;
+
+	for (i = 0; i < NITEMS(flag_descs); i++)
+		if (flags & flag_descs[i].bit)
+			letters[n++] = flag_descs[i].letter;
+	letters[n] = '\0';
+	if (res != 0)
+		tc_errf(buf, len, "%s+res0x%x", n ? letters : "none", res);
+	else
+		tc_errf(buf, len, "%s", n ? letters : "none");
+	return buf;
+}
+
+/*
+ * RFC 1071 sum over the RFC 9293 3.1 pseudo-header and the segment.  The
+ * checksum field itself (bytes 16-17) counts as zero, so one function both
+ * builds and verifies.
+ */
+uint16_t
+seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr, size_t tcplen)
+{
+	struct dec d;
+	uint64_t sum = 0;
+	uint32_t a;
+	uint16_t w;
+	uint8_t b;
+
+	a = ntohl(s->src.s_addr);
+	sum += (a >> 16) + (a & 0xffff);
+	a = ntohl(s->dst.s_addr);
+	sum += (a >> 16) + (a & 0xffff);
+	sum += IP_PROTO_TCP;
+	sum += tcplen & 0xffff;
+
+	dec_init(&d, tcphdr, tcplen);
+	while (dec_off(&d) != TCP_CSUM_OFF && dec_be16(&d, &w) == 0)
+		sum += w;
+	(void)dec_skip(&d, 2);
+	while (dec_be16(&d, &w) == 0)
+		sum += w;
+	if (dec_u8(&d, &b) == 0)
+		sum += (uint32_t)b << 8;	/* odd length: pad with zero */
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* RFC 1624 3: 0x0000 and 0xffff are both zero in one's complement. */
+static int
+csum_ok(uint16_t want, uint16_t got)
+{
+	return want == got || (want == 0 && got == 0xffff);
+}
+
+int
+seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s, char *why,
+    size_t whylen)
+{
+	struct dec d, t;
+	const uint8_t *th, *opts;
+	uint32_t src, dst;
+	uint16_t totlen, id, frag, csum;
+	uint8_t vhl, tos, ttl, proto, off, fl;
+	size_t hlen, tcplen, optlen;
+	int rv;
+
+	seg_init(s);
+	dec_init(&d, p, caplen);
+
+	/* RFC 791 3.1 */
+	if (dec_u8(&d, &vhl) == -1) {
+		tc_errf(why, whylen, "ip header truncated: captured 0 of 20 "
+		    "bytes");
+		return SEG_TRUNCATED;
+	}
+	if (vhl >> 4 == 6) {
+		tc_errf(why, whylen, "ip version 6");
+		return SEG_NOT_TCP;
+	}
+	if (vhl >> 4 != 4) {
+		tc_errf(why, whylen, "ip version %u != 4", vhl >> 4);
+		return SEG_MALFORMED;
+	}
+	hlen = (size_t)(vhl & 0x0f) * 4;
+	if (hlen < 20) {
+		tc_errf(why, whylen, "ip header length %u < 5", vhl & 0x0f);
+		return SEG_MALFORMED;
+	}
+	if (dec_u8(&d, &tos) == -1 || dec_be16(&d, &totlen) == -1 ||
+	    dec_be16(&d, &id) == -1 || dec_be16(&d, &frag) == -1 ||
+	    dec_u8(&d, &ttl) == -1 || dec_u8(&d, &proto) == -1 ||
+	    dec_skip(&d, 2) == -1 || dec_be32(&d, &src) == -1 ||
+	    dec_be32(&d, &dst) == -1) {
+		tc_errf(why, whylen, "ip header truncated: captured %zu of 20 "
+		    "bytes", caplen);
+		return SEG_TRUNCATED;
+	}
+	s->tos = tos;
+	s->ipid = id;
+	s->df = (frag & IP_DF) != 0;
+	s->ttl = ttl;
+	s->src.s_addr = htonl(src);
+	s->dst.s_addr = htonl(dst);
+	if (totlen < hlen) {
+		tc_errf(why, whylen, "ip total length %u < header length %zu",
+		    totlen, hlen);
+		return SEG_MALFORMED;
+	}
+	if (frag & (IP_MF | IP_OFFMASK)) {
+		tc_errf(why, whylen, "fragment");
+		return SEG_NOT_TCP;
+	}
+	if (proto != IP_PROTO_TCP) {
+		tc_errf(why, whylen, "ip protocol %u", proto);
+		return SEG_NOT_TCP;
+	}
+	/* Trust the total length: a short frame may carry link padding. */
+	if (dec_limit(&d, totlen) == -1) {
+		tc_errf(why, whylen, "ip total length %u > captured %zu",
+		    totlen, caplen);
+		return SEG_TRUNCATED;
+	}
+	if (dec_skip(&d, hlen - 20) == -1) {
+		/* unreachable: totlen >= hlen */
+		tc_errf(why, whylen, "ip options truncated");
+		return SEG_MALFORMED;
+	}
+
+	/* RFC 9293 3.1 */
+	tcplen = dec_left(&d);
+	th = dec_bytes(&d, tcplen);
+	dec_init(&t, th, tcplen);
+	if (dec_be16(&t, &s->sport) == -1 || dec_be16(&t, &s->dport) == -1 ||
+	    dec_be32(&t, &s->seq) == -1 || dec_be32(&t, &s->ack) == -1 ||
+	    dec_u8(&t, &off) == -1 || dec_u8(&t, &fl) == -1 ||
+	    dec_be16(&t, &s->win) == -1 || dec_be16(&t, &csum) == -1 ||
+	    dec_be16(&t, &s->urp) == -1) {
+		tc_errf(why, whylen, "ip payload %zu < tcp header %d", tcplen,
+		    TCP_HDRLEN);
+		return SEG_MALFORMED;
+	}
+	s->csum = csum;
+	s->flags = (uint16_t)((off & 0x0f) << 8 | fl);
+	if (off >> 4 < 5) {
+		tc_errf(why, whylen, "tcp data offset %u < 5", off >> 4);
+		return SEG_MALFORMED;
+	}
+	optlen = (size_t)(off >> 4) * 4 - TCP_HDRLEN;
+	if ((opts = dec_bytes(&t, optlen)) == NULL) {
+		tc_errf(why, whylen, "tcp data offset %u (%zu bytes) > ip "
+		    "payload %zu", off >> 4, optlen + TCP_HDRLEN, tcplen);
+		return SEG_MALFORMED;
+	}
+	if ((rv = seg_opts_decode(opts, optlen, s, why, whylen)) != SEG_OK)
+		return rv;
+	s->paylen = dec_left(&t);
+	s->payload = dec_bytes(&t, s->paylen);
+
+	/* The whole segment is captured here (totlen <= caplen). */
+	s->bad_csum = !csum_ok(seg_tcp_checksum(s, th, tcplen), s->csum);
+	return SEG_OK;
+}
+
+static const struct link_desc *
+link_desc_find(int dlt)
+{
+	size_t i;
+
+	for (i = 0; i < NITEMS(link_descs); i++)
+		if (link_descs[i].dlt == dlt)
+			return &link_descs[i];
+	return NULL;
+}
+
+/*
+ * A capture that ends inside the link header is TRUNCATED, like one that
+ * ends inside IP or TCP: we cannot tell what it was, and a short capture
+ * is never the peer's fault.
+ */
+int
+seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
+    char *why, size_t whylen)
+{
+	const struct link_desc *ld;
+	struct dec d, h;
+	uint32_t fam;
+	uint16_t type = ETHERTYPE_IPV4;
+	size_t n;
+
+	seg_init(s);
+	if ((ld = link_desc_find(dlt)) == NULL) {
+		tc_errf(why, whylen, "link type %d not supported", dlt);
+		return SEG_NOT_TCP;
+	}
+	dec_init(&d, p, caplen);
+	if (dec_sub(&d, ld->hdrlen, &h) == -1) {
+		tc_errf(why, whylen, "%s header truncated: captured %zu of %zu "
+		    "bytes", ld->name, caplen, ld->hdrlen);
+		return SEG_TRUNCATED;
+	}
+	switch (ld->kind) {
+	case LINK_ETHERTYPE:
+		if (dec_skip(&h, ld->typeoff) == -1 ||
+		    dec_be16(&h, &type) == -1)
+			fatalx("link table: %s type offset", ld->name);
+		if (ld->vlan && (type == ETHERTYPE_8021Q ||
+		    type == ETHERTYPE_8021AD)) {
+			/* IEEE 802.1Q 9.3: TCI, then the inner type. */
+			if (dec_skip(&d, 2) == -1 ||
+			    dec_be16(&d, &type) == -1) {
+				tc_errf(why, whylen, "802.1Q tag truncated: "
+				    "captured %zu of %zu bytes", caplen,
+				    ld->hdrlen + 4);
+				return SEG_TRUNCATED;
+			}
+		}
+		break;
+	case LINK_FAMILY:
+		if (dec_be32(&h, &fam) == -1)
+			fatalx("link table: %s family", ld->name);
+		if (fam != AF_INET && fam != (uint32_t)AF_INET << 24) {
+			if (fam > 0xffff)	/* little-endian DLT_NULL */
+				fam = fam >> 24 | (fam >> 8 & 0xff00) |
+				    (fam << 8 & 0xff0000) | fam << 24;
+			tc_errf(why, whylen, "%s address family %u", ld->name,
+			    fam);
+			return SEG_NOT_TCP;
+		}
+		break;
+	case LINK_NONE:
+		break;		/* IPv6 on DLT_RAW: seg_decode_ip says so */
+	}
+	if (type != ETHERTYPE_IPV4) {
+		tc_errf(why, whylen, "ethertype 0x%04x is not IPv4", type);
+		return SEG_NOT_TCP;
+	}
+	n = dec_left(&d);
+	return seg_decode_ip(dec_bytes(&d, n), n, s, why, whylen);
+}
+
+/* A bounded appender: output is cut, never overrun. */
+struct fmtbuf {
+	char *buf;
+	size_t len;
+	size_t off;
+};
+
+static void fb_add(struct fmtbuf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+fb_add(struct fmtbuf *fb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (fb->off + 1 >= fb->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(fb->buf + fb->off, fb->len - fb->off, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= fb->len - fb->off)
+		fb->off = fb->len - 1;
+	else
+		fb->off += (size_t)n;
+}
+
+/* One option the way tcpdump's tcp_print() does. */
+static void
+opt_format(struct fmtbuf *fb, const struct seg_opt *o, uint32_t ack_base)
+{
+	const struct opt_desc *od = opt_desc_find(o->kind);
+	size_t i, n;
+
+	if (!opt_typed(o)) {
+		/* Unknown kinds as tcpdump does; a known kind with a bad
+		 * length gets its name and the length. */
+		if (od != NULL)
+			fb_add(fb, "%s[len %u]", od->name, o->len);
+		else
+			fb_add(fb, "unknown-%u", o->kind);
+		n = opt_rawlen(o);
+		if (n > 0)
+			fb_add(fb, " 0x");
+		for (i = 0; i < n; i++)
+			fb_add(fb, "%02x", o->u.raw[i]);
+		return;
+	}
+	switch (o->kind) {
+	case SEG_OPT_MSS:
+		fb_add(fb, "mss %u", o->u.mss);
+		break;
+	case SEG_OPT_WS:
+		fb_add(fb, "wscale %u", o->u.ws);
+		break;
+	case SEG_OPT_TS:
+		fb_add(fb, "TS val %u ecr %u", o->u.ts.val, o->u.ts.ecr);
+		break;
+	case SEG_OPT_SACK:
+		/* Blocks live in the sequence space we acknowledge. */
+		fb_add(fb, "sack %u ", o->nsack);
+		for (i = 0; i < o->nsack; i++)
+			fb_add(fb, "{%u:%u}",
+			    (uint32_t)(o->u.sack[i].left - ack_base),
+			    (uint32_t)(o->u.sack[i].right - ack_base));
+		break;
+	default:
+		fb_add(fb, "%s", od->name);	/* eol, nop, sackOK */
+		break;
+	}
+}
+
+char *
+seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
+    char *buf, size_t len)
+{
+	struct fmtbuf fb = { buf, len, 0 };
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], fl[32];
+	uint32_t seq = s->seq - seq_base;
+	unsigned i;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (inet_ntop(AF_INET, &s->src, src, sizeof(src)) == NULL)
+		strcpy(src, "?");
+	if (inet_ntop(AF_INET, &s->dst, dst, sizeof(dst)) == NULL)
+		strcpy(dst, "?");
+	fb_add(&fb, "%s.%u > %s.%u: Flags [%s]", src, s->sport, dst, s->dport,
+	    seg_flags_str(s->flags, fl, sizeof(fl)));
+	/* tcpdump leaves out seq on a bare ACK. */
+	if (s->paylen > 0 || (s->flags & (SEG_SYN | SEG_FIN | SEG_RST))) {
+		fb_add(&fb, ", seq %u", seq);
+		if (s->paylen > 0)
+			fb_add(&fb, ":%u", (uint32_t)(seq + s->paylen));
+	}
+	if (s->flags & SEG_ACK)
+		fb_add(&fb, ", ack %u", (uint32_t)(s->ack - ack_base));
+	fb_add(&fb, ", win %u", s->win);
+	if (s->flags & SEG_URG)
+		fb_add(&fb, ", urg %u", s->urp);
+	if (s->nopts > 0) {
+		fb_add(&fb, ", options [");
+		for (i = 0; i < s->nopts && i < SEG_MAX_OPTS; i++) {
+			if (i > 0)
+				fb_add(&fb, ",");
+			opt_format(&fb, &s->opts[i], ack_base);
+		}
+		fb_add(&fb, "]");
+	}
+	fb_add(&fb, ", length %zu", s->paylen);
+	if (s->bad_csum)
+		fb_add(&fb, ", bad cksum");
+	return buf;
+}

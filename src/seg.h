@@ -1,0 +1,173 @@
+/*
+ * seg.h - the TCP segment model: one struct for what we build and what we
+ * decode, the flag and option codec, and tcpdump-style printing.
+ *
+ * Wire layout follows RFC 9293 3.1 (TCP header), RFC 791 (IPv4),
+ * RFC 7323 (window scale, timestamps), RFC 2018 (SACK).
+ */
+#ifndef TC_SEG_H
+#define TC_SEG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+/* Flag bits: the low byte is header byte 13, bits 8..11 are the four
+ * reserved bits of byte 12 (RFC 9293 3.1; bit 8 is AE of RFC 3540/AccECN). */
+#define SEG_FIN 0x001
+#define SEG_SYN 0x002
+#define SEG_RST 0x004
+#define SEG_PSH 0x008
+#define SEG_ACK 0x010
+#define SEG_URG 0x020
+#define SEG_ECE 0x040
+#define SEG_CWR 0x080
+#define SEG_RES_MASK 0xf00	/* reserved bits, settable for tests */
+#define SEG_FLAGS_MASK 0xfff
+
+/* TCP option kinds (IANA "TCP Option Kind Numbers"). */
+enum seg_optkind {
+	SEG_OPT_EOL = 0,	/* RFC 9293 3.1 */
+	SEG_OPT_NOP = 1,	/* RFC 9293 3.1 */
+	SEG_OPT_MSS = 2,	/* RFC 9293 3.1, 3.7.1 */
+	SEG_OPT_WS = 3,		/* RFC 7323 2.2 */
+	SEG_OPT_SACKOK = 4,	/* RFC 2018 2 */
+	SEG_OPT_SACK = 5,	/* RFC 2018 3 */
+	SEG_OPT_TS = 8,		/* RFC 7323 3.2 */
+};
+
+#define SEG_MAX_SACK 4
+#define SEG_MAX_OPTS 40		/* 40 option bytes => at most 40 options */
+
+/*
+ * One option.  len is the option's length on the wire including kind and
+ * length bytes (1 for EOL and NOP).  For unknown kinds, raw[] holds the
+ * len - 2 value bytes exactly as seen or to be sent.
+ */
+struct seg_opt {
+	uint8_t kind;
+	uint8_t len;
+	union {
+		uint16_t mss;
+		uint8_t ws;
+		struct { uint32_t val, ecr; } ts;
+		struct { uint32_t left, right; } sack[SEG_MAX_SACK];
+		uint8_t raw[38];
+	} u;
+	uint8_t nsack;		/* SEG_OPT_SACK: number of blocks */
+};
+
+/* A segment, IPv4 for now (af kept for IPv6 later). */
+struct seg {
+	int af;			/* AF_INET */
+	struct in_addr src, dst;
+	uint8_t ttl, tos;
+	uint16_t ipid;
+	bool df;
+
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint16_t flags;		/* SEG_* bits */
+	uint16_t win, urp;
+	uint16_t csum;		/* decoded: the field's value, host order */
+	bool bad_csum;		/* build: corrupt the checksum; decode: it was wrong */
+
+	struct seg_opt opts[SEG_MAX_OPTS];
+	unsigned nopts;
+
+	const uint8_t *payload;	/* decode: points into the caller's buffer */
+	size_t paylen;
+};
+
+/* Decoder outcomes (STYLE 2): a truncated capture is our problem, a
+ * malformed header is the sender's. */
+enum seg_status {
+	SEG_OK = 0,
+	SEG_TRUNCATED,		/* capture ends before the headers do */
+	SEG_MALFORMED,		/* header fields contradict each other */
+	SEG_NOT_TCP,		/* valid packet, but not IPv4/TCP: ignore it */
+};
+
+/* seg.c */
+
+/*
+ * Initialise s to a blank IPv4 segment: TTL 64, DF set, window 0, no
+ * options, no payload.
+ */
+void seg_init(struct seg *s);
+
+/*
+ * Decode a packet as captured on a link of pcap type dlt (DLT_EN10MB,
+ * DLT_LINUX_SLL, DLT_RAW, DLT_NULL/LOOP, DLT_IPV4) with caplen captured bytes.
+ * Never reads outside p[0..caplen).  On SEG_OK, s->payload points into p.
+ * On any other status, why (if not NULL) receives a one-line reason such as
+ * "tcp data offset 3 < 5".  Returns an enum seg_status.
+ */
+int seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
+    char *why, size_t whylen);
+
+/* Same, starting at the IPv4 header. */
+int seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s,
+    char *why, size_t whylen);
+
+/*
+ * Encode s->opts into buf (bufsz bytes), padded with EOL to a multiple of
+ * 4.  Returns the encoded length (0..40), or -1 if they do not fit into 40
+ * bytes or bufsz.
+ */
+int seg_opts_encode(const struct seg *s, uint8_t *buf, size_t bufsz);
+
+/*
+ * Decode len option bytes into s->opts.  Returns SEG_OK or SEG_MALFORMED
+ * (bad length; the options before it are kept) with a reason in why.
+ */
+int seg_opts_decode(const uint8_t *p, size_t len, struct seg *s,
+    char *why, size_t whylen);
+
+/* Append an option; returns a pointer to it or NULL when full. */
+struct seg_opt *seg_opt_add(struct seg *s, uint8_t kind);
+
+/* First option of a kind, or NULL. */
+const struct seg_opt *seg_opt_find(const struct seg *s, uint8_t kind);
+
+/*
+ * Parse flag letters: F S R P A U E C (and '.' for ACK, W for CWR as
+ * tcpdump prints them), case-insensitive.  Returns 0, or -1 with the
+ * offending character in *bad.
+ */
+int seg_flags_parse(const char *str, uint16_t *flags, char *bad);
+
+/*
+ * tcpdump's rendering of flags ("S.", "F.", "R.", "P.", "none"), with
+ * "+res0x100" appended for reserved bits.  18 bytes hold any value; a
+ * shorter buf truncates.  Returns buf.
+ */
+const char *seg_flags_str(uint16_t flags, char *buf, size_t len);
+
+/* Sequence space length of s: payload + SYN + FIN (RFC 9293 3.4). */
+uint32_t seg_len(const struct seg *s);
+
+/*
+ * Print s on one line the way tcpdump does:
+ * "198.18.0.1.40000 > 198.18.0.2.7: Flags [S.], seq 0, ack 1, win 64240,
+ *  options [mss 1460,nop,wscale 7], length 0"
+ * with seq printed as seq - seq_base and ack as ack - ack_base (pass 0 for
+ * absolute numbers; ack is printed only when ACK is set, and like tcpdump
+ * seq is left out of a segment with no payload and no SYN, FIN or RST).
+ * Returns buf.
+ */
+char *seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
+    char *buf, size_t len);
+
+/*
+ * TCP checksum (RFC 9293 3.1, RFC 1071) over the IPv4 pseudo-header of s
+ * (s->src, s->dst, tcplen) and tcplen bytes at tcphdr, the checksum field
+ * (bytes 16-17) counting as zero.  Returns the value that belongs in that
+ * field, in host order like s->csum: write it big-endian (htons), compare
+ * it with a decoded s->csum directly.
+ */
+uint16_t seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr,
+    size_t tcplen);
+
+#endif

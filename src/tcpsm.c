@@ -1,0 +1,498 @@
+/*
+ * tcpsm.c - reference TCP model (RFC 9293), table-driven.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tcpsm.h"
+
+/* RFC 9293 3.3.2 spelling, as ss(8) prints them. */
+const char *const tcpsm_state_names[TCPSM_STATE_MAX] = {
+	[TCPSM_CLOSED] = "CLOSED",
+	[TCPSM_LISTEN] = "LISTEN",
+	[TCPSM_SYN_SENT] = "SYN-SENT",
+	[TCPSM_SYN_RECEIVED] = "SYN-RECEIVED",
+	[TCPSM_ESTABLISHED] = "ESTABLISHED",
+	[TCPSM_FIN_WAIT_1] = "FIN-WAIT-1",
+	[TCPSM_FIN_WAIT_2] = "FIN-WAIT-2",
+	[TCPSM_CLOSE_WAIT] = "CLOSE-WAIT",
+	[TCPSM_CLOSING] = "CLOSING",
+	[TCPSM_LAST_ACK] = "LAST-ACK",
+	[TCPSM_TIME_WAIT] = "TIME-WAIT",
+};
+
+const char *
+tcpsm_state_name(int st)
+{
+	if (st < 0 || st >= TCPSM_STATE_MAX)
+		return "?";
+	return tcpsm_state_names[st];
+}
+
+int
+tcpsm_state_parse(const char *name)
+{
+	int st;
+	size_t i, n;
+
+	for (st = 0; st < TCPSM_STATE_MAX; st++) {
+		const char *ref = tcpsm_state_names[st];
+
+		n = strlen(ref);
+		if (strlen(name) != n)
+			continue;
+		for (i = 0; i < n; i++) {
+			char c = (char)toupper((unsigned char)name[i]);
+
+			if (c == '_')
+				c = '-';
+			if (c != ref[i])
+				break;
+		}
+		if (i == n)
+			return st;
+	}
+	return -1;
+}
+
+/*
+ * Events: what the target receives from us (R_*) or sends (S_*).  A
+ * received segment is classified once (classify()), then the table says
+ * where the target goes and what it must answer.  "ACKFIN" means the
+ * segment's ACK covers the FIN the target sent.
+ */
+enum tcpsm_event {
+	EV_R_RST_EXACT = 0,	/* RST, SEG.SEQ == RCV.NXT */
+	EV_R_RST_INWIN,		/* RST, in window but not exact */
+	EV_R_RST_OUT,		/* RST outside the window */
+	EV_R_SYN,		/* SYN, no ACK */
+	EV_R_SYNACK,
+	EV_R_NOACK,		/* neither SYN, RST nor ACK (e.g. bare FIN) */
+	EV_R_ACK,		/* ACK (with or without data) */
+	EV_R_ACKFIN,		/* ACK that covers the target's FIN */
+	EV_R_BADACK,		/* ACK of something the target never sent */
+	EV_R_FIN,		/* FIN+ACK */
+	EV_R_FIN_ACKFIN,	/* FIN+ACK whose ACK covers the target's FIN */
+	EV_R_OLD,		/* unacceptable segment (sequence test failed) */
+	EV_S_SYN,		/* the target sends a SYN (active open) */
+	EV_S_SYNACK,
+	EV_S_FIN,
+	EV_S_RST,
+	EV_S_OTHER,		/* ACK or data */
+	EV_MAX
+};
+
+#define STAY (-1)
+
+struct tcpsm_cell {
+	int valid;		/* 0: not in the table (unexpected event) */
+	int next;		/* a state, or STAY */
+	enum tcpsm_reply reply;
+	const char *rule;
+	const char *why;
+};
+
+#define C(n, r, rl, w) { 1, (n), (r), (rl), (w) }
+
+/*
+ * The target's transitions, RFC 9293 3.10.7 ("SEGMENT ARRIVES") and
+ * RFC 5961 for RST and SYN in synchronized states.  A zero cell means the
+ * model has no rule; the target is then expected to stay and send nothing.
+ */
+static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
+	/* 3.10.7.1: no TCB.  Anything but a RST gets a RST. */
+	[TCPSM_CLOSED] = {
+		[EV_R_RST_EXACT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_RSTACK, "RFC 9293 3.10.7.1", "no listener: RST <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"),
+		[EV_R_NOACK] = C(STAY, TCPSM_R_RSTACK, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_S_SYN] = C(TCPSM_SYN_SENT, TCPSM_R_NONE, "RFC 9293 3.10.1", "active OPEN"),
+		[EV_S_RST] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "reset for a segment without TCB"),
+	},
+	/* 3.10.7.2: first RST, then ACK, then SYN. */
+	[TCPSM_LISTEN] = {
+		[EV_R_RST_EXACT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.10.7.2 (third)", "a SYN in LISTEN gets <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
+		[EV_R_NOACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (fourth)", "other segments in LISTEN are dropped"),
+		[EV_S_SYNACK] = C(TCPSM_SYN_RECEIVED, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (third)", "SYN-ACK sent"),
+	},
+	/* 3.10.7.3 (target as client) is issue-4 territory: only the basics. */
+	[TCPSM_SYN_SENT] = {
+		[EV_R_SYNACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, "RFC 9293 3.10.7.3 (fourth)", "SYN-ACK acknowledging our SYN gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.10.7.3 (fourth)", "simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
+		[EV_S_SYN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "SYN retransmission"),
+	},
+	[TCPSM_SYN_RECEIVED] = {
+		[EV_R_RST_EXACT] = C(TCPSM_LISTEN, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in SYN-RECEIVED from a passive OPEN returns to LISTEN"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACK] = C(TCPSM_ESTABLISHED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "acceptable ACK in SYN-RECEIVED enters ESTABLISHED"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.4 (fifth)", "unacceptable ACK in SYN-RECEIVED gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN (with an acceptable ACK) gets ACK ack=FIN+1"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_SYNACK, "RFC 9293 3.10.7.4 (first)", "retransmitted SYN: the SYN-ACK is repeated"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_S_SYNACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "SYN-ACK retransmission"),
+		[EV_S_FIN] = C(TCPSM_FIN_WAIT_1, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in SYN-RECEIVED sends FIN"),
+		[EV_S_RST] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "reset for a bad ACK"),
+	},
+	[TCPSM_ESTABLISHED] = {
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second); RFC 5961 3.2", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2; RFC 9293 3.10.7.4 (fourth)", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2; RFC 9293 3.10.7.4 (fourth)", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_NOACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "a segment without ACK is dropped"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "data is acknowledged <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN is acknowledged and ESTABLISHED enters CLOSE-WAIT"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_S_FIN] = C(TCPSM_FIN_WAIT_1, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in ESTABLISHED sends FIN"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+	},
+	[TCPSM_FIN_WAIT_1] = {
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "data is acknowledged"),
+		[EV_R_ACKFIN] = C(TCPSM_FIN_WAIT_2, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth, FIN-WAIT-1)", "our FIN is acknowledged: FIN-WAIT-2"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets an ACK"),
+		[EV_R_FIN] = C(TCPSM_CLOSING, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "simultaneous close: FIN in FIN-WAIT-1 is acknowledged, CLOSING"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN that acknowledges our FIN is acknowledged: TIME-WAIT"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+	},
+	[TCPSM_FIN_WAIT_2] = {
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "FIN-WAIT-2 still receives: data is acknowledged"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "FIN-WAIT-2 still receives: data is acknowledged"),
+		[EV_R_FIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN in FIN-WAIT-2 is acknowledged: TIME-WAIT"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN in FIN-WAIT-2 is acknowledged: TIME-WAIT"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+	},
+	[TCPSM_CLOSE_WAIT] = {
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "an ACK in CLOSE-WAIT is processed, nothing to send"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSE-WAIT is acknowledged again"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(TCPSM_LAST_ACK, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in CLOSE-WAIT sends FIN: LAST-ACK"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+	},
+	[TCPSM_CLOSING] = {
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in CLOSING closes"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, CLOSING)", "the ACK of our FIN in CLOSING enters TIME-WAIT"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, CLOSING)", "ACK not covering our FIN: stay in CLOSING"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSING is acknowledged"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSING is acknowledged"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+	},
+	[TCPSM_LAST_ACK] = {
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in LAST-ACK closes"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACKFIN] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "the ACK of our FIN in LAST-ACK deletes the TCB"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "ACK not covering our FIN: stay in LAST-ACK"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in LAST-ACK is acknowledged"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "the ACK of our FIN in LAST-ACK deletes the TCB"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+	},
+	[TCPSM_TIME_WAIT] = {
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in TIME-WAIT closes (RFC 1337 asks to ignore it)"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, TIME-WAIT)", "only a retransmitted FIN is expected in TIME-WAIT"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, TIME-WAIT)", "only a retransmitted FIN is expected in TIME-WAIT"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
+		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+	},
+};
+
+static const char *const reply_names[TCPSM_R_MAX] = {
+	[TCPSM_R_NONE] = "nothing",
+	[TCPSM_R_SYNACK] = "SYN-ACK",
+	[TCPSM_R_ACK] = "ACK",
+	[TCPSM_R_RST] = "RST",
+	[TCPSM_R_RSTACK] = "RST-ACK",
+};
+
+static const uint16_t reply_flags[TCPSM_R_MAX] = {
+	[TCPSM_R_SYNACK] = SEG_SYN | SEG_ACK,
+	[TCPSM_R_ACK] = SEG_ACK,
+	[TCPSM_R_RST] = SEG_RST,
+	[TCPSM_R_RSTACK] = SEG_RST | SEG_ACK,
+};
+
+const char *
+tcpsm_reply_name(int r)
+{
+	if (r < 0 || r >= TCPSM_R_MAX)
+		return "?";
+	return reply_names[r];
+}
+
+/* Sequence comparisons modulo 2^32 (RFC 9293 3.4). */
+static int
+seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static int
+seq_leq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+
+void
+tcpsm_init(struct tcpsm *m, enum tcpsm_state st)
+{
+	memset(m, 0, sizeof(*m));
+	m->state = st;
+	m->rcv_wnd = 65535;
+}
+
+static int
+synchronized(enum tcpsm_state st)
+{
+	return st >= TCPSM_ESTABLISHED;
+}
+
+/* Did the target send a FIN that it has not yet seen acknowledged? */
+static int
+fin_sent(const struct tcpsm *m)
+{
+	switch (m->state) {
+	case TCPSM_FIN_WAIT_1:
+	case TCPSM_CLOSING:
+	case TCPSM_LAST_ACK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Classify a segment we send, from the target's point of view. */
+static enum tcpsm_event
+classify(const struct tcpsm *m, const struct seg *s)
+{
+	uint16_t f = s->flags;
+	int have_tcb = m->state != TCPSM_CLOSED && m->state != TCPSM_LISTEN;
+
+	if (f & SEG_RST) {
+		if (!have_tcb || s->seq == m->rcv_nxt)
+			return EV_R_RST_EXACT;
+		/* RFC 9293 3.10.7.4 first check, on the target's window. */
+		if (seq_leq(m->rcv_nxt, s->seq) &&
+		    seq_lt(s->seq, m->rcv_nxt + m->rcv_wnd))
+			return EV_R_RST_INWIN;
+		return EV_R_RST_OUT;
+	}
+	if ((f & SEG_SYN) && (f & SEG_ACK))
+		return EV_R_SYNACK;
+	if (f & SEG_SYN)
+		return EV_R_SYN;
+	if (!(f & SEG_ACK))
+		return EV_R_NOACK;
+	if (synchronized(m->state) && seg_len(s) > 0 && s->seq != m->rcv_nxt)
+		return EV_R_OLD;
+	if (have_tcb && m->have_iss && seq_lt(m->snd_nxt, s->ack))
+		return EV_R_BADACK;
+	if (m->state == TCPSM_SYN_RECEIVED && s->ack != m->iss + 1)
+		return EV_R_BADACK;
+	if (f & SEG_FIN)
+		return fin_sent(m) && s->ack == m->snd_nxt ?
+		    EV_R_FIN_ACKFIN : EV_R_FIN;
+	return fin_sent(m) && s->ack == m->snd_nxt ? EV_R_ACKFIN : EV_R_ACK;
+}
+
+static void
+set_expect(struct tcpsm *m, const struct tcpsm_cell *c, const struct seg *s)
+{
+	struct tcpsm_expect *e = &m->next;
+
+	memset(e, 0, sizeof(*e));
+	e->reply = c->reply;
+	e->flags = reply_flags[c->reply];
+	e->rule = c->rule;
+	e->why = c->why;
+	switch (c->reply) {
+	case TCPSM_R_NONE:
+		break;
+	case TCPSM_R_SYNACK:
+		e->seq_known = m->have_iss;
+		e->seq = m->iss;
+		e->ack = m->rcv_nxt;
+		break;
+	case TCPSM_R_ACK:
+		e->seq_known = m->have_iss;
+		e->seq = m->snd_nxt;
+		e->ack = m->rcv_nxt;
+		break;
+	case TCPSM_R_RST:
+		e->seq_known = 1;
+		e->seq = s->ack;
+		break;
+	case TCPSM_R_RSTACK:
+		e->seq_known = 1;
+		e->seq = 0;
+		e->ack = s->seq + seg_len(s);
+		break;
+	case TCPSM_R_MAX:
+		break;
+	}
+}
+
+/*
+ * Advance RCV.NXT for what the target accepts: the SYN that opens, and
+ * in-order text and FIN (RFC 9293 3.10.7.4 seventh and eighth; text
+ * after a FIN is ignored).  Out-of-order data is not modelled: it is
+ * classified EV_R_OLD and only earns an ACK.
+ */
+static void
+advance_rcv(struct tcpsm *m, const struct seg *s, enum tcpsm_event ev)
+{
+	switch (ev) {
+	case EV_R_SYN:
+	case EV_R_SYNACK:
+		if (m->state == TCPSM_LISTEN || m->state == TCPSM_SYN_SENT) {
+			m->irs = s->seq;
+			m->have_irs = true;
+			m->rcv_nxt = s->seq + 1;
+		}
+		return;
+	case EV_R_ACK:
+	case EV_R_ACKFIN:
+	case EV_R_FIN:
+	case EV_R_FIN_ACKFIN:
+		break;
+	default:
+		return;
+	}
+	switch (m->state) {
+	case TCPSM_SYN_RECEIVED:
+	case TCPSM_ESTABLISHED:
+	case TCPSM_FIN_WAIT_1:
+	case TCPSM_FIN_WAIT_2:
+		if (s->seq == m->rcv_nxt)
+			m->rcv_nxt += seg_len(s);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+tcpsm_on_send(struct tcpsm *m, const struct seg *s)
+{
+	enum tcpsm_event ev = classify(m, s);
+	const struct tcpsm_cell *c = &fsm[m->state][ev];
+	static const struct tcpsm_cell none = { 1, STAY, TCPSM_R_NONE,
+	    NULL, "the model has no rule for this segment in this state" };
+	uint32_t end = s->seq + seg_len(s);
+	struct tcpsm_cell bare;
+
+	if (!m->have_our || seq_lt(m->our_nxt, end))
+		m->our_nxt = end;
+	m->have_our = true;
+	if (!c->valid)
+		c = &none;
+	/* An ACK cell's reply acknowledges text; a bare ACK earns nothing
+	 * (RFC 9293 3.10.7.4 seventh: only text is acknowledged). */
+	if ((ev == EV_R_ACK || ev == EV_R_ACKFIN) && c->reply == TCPSM_R_ACK &&
+	    seg_len(s) == 0) {
+		bare = *c;
+		bare.reply = TCPSM_R_NONE;
+		c = &bare;
+	}
+	advance_rcv(m, s, ev);
+	/* RFC 9293 3.10.7.4 sixth..eighth: an ACK in SYN-RECEIVED enters
+	 * ESTABLISHED before a FIN on the same segment is processed. */
+	if (c->next != STAY)
+		m->state = c->next;
+	set_expect(m, c, s);
+	m->last_event_rule = c->rule;
+}
+
+void
+tcpsm_on_recv(struct tcpsm *m, const struct seg *s)
+{
+	uint16_t f = s->flags;
+	enum tcpsm_event ev;
+	const struct tcpsm_cell *c;
+
+	if (f & SEG_RST)
+		ev = EV_S_RST;
+	else if ((f & SEG_SYN) && (f & SEG_ACK))
+		ev = EV_S_SYNACK;
+	else if (f & SEG_SYN)
+		ev = EV_S_SYN;
+	else if (f & SEG_FIN)
+		ev = EV_S_FIN;
+	else
+		ev = EV_S_OTHER;
+
+	if ((f & SEG_SYN) && !m->have_iss) {
+		m->iss = s->seq;
+		m->have_iss = true;
+		m->snd_nxt = s->seq;
+	}
+	if (!(f & SEG_RST) && m->have_iss) {
+		uint32_t end = s->seq + seg_len(s);
+
+		if (seq_lt(m->snd_nxt, end))
+			m->snd_nxt = end;
+	}
+	if (!(f & SEG_RST))
+		m->rcv_wnd = s->win;
+	c = &fsm[m->state][ev];
+	if (c->valid && c->next != STAY)
+		m->state = c->next;
+	memset(&m->next, 0, sizeof(m->next));
+}
+
+bool
+tcpsm_our_numbers(const struct tcpsm *m, uint32_t *seq, uint32_t *ack)
+{
+	*seq = m->our_nxt;
+	*ack = m->have_iss ? m->snd_nxt : 0;
+	return m->have_iss;
+}

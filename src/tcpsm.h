@@ -1,0 +1,101 @@
+/*
+ * tcpsm.h - reference TCP model (RFC 9293) of the target's side of one
+ * connection: its state, both ISNs, snd_nxt/rcv_nxt in both directions, and
+ * what a conformant target must send next.
+ */
+#ifndef TC_TCPSM_H
+#define TC_TCPSM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "seg.h"
+
+/* RFC 9293 3.3.2, Figure 5. */
+enum tcpsm_state {
+	TCPSM_CLOSED = 0,
+	TCPSM_LISTEN,
+	TCPSM_SYN_SENT,
+	TCPSM_SYN_RECEIVED,
+	TCPSM_ESTABLISHED,
+	TCPSM_FIN_WAIT_1,
+	TCPSM_FIN_WAIT_2,
+	TCPSM_CLOSE_WAIT,
+	TCPSM_CLOSING,
+	TCPSM_LAST_ACK,
+	TCPSM_TIME_WAIT,
+	TCPSM_STATE_MAX
+};
+
+/* What the model predicts the target sends next. */
+enum tcpsm_reply {
+	TCPSM_R_NONE = 0,	/* nothing (segment dropped or absorbed) */
+	TCPSM_R_SYNACK,		/* <SEQ=ISS><ACK=RCV.NXT><SYN,ACK> */
+	TCPSM_R_ACK,		/* <SEQ=SND.NXT><ACK=RCV.NXT><ACK> */
+	TCPSM_R_RST,		/* <SEQ=SEG.ACK><RST> */
+	TCPSM_R_RSTACK,		/* <SEQ=0><ACK=SEG.SEQ+SEG.LEN><RST,ACK> */
+	TCPSM_R_MAX
+};
+
+struct tcpsm_expect {
+	enum tcpsm_reply reply;
+	uint16_t flags;		/* SEG_* flags of that reply */
+	bool seq_known;		/* false for a SYN-ACK: the ISS is not known yet */
+	uint32_t seq, ack;
+	const char *rule;	/* e.g. "RFC 9293 3.10.7.4 (eighth)" */
+	const char *why;	/* short human reason */
+};
+
+struct tcpsm {
+	enum tcpsm_state state;		/* the target's state */
+	bool have_iss, have_irs;
+	uint32_t iss;			/* target's ISN */
+	uint32_t irs;			/* our ISN */
+	uint32_t snd_nxt;		/* target: next seq it sends */
+	uint32_t rcv_nxt;		/* target: next seq it expects from us */
+	uint32_t our_nxt;		/* our next seq (== rcv_nxt unless we skip) */
+	bool have_our;			/* our_nxt is set (we sent something) */
+	uint32_t rcv_wnd;		/* target's last advertised window */
+	const char *last_event_rule;	/* rule applied to our last segment */
+	struct tcpsm_expect next;	/* prediction after the last event */
+};
+
+/* tcpsm.c */
+
+extern const char *const tcpsm_state_names[TCPSM_STATE_MAX];
+
+/* "ESTABLISHED", "CLOSE-WAIT", ... (RFC spelling). */
+const char *tcpsm_state_name(int st);
+
+/*
+ * Parse a state name; '_' and '-' are interchangeable, case-insensitive.
+ * Returns the state or -1.
+ */
+int tcpsm_state_parse(const char *name);
+
+/* "SYN-ACK", "RST", "nothing", ... */
+const char *tcpsm_reply_name(int r);
+
+/* Start a model with the target in state st (LISTEN or CLOSED for now). */
+void tcpsm_init(struct tcpsm *m, enum tcpsm_state st);
+
+/*
+ * We send s to the target: advance our side, move the target's state as
+ * RFC 9293 3.10.7 says and set m->next to the reply it must give.
+ */
+void tcpsm_on_send(struct tcpsm *m, const struct seg *s);
+
+/*
+ * The target sent s.  Learn its ISN from a SYN, advance snd_nxt, move its
+ * state (e.g. our FIN acknowledged, its own FIN) and clear m->next.
+ */
+void tcpsm_on_recv(struct tcpsm *m, const struct seg *s);
+
+/*
+ * Fill the ack and seq we should use for a segment we send now (our next
+ * seq, the target's next seq).  Returns false while the target's ISN is
+ * unknown (ack is then 0).
+ */
+bool tcpsm_our_numbers(const struct tcpsm *m, uint32_t *seq, uint32_t *ack);
+
+#endif

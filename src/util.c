@@ -1,0 +1,159 @@
+/*
+ * util.c - allocation, message and duration helpers.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void
+oom(void)
+{
+	fputs("tcpconform: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		oom();
+	return xrealloc(p, n * size);
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return s;
+}
+
+void
+tc_errf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (buf == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+/* Unit suffixes, longest first so "ms" is not read as "m". */
+static const struct {
+	const char *suffix;
+	double ns;
+} dur_units[] = {
+	{ "ns", 1 },
+	{ "us", 1e3 },
+	{ "ms", 1e6 },
+	{ "s", 1e9 },
+	{ "m", 60e9 },
+	{ "h", 3600e9 },
+};
+
+int
+tc_parse_duration(const char *s, uint64_t *ns)
+{
+	char *end;
+	double v, mult = 1e9;
+	size_t i;
+
+	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+		return -1;
+	if (*end != '\0') {
+		for (i = 0; i < sizeof(dur_units) / sizeof(dur_units[0]); i++)
+			if (strcmp(end, dur_units[i].suffix) == 0)
+				break;
+		if (i == sizeof(dur_units) / sizeof(dur_units[0]))
+			return -1;
+		mult = dur_units[i].ns;
+	}
+	v *= mult;
+	if (v > 86400e9)
+		return -1;
+	*ns = (uint64_t)(v + 0.5);
+	return 0;
+}
+
+char *
+tc_fmt_duration(uint64_t ns, char *buf, size_t len)
+{
+	if (ns >= NS_PER_SEC)
+		snprintf(buf, len, "%.3fs", (double)ns / 1e9);
+	else if (ns >= NS_PER_MS)
+		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
+	return buf;
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcpconform: internal error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}

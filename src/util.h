@@ -1,0 +1,43 @@
+/*
+ * util.h - small helpers shared by every module.
+ */
+#ifndef TC_UTIL_H
+#define TC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NS_PER_SEC 1000000000ULL
+#define NS_PER_MS 1000000ULL
+
+/* util.c */
+
+/* Allocation that aborts with a message on failure (out of memory is not a
+ * condition the tool can recover from). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+/* asprintf that aborts on failure; returns the new string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* snprintf into a fixed buffer, truncating safely. */
+void tc_errf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Parse a duration: "250ms", "1s", "1.5s", "2m", "500us", "10ns"; a bare
+ * number is seconds.  Returns 0 and sets *ns, or -1 for bad syntax or a
+ * value over a day.
+ */
+int tc_parse_duration(const char *s, uint64_t *ns);
+
+/* Format ns as "1.234s" / "12.3ms" into buf. Returns buf. */
+char *tc_fmt_duration(uint64_t ns, char *buf, size_t len);
+
+/* Internal invariant broken: print and abort (tmux fatalx). */
+void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

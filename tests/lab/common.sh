@@ -1,0 +1,474 @@
+# shellcheck shell=bash
+# common.sh - the tcpconform lab: two network namespaces joined by a veth
+# pair, with tcpconform-peer serving in the target one.  Sourced by lab.sh
+# and by the test scripts (bash).
+#
+#   tcl-tester-PID  veth tctPID  198.18.0.1/24  02:00:c6:12:00:01
+#   tcl-target-PID  veth tcgPID  198.18.0.2/24  02:00:c6:12:00:02
+#
+# PID is the pid of the shell that ran lab_setup.  pid_max is at most 2^22
+# (7 digits), so interface names stay within 10 of IFNAMSIZ's 15 chars; the
+# veth ends are created directly inside their namespaces, so they never
+# exist in (or clash with anything in) the host namespace.  Addresses come
+# from 198.18.0.0/15 (RFC 2544 benchmarking) and nothing else.
+#
+# Exit codes: 77 = cannot run here (skip), 99 = lab set-up error.
+
+LAB_TESTER=198.18.0.1
+LAB_TARGET=198.18.0.2
+LAB_PREFIX=24
+LAB_MAC_TESTER=02:00:c6:12:00:01	# locally administered, fixed so
+LAB_MAC_TARGET=02:00:c6:12:00:02	# captures compare across runs
+LAB_PEER_SERVICES="echo=7 discard=9 lazyclose=10 daytime=13 hold=19"
+LAB_SERVICES="echo=7,discard=9,lazyclose=10,daytime=13,hold=19,closed=1" # 1: no listener
+
+# Target TCP baseline.  TCP sysctls are per network namespace; a new one
+# takes some from the host (e.g. the congestion control), so every knob a
+# case's outcome depends on is pinned here.
+LAB_SYSCTL_BASELINE=(
+	# Host allows only reno and bbr in child namespaces; reno is the
+	# textbook RFC 5681 behaviour the cases are written against.
+	"net.ipv4.tcp_congestion_control=reno"
+	"net.ipv4.tcp_timestamps=1"	# RFC 7323 TSopt offered/accepted
+	"net.ipv4.tcp_window_scaling=1"	# RFC 7323 WSopt
+	"net.ipv4.tcp_sack=1"		# RFC 2018 SACK
+	"net.ipv4.tcp_dsack=1"		# RFC 2883 D-SACK
+	"net.ipv4.tcp_ecn=2"		# RFC 3168: accept ECN, never ask
+	"net.ipv4.tcp_syncookies=1"	# cookies only when the queue overflows
+	"net.ipv4.tcp_syn_retries=6"	# active open: 6 SYN retransmissions
+	"net.ipv4.tcp_synack_retries=5"	# passive open: 5 SYN-ACK retransmissions
+	"net.ipv4.tcp_fin_timeout=60"	# FIN-WAIT-2 orphan lifetime, seconds
+	"net.ipv4.tcp_orphan_retries=0"	# 0 = kernel default (8) for orphans
+	"net.ipv4.tcp_rfc1337=0"	# RST in TIME-WAIT kills it (not RFC 1337)
+	"net.ipv4.tcp_invalid_ratelimit=500" # ms between dup ACKs for junk
+	"net.ipv4.tcp_early_retrans=3"	# RFC 5827 early retransmit + TLP
+	"net.ipv4.tcp_keepalive_time=7200" # RFC 1122 4.2.3.6: >= 2 hours
+	"net.ipv4.tcp_keepalive_intvl=75" # seconds between keepalive probes
+	"net.ipv4.tcp_keepalive_probes=9" # probes before giving up
+	"net.ipv4.tcp_min_snd_mss=48"	# floor for a peer-advertised MSS
+	"net.ipv4.tcp_retries2=15"	# RFC 1122 R2: ~15 min of retransmits
+	"net.ipv4.tcp_abort_on_overflow=0" # full accept queue: drop, not RST
+	"net.ipv4.tcp_tw_reuse=2"	# TIME-WAIT reuse on loopback only
+	"net.ipv4.tcp_no_metrics_save=1" # no cached RTT/ssthresh between cases
+	"net.ipv4.tcp_autocorking=1"	# default; changes echo segmentation
+	"net.ipv4.tcp_mtu_probing=0"	# RFC 4821 probing off: MSS stays put
+	"net.ipv4.tcp_fastopen=1"	# default: TFO client only, never server
+	"net.ipv4.tcp_rmem=4096 131072 6291456" # defaults; sets the SYN-ACK window
+	"net.ipv4.tcp_wmem=4096 16384 4194304" # defaults; not memory-scaled
+)
+
+lab__err() {
+	printf 'lab: %s\n' "$*" >&2
+}
+
+# lab__die STATUS MESSAGE: report and exit; the EXIT trap tears down.
+lab__die() {
+	local status=$1
+
+	shift
+	lab__err "$@"
+	exit "$status"
+}
+
+lab_require_root() {
+	if [ "$(id -u)" != 0 ]; then
+		lab__die 77 "needs root to create network namespaces"
+	fi
+	if ! command -v ip >/dev/null 2>&1; then
+		lab__die 77 "needs ip(8) from iproute2 to create network namespaces"
+	fi
+	if [ ! -e /proc/self/ns/net ]; then
+		lab__die 77 "this kernel has no network namespace support"
+	fi
+}
+
+# Run inside a namespace.  Test scripts running under lab.sh get the names
+# from TC_NS_*; lab.sh itself from LAB_NS_*.
+lab_exec_tester() {
+	ip netns exec "${LAB_NS_TESTER:-$TC_NS_TESTER}" "$@"
+}
+
+lab_exec_target() {
+	ip netns exec "${LAB_NS_TARGET:-$TC_NS_TARGET}" "$@"
+}
+
+# lab__alive PID: true while PID runs; a zombie child counts as gone.
+lab__alive() {
+	local state
+
+	kill -0 "$1" 2>/dev/null || return 1
+	state=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' \
+	    "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# lab__stop PID GROUP SIGNAL: send SIGNAL (to the process group too if
+# GROUP is 1), give it 1 s, then SIGKILL; reap it.
+lab__stop() {
+	local pid=$1 group=$2 sig=$3 i
+
+	[ -n "$pid" ] || return 0
+	if lab__alive "$pid"; then
+		[ "$group" = 1 ] && kill -s "$sig" -- "-$pid" 2>/dev/null
+		kill -s "$sig" "$pid" 2>/dev/null
+		for ((i = 0; i < 20; i++)); do
+			lab__alive "$pid" || break
+			sleep 0.05
+		done
+		if lab__alive "$pid"; then
+			[ "$group" = 1 ] && kill -s KILL -- "-$pid" 2>/dev/null
+			kill -s KILL "$pid" 2>/dev/null
+		fi
+	fi
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# lab__peer_path [PATH]: --peer, $TC_PEER, the build tree, then $PATH.
+lab__peer_path() {
+	local p
+
+	for p in "$1" "$TC_PEER" "${top_builddir:-.}/src/tcpconform-peer"; do
+		if [ -n "$p" ]; then
+			if [ -x "$p" ] && [ -f "$p" ]; then
+				readlink -f -- "$p"
+				return 0
+			fi
+			# An explicit choice that is wrong is an error, not a hint.
+			if [ "$p" = "$1" ] || [ "$p" = "$TC_PEER" ]; then
+				lab__err "peer $p: not an executable file"
+				return 1
+			fi
+		fi
+	done
+	if p=$(command -v tcpconform-peer); then
+		printf '%s\n' "$p"
+		return 0
+	fi
+	lab__err "tcpconform-peer not found (use --peer, TC_PEER, or build it)"
+	return 1
+}
+
+# Runs inside the target namespace (via ip netns exec bash -c): apply
+# "B:KEY=VALUE" (baseline: warn if missing) and "O:KEY=VALUE" (override:
+# must work), then write the effective value of every key set, once, in
+# order, to $1.
+lab__sysctl_apply() {
+	local out=$1 arg kind kv key val path got err rc=0 hint
+	local -a keys=()
+	local -A seen=()
+
+	shift
+	for arg in "$@"; do
+		kind=${arg%%:*}
+		kv=${arg#?:}
+		key=${kv%%=*}
+		val=${kv#*=}
+		case $key in
+		net.*) ;;
+		*) key=net.ipv4.$key ;;
+		esac
+		path=/proc/sys/${key//.//}
+		if [ ! -e "$path" ]; then
+			if [ "$kind" = O ]; then
+				echo "lab: sysctl $key: no such setting in" \
+				    "this namespace" >&2
+				rc=1
+			else
+				echo "lab: warning: sysctl $key: no such" \
+				    "setting in this namespace, not pinned" >&2
+			fi
+			continue
+		fi
+		if ! err=$({ printf '%s\n' "$val" >"$path"; } 2>&1); then
+			hint=
+			case $key in
+			*.tcp_congestion_control)
+				hint=" (allowed here: $(cat \
+				    /proc/sys/net/ipv4/tcp_allowed_congestion_control))"
+				;;
+			esac
+			echo "lab: sysctl $key=$val: cannot set:" \
+			    "${err##*: }$hint" >&2
+			rc=1
+			continue
+		fi
+		got=$(tr -s ' \t' '  ' <"$path")
+		if [ "$got" != "$(printf '%s' "$val" | tr -s ' \t' '  ')" ]
+		then
+			echo "lab: sysctl $key=$val: reads back as $got" >&2
+			rc=1
+			continue
+		fi
+		if [ -z "${seen[$key]}" ]; then
+			seen[$key]=1
+			keys+=("$key")
+		fi
+	done
+	for key in "${keys[@]}"; do
+		printf '%s=%s\n' "$key" \
+		    "$(tr -s ' \t' '  ' <"/proc/sys/${key//.//}")"
+	done >"$out" || rc=1
+	return $rc
+}
+
+# lab_setup [SYSCTL-OVERRIDE...]: build the lab.  Uses LAB_PEER (path or
+# empty) and LAB_VERBOSE.  Sets LAB_DIR, LAB_NS_TESTER, LAB_NS_TARGET,
+# LAB_IF_TESTER, LAB_IF_TARGET, LAB_PEER_PID.  Exits 77/99 on failure;
+# call lab_traps first so that a failure still tears down.
+lab_setup() {
+	local s=$$ ns ifc i out args=() kv
+
+	lab_require_root
+	command -v ethtool >/dev/null 2>&1 ||
+	    lab__die 99 "needs ethtool(8) to turn off veth offloads" \
+		"(Debian: apt-get install ethtool)"
+	LAB_PEER_BIN=$(lab__peer_path "$LAB_PEER") || exit 99
+
+	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tcl-lab.XXXXXX") ||
+	    lab__die 99 "cannot create a temporary directory"
+	LAB_NS_TESTER=tcl-tester-$s
+	LAB_NS_TARGET=tcl-target-$s
+	LAB_IF_TESTER=tct$s
+	LAB_IF_TARGET=tcg$s
+	[ ${#LAB_IF_TESTER} -le 15 ] ||
+	    lab__die 99 "interface name $LAB_IF_TESTER too long"
+
+	for ns in "$LAB_NS_TESTER" "$LAB_NS_TARGET"; do
+		# Our pid, so an existing one is another pid namespace's lab
+		# or a killed run's leftover: not ours to delete.
+		[ -e "/run/netns/$ns" ] &&
+		    lab__die 99 "namespace $ns already exists" \
+			"(leftover? remove it with: ip netns del $ns)"
+		if ! out=$(ip netns add "$ns" 2>&1); then
+			lab__die 77 "cannot create network namespace $ns:" \
+			    "$out"
+		fi
+		LAB__CREATED+=("$ns")
+		# No IPv6 at all: link-local addresses, DAD, MLD and router
+		# solicitations would otherwise show up in the captures.
+		ip netns exec "$ns" sh -c '
+		    [ -d /proc/sys/net/ipv6 ] || exit 0
+		    echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
+		    echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' ||
+		    lab__die 99 "$ns: cannot disable IPv6"
+		ip -n "$ns" link set lo up ||
+		    lab__die 99 "$ns: cannot bring up lo"
+	done
+
+	ip link add "$LAB_IF_TESTER" netns "$LAB_NS_TESTER" \
+	    address "$LAB_MAC_TESTER" type veth \
+	    peer name "$LAB_IF_TARGET" netns "$LAB_NS_TARGET" \
+	    address "$LAB_MAC_TARGET" ||
+	    lab__die 99 "cannot create veth pair $LAB_IF_TESTER/$LAB_IF_TARGET"
+
+	for i in tester target; do
+		if [ $i = tester ]; then
+			ns=$LAB_NS_TESTER ifc=$LAB_IF_TESTER
+		else
+			ns=$LAB_NS_TARGET ifc=$LAB_IF_TARGET
+		fi
+		# Offloads off on both ends: with TSO/GSO/GRO the capture shows
+		# super-segments that never were on a wire, and with tx
+		# checksum offload the other side captures partial checksums.
+		out=$(ip netns exec "$ns" ethtool -K "$ifc" tso off gso off \
+		    gro off tx off rx off 2>&1) ||
+		    lab__die 99 "ethtool -K $ifc failed: $out"
+		out=$(ip netns exec "$ns" ethtool -k "$ifc" 2>&1 | grep -E \
+		    -e '^(tx|rx)-checksumming: on' \
+		    -e '^(tcp|generic)-segmentation-offload: on' \
+		    -e '^generic-receive-offload: on')
+		[ -z "$out" ] ||
+		    lab__die 99 "$ifc: offloads still on: $out"
+	done
+
+	# Static neighbours: no ARP before the first SYN, and no NUD probes
+	# in the middle of a case.
+	if ! { ip -n "$LAB_NS_TESTER" addr add "$LAB_TESTER/$LAB_PREFIX" \
+	    dev "$LAB_IF_TESTER" &&
+	    ip -n "$LAB_NS_TARGET" addr add "$LAB_TARGET/$LAB_PREFIX" \
+	    dev "$LAB_IF_TARGET" &&
+	    ip -n "$LAB_NS_TESTER" neigh replace "$LAB_TARGET" \
+	    lladdr "$LAB_MAC_TARGET" dev "$LAB_IF_TESTER" nud permanent &&
+	    ip -n "$LAB_NS_TARGET" neigh replace "$LAB_TESTER" \
+	    lladdr "$LAB_MAC_TESTER" dev "$LAB_IF_TARGET" nud permanent &&
+	    ip -n "$LAB_NS_TESTER" link set "$LAB_IF_TESTER" up &&
+	    ip -n "$LAB_NS_TARGET" link set "$LAB_IF_TARGET" up; }; then
+		lab__die 99 "cannot configure addresses on the veth pair"
+	fi
+
+	for kv in "${LAB_SYSCTL_BASELINE[@]}"; do
+		args+=("B:$kv")
+	done
+	for kv in "$@"; do
+		case $kv in
+		?*=*) args+=("O:$kv") ;;
+		*) lab__die 99 "--sysctl $kv: expected KEY=VALUE" ;;
+		esac
+	done
+	ip netns exec "$LAB_NS_TARGET" bash -c \
+	    "$(declare -f lab__sysctl_apply); lab__sysctl_apply \"\$@\"" \
+	    lab "$LAB_DIR/sysctls" "${args[@]}" ||
+	    lab__die 99 "cannot apply the target's sysctls"
+	if [ "${LAB_VERBOSE:-0}" = 1 ]; then
+		sed "s/^/lab: $LAB_NS_TARGET: /" "$LAB_DIR/sysctls" >&2
+	fi
+
+	lab__start_peer
+}
+
+lab__start_peer() {
+	local i svc
+
+	# shellcheck disable=SC2086 # LAB_PEER_SERVICES is a word list
+	ip netns exec "$LAB_NS_TARGET" "$LAB_PEER_BIN" -v -a "$LAB_TARGET" \
+	    $LAB_PEER_SERVICES >"$LAB_DIR/peer.out" 2>"$LAB_DIR/peer.log" \
+	    </dev/null &
+	LAB_PEER_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -qx ready "$LAB_DIR/peer.out" 2>/dev/null && break
+		lab__alive "$LAB_PEER_PID" || break
+		sleep 0.05
+	done
+	if ! grep -qx ready "$LAB_DIR/peer.out" 2>/dev/null ||
+	    ! lab__alive "$LAB_PEER_PID"; then
+		lab__err "tcpconform-peer did not start ($LAB_PEER_BIN):"
+		sed 's/^/lab:   /' "$LAB_DIR/peer.log" >&2
+		exit 99
+	fi
+	for svc in $LAB_PEER_SERVICES; do
+		ip netns exec "$LAB_NS_TARGET" ss -Htln \
+		    "sport = :${svc#*=}" | grep -q . ||
+		    lab__die 99 "peer is not listening on $svc"
+	done
+}
+
+# lab_teardown: idempotent; safe from traps and from a half-built lab.
+lab_teardown() {
+	local ns pid
+
+	[ "${LAB__TORN:-0}" = 1 ] && return 0
+	LAB__TORN=1
+	lab__stop "$LAB_CMD_PID" 1 TERM
+	lab__stop "$LAB_PEER_PID" 0 TERM
+	# Anything else the command started in either namespace (a process
+	# left there keeps the namespace alive after ip netns del).
+	for ns in "${LAB__CREATED[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -s KILL "$pid" 2>/dev/null
+		done
+	done
+	for ns in "${LAB__CREATED[@]}"; do
+		ip netns del "$ns" 2>/dev/null ||
+		    lab__err "warning: cannot delete namespace $ns"
+	done
+	LAB__CREATED=()
+	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
+		rm -rf -- "$LAB_DIR"
+	fi
+	return 0
+}
+
+# Signal: pass it on to the command (it may want to stop cleanly), tear
+# down, exit 128+N.
+lab__on_signal() {
+	local sig=$1 status=$2 i
+
+	trap '' INT TERM HUP
+	if [ -n "$LAB_CMD_PID" ] && lab__alive "$LAB_CMD_PID"; then
+		kill -s "$sig" -- "-$LAB_CMD_PID" 2>/dev/null
+		kill -s "$sig" "$LAB_CMD_PID" 2>/dev/null
+		for ((i = 0; i < 20; i++)); do
+			lab__alive "$LAB_CMD_PID" || break
+			sleep 0.05
+		done
+		# Had its second: no TERM round, the caller is waiting.
+		if lab__alive "$LAB_CMD_PID"; then
+			kill -s KILL -- "-$LAB_CMD_PID" 2>/dev/null
+			kill -s KILL "$LAB_CMD_PID" 2>/dev/null
+		fi
+	fi
+	lab_teardown
+	exit "$status"
+}
+
+lab_traps() {
+	trap 'lab_teardown' EXIT
+	trap 'lab__on_signal INT 130' INT
+	trap 'lab__on_signal TERM 143' TERM
+	trap 'lab__on_signal HUP 129' HUP
+}
+
+# lab_run COMMAND [ARGS...]: run COMMAND in the tester namespace, in the
+# background so signal traps fire at once; return its status.  setsid
+# gives it a process group of its own (signals reach its children too);
+# env restores SIGINT/SIGQUIT, which bash ignores in background jobs.
+lab_run() {
+	local status
+
+	setsid ip netns exec "$LAB_NS_TESTER" \
+	    env --default-signal=INT,QUIT \
+	    TC_TARGET="$LAB_TARGET" TC_TESTER="$LAB_TESTER" \
+	    TC_IFACE="$LAB_IF_TESTER" TC_SERVICES="$LAB_SERVICES" \
+	    TC_NS_TESTER="$LAB_NS_TESTER" TC_NS_TARGET="$LAB_NS_TARGET" \
+	    TC_LAB_DIR="$LAB_DIR" "$@" <&0 &
+	LAB_CMD_PID=$!
+	wait "$LAB_CMD_PID"
+	status=$?
+	LAB_CMD_PID=
+	return $status
+}
+
+# ---- TAP helpers for test scripts ----------------------------------------
+
+TAP_N=0
+TAP_FAILED=0
+
+tap_plan() {
+	printf '1..%s\n' "$1"
+}
+
+# tap_skip_all REASON: for the automake TAP driver, a skipped script is
+# "1..0 # SKIP" with status 0.
+tap_skip_all() {
+	printf '1..0 # SKIP %s\n' "$*"
+	exit 0
+}
+
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	printf 'ok %d - %s\n' "$TAP_N" "$1"
+}
+
+# tap_not_ok DESC [DIAG...]: each DIAG line becomes a "# " comment.
+tap_not_ok() {
+	local desc=$1
+
+	shift
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	printf 'not ok %d - %s\n' "$TAP_N" "$desc"
+	if [ $# -gt 0 ]; then
+		printf '%s\n' "$@" | sed 's/^/# /'
+	fi
+}
+
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$TAP_N" "$1" "${2:-}"
+}
+
+# tap_check DESC CMD...: ok if CMD exits 0; else not ok with its output.
+tap_check() {
+	local desc=$1 out status
+
+	shift
+	out=$("$@" 2>&1)
+	status=$?
+	if [ $status -eq 0 ]; then
+		tap_ok "$desc"
+	else
+		tap_not_ok "$desc" "command: $*" "exit status: $status" "$out"
+	fi
+	return $status
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# lab.sh - run a command in the tester namespace of a fresh tcpconform lab.
+#
+#   lab.sh [-v] [--sysctl KEY=VALUE]... [--peer PATH] -- COMMAND [ARGS...]
+#
+# Builds two namespaces (see common.sh), pins the target's TCP sysctls,
+# applies the --sysctl overrides (KEY with or without "net.ipv4."), starts
+# tcpconform-peer on 198.18.0.2 (echo=7 discard=9 lazyclose=10 daytime=13 hold=19; port
+# 1 is closed) and runs COMMAND in the tester namespace with TC_TARGET,
+# TC_TESTER, TC_IFACE, TC_SERVICES, TC_NS_TESTER, TC_NS_TARGET and
+# TC_LAB_DIR set.  TC_LAB_DIR holds sysctls (what was set), peer.log (the
+# peer's -v log) and is removed afterwards, like everything else.
+#
+# Exit: COMMAND's status; 128+N if interrupted by signal N (forwarded to
+# COMMAND first); 77 if the lab cannot run here; 99 on a set-up error.
+
+# Started in the background by a non-interactive shell (a test doing
+# "lab.sh ... & kill -INT $!"), we inherit SIGINT ignored, and bash can't
+# trap a signal ignored on entry: re-exec once with it back at default.
+lab_sigign=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status 2>/dev/null)
+if [ -n "$lab_sigign" ] && [ -z "$LAB_REEXEC" ] &&
+    (( (0x$lab_sigign & ((1 << (2 - 1)) | (1 << (15 - 1)))) != 0 )); then
+	LAB_REEXEC=1 exec env --default-signal=INT,TERM "$BASH" "$0" "$@"
+fi
+
+LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 99
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$LAB_HERE/common.sh" || exit 99
+
+lab_usage() {
+	echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--peer PATH]" \
+	    "-- COMMAND [ARGS...]" >&2
+	exit 99
+}
+
+LAB_PEER=
+LAB_VERBOSE=0
+lab_overrides=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--sysctl)
+		[ $# -ge 2 ] || lab_usage
+		lab_overrides+=("$2")
+		shift 2
+		;;
+	--sysctl=*)
+		lab_overrides+=("${1#--sysctl=}")
+		shift
+		;;
+	--peer)
+		[ $# -ge 2 ] || lab_usage
+		LAB_PEER=$2
+		shift 2
+		;;
+	--peer=*)
+		LAB_PEER=${1#--peer=}
+		shift
+		;;
+	-v|--verbose)
+		LAB_VERBOSE=1
+		shift
+		;;
+	-h|--help)
+		echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--peer PATH]" \
+		    "-- COMMAND [ARGS...]"
+		exit 0
+		;;
+	--)
+		shift
+		break
+		;;
+	*)
+		lab_usage
+		;;
+	esac
+done
+[ $# -gt 0 ] || lab_usage
+
+lab_require_root
+lab_traps
+lab_setup "${lab_overrides[@]}"
+lab_run "$@"
+exit $?
