@@ -432,7 +432,7 @@ wait_timeout_cb(uint64_t id, void *arg)
 	}
 	/* expect or connect: nothing arrived in time */
 	model_note(cr, note, sizeof(note));
-	case_fail(cr, "nothing arrived within %s; %s",
+	case_fail(cr, "nothing arrived within %s\n  model: %s",
 	    tc_fmt_duration(cr->wait_ns, dur, sizeof(dur)), note);
 }
 
@@ -648,13 +648,14 @@ case_segment(struct case_run *cr, const struct seg *s, uint64_t ts)
 		ex = &st->u.expect;
 	if (!match_expect(cr, ex, s, why, sizeof(why))) {
 		model_note(cr, note, sizeof(note));
-		case_fail(cr, "%s: got [%s]; %s", why, line, note);
+		case_fail(cr, "%s\n  got:   %s\n  model: %s", why, line, note);
 		return;
 	}
 	el = elapsed(cr, ts);
 	if (el > cr->wait_ns) {
 		model_note(cr, note, sizeof(note));
-		case_fail(cr, "reply came after %s, later than %s: %s",
+		case_fail(cr, "reply came after %s, later than %s\n"
+		    "  model: %s",
 		    tc_fmt_duration(el, dur, sizeof(dur)),
 		    tc_fmt_duration(cr->wait_ns, why, sizeof(why)), note);
 		return;
