@@ -140,13 +140,14 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 	[TCPSM_SYN_SENT] = {
 		[EV_R_SYNACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, "RFC 9293 3.10.7.3 (fourth)", "SYN-ACK acknowledging our SYN gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.10.7.3 (fourth)", "simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.3 (first)", "unacceptable ACK in SYN-SENT gets <SEQ=SEG.ACK><CTL=RST>"),
 		[EV_S_SYN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "SYN retransmission"),
 	},
 	[TCPSM_SYN_RECEIVED] = {
 		[EV_R_RST_EXACT] = C(TCPSM_LISTEN, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in SYN-RECEIVED from a passive OPEN returns to LISTEN"),
 		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
 		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_ACK] = C(TCPSM_ESTABLISHED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "acceptable ACK in SYN-RECEIVED enters ESTABLISHED"),
+		[EV_R_ACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "acceptable ACK in SYN-RECEIVED enters ESTABLISHED; text on it is acknowledged"),
 		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.4 (fifth)", "unacceptable ACK in SYN-RECEIVED gets <SEQ=SEG.ACK><CTL=RST>"),
 		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN (with an acceptable ACK) gets ACK ack=FIN+1"),
 		[EV_R_SYN] = C(STAY, TCPSM_R_SYNACK, "RFC 9293 3.10.7.4 (first)", "retransmitted SYN: the SYN-ACK is repeated"),
@@ -184,6 +185,7 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
 		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
 		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
 	},
 	[TCPSM_FIN_WAIT_2] = {
 		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
@@ -197,6 +199,8 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
 		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
 		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 	},
 	[TCPSM_CLOSE_WAIT] = {
 		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
@@ -209,6 +213,8 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_S_FIN] = C(TCPSM_LAST_ACK, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in CLOSE-WAIT sends FIN: LAST-ACK"),
 		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
 		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 	},
 	[TCPSM_CLOSING] = {
 		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in CLOSING closes"),
@@ -221,6 +227,9 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
 		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
 		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 	},
 	[TCPSM_LAST_ACK] = {
 		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in LAST-ACK closes"),
@@ -233,6 +242,8 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
 		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
 		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
 	},
 	[TCPSM_TIME_WAIT] = {
 		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in TIME-WAIT closes (RFC 1337 asks to ignore it)"),
@@ -287,13 +298,8 @@ tcpsm_init(struct tcpsm *m, enum tcpsm_state st)
 {
 	memset(m, 0, sizeof(*m));
 	m->state = st;
+	m->passive = st == TCPSM_LISTEN;
 	m->rcv_wnd = 65535;
-}
-
-static int
-synchronized(enum tcpsm_state st)
-{
-	return st >= TCPSM_ESTABLISHED;
 }
 
 /* Did the target send a FIN that it has not yet seen acknowledged? */
@@ -308,6 +314,24 @@ fin_sent(const struct tcpsm *m)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * RFC 9293 3.10.7.4 first check, simplified: a segment without text is
+ * acceptable when it falls in the receive window (or is at RCV.NXT when
+ * the window is zero); text is accepted only in order, since the model
+ * keeps no reassembly queue: out-of-order text earns the duplicate ACK
+ * a target sends for it anyway.
+ */
+static int
+acceptable(const struct tcpsm *m, const struct seg *s)
+{
+	if (seg_len(s) > 0)
+		return s->seq == m->rcv_nxt;
+	if (m->rcv_wnd == 0)
+		return s->seq == m->rcv_nxt;
+	return seq_leq(m->rcv_nxt, s->seq) &&
+	    seq_lt(s->seq, m->rcv_nxt + m->rcv_wnd);
 }
 
 /* Classify a segment we send, from the target's point of view. */
@@ -326,13 +350,18 @@ classify(const struct tcpsm *m, const struct seg *s)
 			return EV_R_RST_INWIN;
 		return EV_R_RST_OUT;
 	}
-	if ((f & SEG_SYN) && (f & SEG_ACK))
+	if ((f & SEG_SYN) && (f & SEG_ACK)) {
+		/* 3.10.7.3 first: the ACK is checked before the SYN. */
+		if (m->state == TCPSM_SYN_SENT && m->have_iss &&
+		    s->ack != m->iss + 1)
+			return EV_R_BADACK;
 		return EV_R_SYNACK;
+	}
 	if (f & SEG_SYN)
 		return EV_R_SYN;
 	if (!(f & SEG_ACK))
 		return EV_R_NOACK;
-	if (synchronized(m->state) && seg_len(s) > 0 && s->seq != m->rcv_nxt)
+	if (have_tcb && m->have_irs && !acceptable(m, s))
 		return EV_R_OLD;
 	if (have_tcb && m->have_iss && seq_lt(m->snd_nxt, s->ack))
 		return EV_R_BADACK;
@@ -429,6 +458,9 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 	    NULL, "the model has no rule for this segment in this state" };
 	uint32_t end = s->seq + seg_len(s);
 	struct tcpsm_cell bare;
+	static const struct tcpsm_cell to_closed = { 1, TCPSM_CLOSED,
+	    TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)",
+	    "RST in SYN-RECEIVED after an active OPEN: connection refused" };
 
 	if (!m->have_our || seq_lt(m->our_nxt, end))
 		m->our_nxt = end;
@@ -446,8 +478,16 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 	advance_rcv(m, s, ev);
 	/* RFC 9293 3.10.7.4 sixth..eighth: an ACK in SYN-RECEIVED enters
 	 * ESTABLISHED before a FIN on the same segment is processed. */
+	if (c->next == TCPSM_LISTEN && !m->passive)
+		c = &to_closed;	/* 3.10.7.4 second: active OPEN -> CLOSED */
 	if (c->next != STAY)
 		m->state = c->next;
+	if (m->state == TCPSM_LISTEN && c->next == TCPSM_LISTEN) {
+		/* Back to LISTEN (3.10.7.4 second): the TCB is gone, the
+		 * next connection has new ISNs (3.4.1). */
+		m->have_iss = m->have_irs = false;
+		m->iss = m->irs = m->snd_nxt = m->rcv_nxt = 0;
+	}
 	set_expect(m, c, s);
 	m->last_event_rule = c->rule;
 }

@@ -48,6 +48,7 @@ struct tcpsm_expect {
 
 struct tcpsm {
 	enum tcpsm_state state;		/* the target's state */
+	bool passive;			/* the connection began in LISTEN */
 	bool have_iss, have_irs;
 	uint32_t iss;			/* target's ISN */
 	uint32_t irs;			/* our ISN */
