@@ -146,7 +146,8 @@ usage(int status)
 	    " (default: \"tcpconform-peer greet\\r\\n\")\n"
 	    "  -v         log each accept and close to stderr\n"
 	    "services: echo (RFC 862), discard (RFC 863),"
-	    " daytime (RFC 867, greet then close), hold\n"
+	    " daytime (RFC 867, greet then close), hold,\n"
+	    "          lazyclose (discard, close 250 ms after EOF)\n"
 	    "prints \"ready\" on stdout once every listener is up\n", PROG);
 	exit(status);
 }
