@@ -37,20 +37,31 @@
 
 #define SCR_MAX_FILE	(1024 * 1024)	/* bytes per file */
 #define SCR_MAX_STEPS	10000		/* steps per case */
-#define SCR_MAX_ERRS	100		/* messages per file before giving up */
-#define SCR_MAX_DEPTH	32		/* directory nesting: stops symlink loops */
+#define SCR_MAX_ERRS	100		/* messages per file */
+#define SCR_MAX_DEPTH	32		/* directories (symlink loops) */
 #define SCR_MAX_DATA	65535		/* payload bytes in one step */
-#define SCR_OPT_SPACE	40		/* TCP option bytes (RFC 9293 3.1) */
+#define SCR_OPT_SPACE	40		/* TCP option bytes (RFC 9293) */
+#define SCR_MAX_NEST	64		/* YAML nesting (schema: 8) */
+#define SCR_MAX_PROBS	10		/* anchors reported per doc */
 #define QLEN		48		/* a value quoted in a message */
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Case ids in the plan, hashed for the duplicate check. */
+struct idset {
+	size_t *slot;			/* index in p->cases + 1; 0: empty */
+	size_t cap, n;			/* cap: a power of 2 */
+};
 
 /* Loading one file. */
 struct ld {
 	struct plan *p;
 	struct scr_errs *errs;
+	struct idset ids;
 	const char *file;		/* owned by p->files */
 	yaml_document_t *doc;
 	size_t nerr;			/* messages for this file */
-	bool stop;			/* too many: ignore the rest of the file */
+	bool stop;			/* too many errors: skip the rest */
 };
 
 /* A key of a mapping and its parser; dst is the struct being filled. */
@@ -199,9 +210,70 @@ join(char *buf, size_t len, const void *tab, size_t n, size_t stride,
 	return buf;
 }
 
-#define NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
 #define JOIN(buf, tab, n, last)	\
 	join(buf, sizeof(buf), tab, n, sizeof((tab)[0]), last)
+
+/* ---- case ids -------------------------------------------------------- */
+
+/* FNV-1a. */
+static size_t
+id_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static void idset_add(struct idset *, const struct plan *, size_t);
+
+static void
+idset_grow(struct idset *ids, const struct plan *p)
+{
+	size_t *old = ids->slot, oldcap = ids->cap, i;
+
+	ids->cap = oldcap != 0 ? oldcap * 2 : 64;
+	ids->slot = xcalloc(ids->cap, sizeof(*ids->slot));
+	ids->n = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i] != 0)
+			idset_add(ids, p, old[i] - 1);
+	free(old);
+}
+
+/* Add p->cases[ci]. */
+static void
+idset_add(struct idset *ids, const struct plan *p, size_t ci)
+{
+	size_t h;
+
+	if (2 * (ids->n + 1) > ids->cap)
+		idset_grow(ids, p);
+	h = id_hash(p->cases[ci].id) & (ids->cap - 1);
+	while (ids->slot[h] != 0)
+		h = (h + 1) & (ids->cap - 1);
+	ids->slot[h] = ci + 1;
+	ids->n++;
+}
+
+/* The case with this id, or NULL. */
+static const struct plan_case *
+idset_find(const struct idset *ids, const struct plan *p, const char *id)
+{
+	const struct plan_case *c;
+	size_t h;
+
+	if (ids->cap == 0)
+		return NULL;
+	h = id_hash(id) & (ids->cap - 1);
+	for (; ids->slot[h] != 0; h = (h + 1) & (ids->cap - 1)) {
+		c = &p->cases[ids->slot[h] - 1];
+		if (strcmp(c->id, id) == 0)
+			return c;
+	}
+	return NULL;
+}
 
 /* ---- nodes ------------------------------------------------------------- */
 
@@ -229,7 +301,8 @@ pos(struct ld *ld, const yaml_node_t *n)
 static size_t
 npairs(const yaml_node_t *n)
 {
-	return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	return (size_t)(n->data.mapping.pairs.top -
+	    n->data.mapping.pairs.start);
 }
 
 static size_t
@@ -431,8 +504,8 @@ map_fields(struct ld *ld, yaml_node_t *map, const char *what,
 			if (is_word(k, f[i].name))
 				break;
 		if (i == nf) {
-			lerr(ld, k, "unknown key '%s'%s%s (expected one of: %s)",
-			    qs(k, q, sizeof(q)), what ? " in " : "",
+			lerr(ld, k, "unknown key '%s'%s%s (expected one of: "
+			    "%s)", qs(k, q, sizeof(q)), what ? " in " : "",
 			    what ? what : "", JOIN(keys, f, nf, ", "));
 			continue;
 		}
@@ -1157,9 +1230,9 @@ static void
 case_id(struct ld *ld, yaml_node_t *n, void *dst)
 {
 	struct plan_case *c = dst;
+	const struct plan_case *o;
 	const char *s;
 	char q[QLEN];
-	size_t i;
 
 	if ((s = get_str(ld, n, "id")) == NULL)
 		return;
@@ -1168,15 +1241,11 @@ case_id(struct ld *ld, yaml_node_t *n, void *dst)
 		    qs(n, q, sizeof(q)));
 		return;
 	}
-	for (i = 0; i < ld->p->ncases; i++) {
-		const struct plan_case *o = &ld->p->cases[i];
-
-		if (strcmp(o->id, s) == 0) {
-			lerr(ld, n, "duplicate case id '%s' (first defined "
-			    "at %s:%d:%d)", qs(n, q, sizeof(q)), o->pos.file,
-			    o->pos.line, o->pos.col);
-			return;
-		}
+	if ((o = idset_find(&ld->ids, ld->p, s)) != NULL) {
+		lerr(ld, n, "duplicate case id '%s' (first defined at "
+		    "%s:%d:%d)", qs(n, q, sizeof(q)), o->pos.file, o->pos.line,
+		    o->pos.col);
+		return;
 	}
 	c->id = xstrdup(s);
 	c->pos = pos(ld, n);
@@ -1292,7 +1361,7 @@ load_case(struct ld *ld, yaml_node_t *root)
 	size_t e0 = ld->nerr;
 
 	if (is_null(root))
-		return;		/* empty document, e.g. a trailing "---" */
+		return;		/* an empty document: a trailing "---" */
 	if (root->type != YAML_MAPPING_NODE) {
 		lerr(ld, root, "a test case must be a mapping with keys id, "
 		    "title, service and steps");
@@ -1312,64 +1381,118 @@ load_case(struct ld *ld, yaml_node_t *root)
 	    sizeof(*ld->p->cases));
 	ld->p->cases[ld->p->ncases++] = *c;
 	free(c);
+	idset_add(&ld->ids, ld->p, ld->p->ncases - 1);
 }
 
 /* ---- files ------------------------------------------------------------- */
 
-/* Anchors and aliases seen by the pre-scan, by document (1-based). */
-struct anchor {
-	size_t doc;
-	yaml_mark_t mark;
-	bool alias;
-	char name[QLEN];
+/*
+ * What the pre-scan found wrong in the first bad document: anchors or
+ * aliases, or nesting too deep.
+ */
+struct scan {
+	size_t doc;			/* 1-based; 0: nothing wrong */
+	size_t n;
+	struct {
+		yaml_mark_t mark;
+		char msg[96];
+	} probs[SCR_MAX_PROBS];
 };
 
+static void scan_prob(struct scan *, size_t, const yaml_mark_t *,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+scan_prob(struct scan *sc, size_t doc, const yaml_mark_t *m,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	sc->doc = doc;
+	if (sc->n == SCR_MAX_PROBS)
+		return;
+	sc->probs[sc->n].mark = *m;
+	va_start(ap, fmt);
+	vsnprintf(sc->probs[sc->n].msg, sizeof(sc->probs[sc->n].msg), fmt,
+	    ap);
+	va_end(ap);
+	sc->n++;
+}
+
+/* An anchor or alias name for a message. */
+static const char *
+qa(const yaml_char_t *a, char *buf, size_t len)
+{
+	return quote(a, strlen((const char *)a), buf, len);
+}
+
 /*
- * The loader resolves aliases into shared nodes, invisible in the
- * document, so look for them in the event stream first.  Stops quietly at
- * a syntax error: the loader reports it.
+ * Walk the event stream before loading, for what the loader would hide or
+ * choke on.  It resolves aliases into shared nodes, invisible in the
+ * document, so they are found here.  And libyaml's scanner costs time
+ * proportional to the flow nesting for every token, so deep nesting is
+ * stopped here, before the loader builds it.  Stops quietly at a syntax
+ * error: the loader reports it.
  */
-static size_t
-scan_anchors(const char *buf, size_t len, struct anchor **out)
+static void
+scan_events(const char *buf, size_t len, struct scan *sc)
 {
 	yaml_parser_t yp;
 	yaml_event_t ev;
 	yaml_char_t *a;
-	struct anchor *an = NULL;
-	size_t n = 0, doc = 0;
+	size_t doc = 0, depth = 0;
 	bool done = false;
+	char q[QLEN];
 
+	memset(sc, 0, sizeof(*sc));
 	if (!yaml_parser_initialize(&yp))
 		fatalx("script: yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
 	while (!done && yaml_parser_parse(&yp, &ev)) {
 		a = NULL;
-		if (ev.type == YAML_DOCUMENT_START_EVENT)
+		switch (ev.type) {
+		case YAML_DOCUMENT_START_EVENT:
 			doc++;
-		else if (ev.type == YAML_ALIAS_EVENT)
-			a = ev.data.alias.anchor;
-		else if (ev.type == YAML_SCALAR_EVENT)
-			a = ev.data.scalar.anchor;
-		else if (ev.type == YAML_SEQUENCE_START_EVENT)
-			a = ev.data.sequence_start.anchor;
-		else if (ev.type == YAML_MAPPING_START_EVENT)
-			a = ev.data.mapping_start.anchor;
-		else if (ev.type == YAML_STREAM_END_EVENT)
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+			done = sc->doc != 0;
+			break;
+		case YAML_STREAM_END_EVENT:
 			done = true;
-		if (a != NULL && n <= SCR_MAX_ERRS) {
-			an = xreallocarray(an, n + 1, sizeof(*an));
-			an[n].doc = doc;
-			an[n].mark = ev.start_mark;
-			an[n].alias = ev.type == YAML_ALIAS_EVENT;
-			quote(a, strlen((const char *)a), an[n].name,
-			    sizeof(an[n].name));
-			n++;
+			break;
+		case YAML_ALIAS_EVENT:
+			scan_prob(sc, doc, &ev.start_mark, "aliases are not "
+			    "supported (alias '*%s')",
+			    qa(ev.data.alias.anchor, q, sizeof(q)));
+			break;
+		case YAML_SCALAR_EVENT:
+			a = ev.data.scalar.anchor;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			a = ev.type == YAML_SEQUENCE_START_EVENT ?
+			    ev.data.sequence_start.anchor :
+			    ev.data.mapping_start.anchor;
+			if (++depth > SCR_MAX_NEST) {
+				scan_prob(sc, doc, &ev.start_mark, "YAML "
+				    "nested more than %d levels deep",
+				    SCR_MAX_NEST);
+				done = true;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		default:
+			break;
 		}
+		if (a != NULL)
+			scan_prob(sc, doc, &ev.start_mark, "aliases are not "
+			    "supported (anchor '&%s')", qa(a, q, sizeof(q)));
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&yp);
-	*out = an;
-	return n;
 }
 
 static void
@@ -1406,15 +1529,21 @@ load_yaml(struct ld *ld, const char *buf, size_t len)
 	yaml_parser_t yp;
 	yaml_document_t doc;
 	yaml_node_t *root;
-	struct anchor *an;
-	size_t i = 0, nan, ndoc = 0;
-	bool skip;
+	struct scan sc;
+	size_t i, ndoc = 0;
 
-	nan = scan_anchors(buf, len, &an);
+	scan_events(buf, len, &sc);
 	if (!yaml_parser_initialize(&yp))
 		fatalx("script: yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
 	while (!ld->stop) {
+		/* The bad document is never loaded, nor anything after it. */
+		if (sc.doc != 0 && ndoc + 1 == sc.doc) {
+			for (i = 0; i < sc.n; i++)
+				mark_err(ld, &sc.probs[i].mark, "%s",
+				    sc.probs[i].msg);
+			break;
+		}
 		if (!yaml_parser_load(&yp, &doc)) {
 			syntax_err(ld, &yp, buf, len);
 			break;
@@ -1424,21 +1553,12 @@ load_yaml(struct ld *ld, const char *buf, size_t len)
 			break;
 		}
 		ndoc++;
-		for (skip = false; i < nan && an[i].doc <= ndoc; i++) {
-			mark_err(ld, &an[i].mark, "aliases are not supported "
-			    "(%s '%c%s')", an[i].alias ? "alias" : "anchor",
-			    an[i].alias ? '*' : '&', an[i].name);
-			skip = true;
-		}
-		if (!skip) {
-			ld->doc = &doc;
-			load_case(ld, root);
-			ld->doc = NULL;
-		}
+		ld->doc = &doc;
+		load_case(ld, root);
+		ld->doc = NULL;
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&yp);
-	free(an);
 }
 
 /* The plan's copy of a file name, which positions point to. */
@@ -1459,7 +1579,7 @@ scr_load_buffer(const char *name, const char *buf, size_t len,
     struct plan *p, struct scr_errs *errs)
 {
 	struct ld ld;
-	size_t n0 = errs->n;
+	size_t i, n0 = errs->n;
 
 	if (len > SCR_MAX_FILE) {
 		errs_add(errs, name, "file too large (%zu bytes, at most %d)",
@@ -1470,7 +1590,10 @@ scr_load_buffer(const char *name, const char *buf, size_t len,
 	ld.p = p;
 	ld.errs = errs;
 	ld.file = plan_file(p, name);
+	for (i = 0; i < p->ncases; i++)
+		idset_add(&ld.ids, p, i);
 	load_yaml(&ld, buf, len);
+	free(ld.ids.slot);
 	return (int)(errs->n - n0);
 }
 

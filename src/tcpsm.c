@@ -77,6 +77,7 @@ enum tcpsm_event {
 	EV_R_FIN,		/* FIN+ACK */
 	EV_R_FIN_ACKFIN,	/* FIN+ACK whose ACK covers the target's FIN */
 	EV_R_OLD,		/* unacceptable segment (sequence test failed) */
+	EV_R_SYN_NEW,		/* TIME-WAIT: SYN above RCV.NXT or with a newer TSval */
 	EV_S_SYN,		/* the target sends a SYN (active open) */
 	EV_S_SYNACK,
 	EV_S_FIN,
@@ -254,6 +255,9 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
 		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
 		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fourth); RFC 5961 4.2", "an old SYN in TIME-WAIT gets an ACK (RFC 6191 2 would drop it)"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYN_NEW] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.6.1 (MAY-2); RFC 6191 2", "a SYN above RCV.NXT (or with a newer TSval) reopens the connection from TIME-WAIT"),
 	},
 };
 
@@ -299,6 +303,7 @@ tcpsm_init(struct tcpsm *m, enum tcpsm_state st)
 	memset(m, 0, sizeof(*m));
 	m->state = st;
 	m->passive = st == TCPSM_LISTEN;
+	m->our_ws = -1;
 	m->rcv_wnd = 65535;
 }
 
@@ -334,6 +339,33 @@ acceptable(const struct tcpsm *m, const struct seg *s)
 	    seq_lt(s->seq, m->rcv_nxt + m->rcv_wnd);
 }
 
+/* Our TSval, if s carries a timestamps option. */
+static int
+tsval(const struct seg *s, uint32_t *val)
+{
+	const struct seg_opt *o = seg_opt_find(s, SEG_OPT_TS);
+
+	if (o == NULL || o->len != 10)
+		return 0;
+	*val = o->u.ts.val;
+	return 1;
+}
+
+/*
+ * TIME-WAIT may accept a new SYN whose sequence number is above the old
+ * connection's (RFC 9293 3.6.1 MAY-2, RFC 1122 4.2.2.13), or, with
+ * timestamps, whose TSval is newer than TS.Recent (RFC 6191 2).
+ */
+static int
+syn_is_new(const struct tcpsm *m, const struct seg *s)
+{
+	uint32_t v;
+
+	if (seq_lt(m->rcv_nxt, s->seq))
+		return 1;
+	return m->have_ts_recent && tsval(s, &v) && seq_lt(m->ts_recent, v);
+}
+
 /* Classify a segment we send, from the target's point of view. */
 static enum tcpsm_event
 classify(const struct tcpsm *m, const struct seg *s)
@@ -357,8 +389,11 @@ classify(const struct tcpsm *m, const struct seg *s)
 			return EV_R_BADACK;
 		return EV_R_SYNACK;
 	}
-	if (f & SEG_SYN)
+	if (f & SEG_SYN) {
+		if (m->state == TCPSM_TIME_WAIT && syn_is_new(m, s))
+			return EV_R_SYN_NEW;
 		return EV_R_SYN;
+	}
 	if (!(f & SEG_ACK))
 		return EV_R_NOACK;
 	if (have_tcb && m->have_irs && !acceptable(m, s))
@@ -420,6 +455,11 @@ static void
 advance_rcv(struct tcpsm *m, const struct seg *s, enum tcpsm_event ev)
 {
 	switch (ev) {
+	case EV_R_SYN_NEW:
+		m->have_iss = false;	/* the new incarnation picks a new ISS */
+		m->irs = s->seq;
+		m->rcv_nxt = s->seq + 1;
+		return;
 	case EV_R_SYN:
 	case EV_R_SYNACK:
 		if (m->state == TCPSM_LISTEN || m->state == TCPSM_SYN_SENT) {
@@ -446,6 +486,27 @@ advance_rcv(struct tcpsm *m, const struct seg *s, enum tcpsm_event ev)
 		break;
 	default:
 		break;
+	}
+}
+
+/*
+ * Options the target learns from us: our window scale offer (RFC 7323
+ * 2.2: scaling is on only if both SYNs carry WS) and TS.Recent (7323 4.3,
+ * updated by acceptable segments).
+ */
+static void
+note_options_sent(struct tcpsm *m, const struct seg *s, enum tcpsm_event ev)
+{
+	const struct seg_opt *o;
+	uint32_t v;
+
+	if ((s->flags & SEG_SYN) && !(s->flags & SEG_ACK)) {
+		o = seg_opt_find(s, SEG_OPT_WS);
+		m->our_ws = o != NULL && o->len == 3 ? o->u.ws : -1;
+	}
+	if (ev != EV_R_OLD && ev != EV_R_RST_OUT && tsval(s, &v)) {
+		m->ts_recent = v;
+		m->have_ts_recent = true;
 	}
 }
 
@@ -476,6 +537,7 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 		c = &bare;
 	}
 	advance_rcv(m, s, ev);
+	note_options_sent(m, s, ev);
 	/* RFC 9293 3.10.7.4 sixth..eighth: an ACK in SYN-RECEIVED enters
 	 * ESTABLISHED before a FIN on the same segment is processed. */
 	if (c->next == TCPSM_LISTEN && !m->passive)
@@ -521,8 +583,18 @@ tcpsm_on_recv(struct tcpsm *m, const struct seg *s)
 		if (seq_lt(m->snd_nxt, end))
 			m->snd_nxt = end;
 	}
+	if ((f & SEG_SYN) && (f & SEG_ACK)) {
+		const struct seg_opt *o = seg_opt_find(s, SEG_OPT_WS);
+
+		/* RFC 7323 2.2: the SYN-ACK's own window is never scaled;
+		 * later windows are shifted if both sides sent WS (at most
+		 * 14, 2.3). */
+		m->target_ws = o != NULL && o->len == 3 && m->our_ws >= 0 ?
+		    (o->u.ws > 14 ? 14 : o->u.ws) : 0;
+	}
 	if (!(f & SEG_RST))
-		m->rcv_wnd = s->win;
+		m->rcv_wnd = (f & SEG_SYN) ? s->win :
+		    (uint32_t)s->win << m->target_ws;
 	c = &fsm[m->state][ev];
 	if (c->valid && c->next != STAY)
 		m->state = c->next;

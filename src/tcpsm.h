@@ -56,7 +56,11 @@ struct tcpsm {
 	uint32_t rcv_nxt;		/* target: next seq it expects from us */
 	uint32_t our_nxt;		/* our next seq (== rcv_nxt unless we skip) */
 	bool have_our;			/* our_nxt is set (we sent something) */
-	uint32_t rcv_wnd;		/* target's last advertised window */
+	uint32_t rcv_wnd;		/* target's last window, scaled */
+	int our_ws;			/* WS shift we offered on our SYN, -1: none */
+	int target_ws;			/* shift applied to the target's windows */
+	bool have_ts_recent;
+	uint32_t ts_recent;		/* the target's TS.Recent: our last TSval */
 	const char *last_event_rule;	/* rule applied to our last segment */
 	struct tcpsm_expect next;	/* prediction after the last event */
 };

@@ -47,6 +47,13 @@ teardown(void **state)
 	return 0;
 }
 
+static void
+reset(void)
+{
+	plan_free(&plan);
+	scr_errs_free(&errs);
+}
+
 static int
 load(const char *name, const char *yaml)
 {
@@ -83,8 +90,7 @@ load_bad(const char *yaml, const char *const *want)
 	size_t i, n = 0;
 	int r;
 
-	plan_free(&plan);
-	scr_errs_free(&errs);
+	reset();
 	while (want[n] != NULL)
 		n++;
 	r = load("t.yaml", yaml);
@@ -248,7 +254,8 @@ test_multi_document_errors(void **state)
 	    "id: c\ntitle: [\n"
 	    "---\n"
 	    "id: d\ntitle: T\nservice: echo\nsteps: [connect: ]\n"), 2);
-	assert_string_equal(errs.msgs[0], "m.yaml:4:8: steps must not be empty");
+	assert_string_equal(errs.msgs[0],
+	    "m.yaml:4:8: steps must not be empty");
 	assert_int_equal(plan.ncases, 1);
 	assert_string_equal(plan.cases[0].id, "b");
 }
@@ -274,6 +281,17 @@ test_aliases(void **state)
 	BAD("id: &a x\ntitle: *a\nservice: echo\nsteps: [connect: ]\n",
 	    "t.yaml:1:5: aliases are not supported (anchor '&a')",
 	    "t.yaml:2:8: aliases are not supported (alias '*a')");
+
+	/* Documents before it load; the rest of the file is not read. */
+	reset();
+	assert_int_equal(load("m.yaml", HDR "  - connect:\n---\n"
+	    "id: t/2\ntitle: T\nservice: echo\nsteps: &s [connect: ]\n"
+	    "---\n"
+	    "id: t/3\ntitle: T\nservice: echo\nsteps: [connect: ]\n"), 1);
+	assert_string_equal(errs.msgs[0],
+	    "m.yaml:10:8: aliases are not supported (anchor '&s')");
+	assert_int_equal(plan.ncases, 1);
+	assert_string_equal(plan.cases[0].id, "t/1");
 }
 
 static void
@@ -291,11 +309,14 @@ test_limits(void **state)
 	free(big);
 }
 
-/* Nesting is only followed as deep as the schema goes. */
+/*
+ * libyaml's scanner is quadratic in flow nesting: a megabyte of '[' must
+ * be refused early, not take an hour.
+ */
 static void
 test_deep_nesting(void **state)
 {
-	size_t n = 100000;
+	size_t n = 500000;
 	char *y;
 
 	(void)state;
@@ -304,9 +325,7 @@ test_deep_nesting(void **state)
 	memset(y + 4, '[', n);
 	memset(y + 4 + n, ']', n);
 	strcpy(y + 4 + 2 * n, "\n");
-	load("t.yaml", y);
-	assert_int_not_equal(errs.n, 0);
-	assert_int_equal(plan.ncases, 0);
+	BAD(y, "t.yaml:1:68: YAML nested more than 64 levels deep");
 	free(y);
 }
 
@@ -600,7 +619,8 @@ test_numbers_bad(void **state)
 	    "t.yaml:5:17: sequence number '4294967296' out of range "
 	    "(at most 4294967295)");
 	BAD(HDR "  - send: {ack: +}\n",
-	    "t.yaml:5:17: bad acknowledgement number '+': expected N, +N or -N");
+	    "t.yaml:5:17: bad acknowledgement number '+': expected N, +N or "
+	    "-N");
 	BAD(HDR "  - send: {ack: \"+0x10\"}\n",
 	    "t.yaml:5:17: bad acknowledgement number '+0x10': expected N, "
 	    "+N or -N");
