@@ -19,7 +19,7 @@
 
 #include "inject.h"
 #include "interp.h"
-#include "sched.h"
+#include "evloop.h"
 #include "seg.h"
 #include "sniff.h"
 #include "tcpsm.h"

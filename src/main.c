@@ -26,7 +26,7 @@
 #include "interp.h"
 #include "plan.h"
 #include "report.h"
-#include "sched.h"
+#include "evloop.h"
 #include "script.h"
 #include "sniff.h"
 #include "util.h"

@@ -14,7 +14,86 @@ const char *const plan_step_names[PLAN_STEP_MAX] = {
 	[PLAN_EXPECT] = "expect",
 	[PLAN_SILENCE] = "silence",
 	[PLAN_STATE] = "state",
+	[PLAN_WAIT] = "wait",
+	[PLAN_RETRANSMITS] = "retransmits",
+	[PLAN_MEASURE] = "measure",
+	[PLAN_EXEC] = "exec",
+	[PLAN_ANY_OF] = "any_of",
 };
+
+const char *const plan_field_names[PLAN_F_MAX] = {
+	[PLAN_F_SEQ] = "seq",
+	[PLAN_F_ACK] = "ack",
+	[PLAN_F_WIN] = "win",
+	[PLAN_F_URG] = "urg",
+	[PLAN_F_LEN] = "len",
+	[PLAN_F_TTL] = "ttl",
+	[PLAN_F_IPID] = "ipid",
+	[PLAN_F_TOS] = "tos",
+	[PLAN_F_TSVAL] = "ts.val",
+	[PLAN_F_TSECR] = "ts.ecr",
+	[PLAN_F_MSS] = "mss",
+	[PLAN_F_WS] = "ws",
+};
+
+static void
+expect_free(struct plan_expect *e)
+{
+	free(e->data);
+	free(e->opts);
+	free(e->cap);
+}
+
+void
+plan_step_free(struct plan_step *st)
+{
+	size_t i, j;
+
+	free(st->profile);
+	switch (st->kind) {
+	case PLAN_SEND:
+		free(st->u.send.data);
+		break;
+	case PLAN_EXPECT:
+		expect_free(&st->u.expect);
+		break;
+	case PLAN_RETRANSMITS:
+		free(st->u.retransmits.schedule);
+		break;
+	case PLAN_MEASURE:
+		free(st->u.measure.name);
+		free(st->u.measure.probe.data);
+		expect_free(&st->u.measure.until);
+		break;
+	case PLAN_EXEC:
+		free(st->u.exec.cmd);
+		break;
+	case PLAN_ANY_OF:
+		for (i = 0; i < st->u.any_of.nalts; i++) {
+			struct plan_branch *b = &st->u.any_of.alts[i];
+
+			for (j = 0; j < b->nsteps; j++)
+				plan_step_free(&b->steps[j]);
+			free(b->steps);
+		}
+		free(st->u.any_of.alts);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+sysctl_free(struct plan_sysctl *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
 
 static void
 free_strv(char **v, size_t n)
@@ -39,15 +118,12 @@ plan_free(struct plan *p)
 		free(c->service);
 		free_strv(c->rfc, c->nrfc);
 		free_strv(c->tags, c->ntags);
-		for (j = 0; j < c->nsteps; j++) {
-			struct plan_step *st = &c->steps[j];
-
-			if (st->kind == PLAN_SEND)
-				free(st->u.send.data);
-			else if (st->kind == PLAN_EXPECT)
-				free(st->u.expect.data);
-		}
+		for (j = 0; j < c->nsteps; j++)
+			plan_step_free(&c->steps[j]);
 		free(c->steps);
+		free_strv(c->vars, c->nvars);
+		sysctl_free(c->sysctl, c->nsysctl);
+		sysctl_free(c->req_sysctl, c->nreq_sysctl);
 	}
 	free(p->cases);
 	free_strv(p->files, p->nfiles);

@@ -24,11 +24,35 @@ struct plan_pos {
  * the target sends; the target's ISN otherwise), as tcpdump prints
  * relative numbers: "+1" after a SYN is the first data byte.
  */
-enum plan_num_mode { PLAN_NUM_AUTO = 0, PLAN_NUM_ABS, PLAN_NUM_REL };
+enum plan_num_mode { PLAN_NUM_AUTO = 0, PLAN_NUM_ABS, PLAN_NUM_REL,
+	PLAN_NUM_VAR };
 
+/* VAR: the value captured into variable var (an index into the case's
+ * vars[]) plus v, written "$name", "$name+N" or "$name-N". */
 struct plan_num {
 	enum plan_num_mode mode;
 	int64_t v;
+	int var;
+	struct plan_pos pos;
+};
+
+/* Segment fields that can be captured into a variable (expect.capture). */
+enum plan_field {
+	PLAN_F_SEQ = 0, PLAN_F_ACK, PLAN_F_WIN, PLAN_F_URG, PLAN_F_LEN,
+	PLAN_F_TTL, PLAN_F_IPID, PLAN_F_TOS, PLAN_F_TSVAL, PLAN_F_TSECR,
+	PLAN_F_MSS, PLAN_F_WS, PLAN_F_MAX
+};
+
+struct plan_capture {
+	int var;			/* index into the case's vars[] */
+	enum plan_field field;
+	struct plan_pos pos;
+};
+
+/* An optional unsigned value in a step: exact (lo == hi) or a range. */
+struct plan_range {
+	bool set;
+	uint32_t lo, hi;
 	struct plan_pos pos;
 };
 
@@ -50,6 +74,26 @@ struct plan_opts {
 	bool set;		/* false: defaults (connect: MSS 1460) */
 	struct seg_opt opts[SEG_MAX_OPTS];
 	unsigned nopts;
+	/* "ts: {}" without val: TSval from a per-case millisecond clock;
+	 * "ecr: echo": TSecr = the target's last TSval (RFC 7323 3.2). */
+	bool ts_val_auto, ts_ecr_echo;
+};
+
+/*
+ * One option expectation (expect.options).  kind is the option kind;
+ * for TS, field 1 is TSval and field 2 TSecr (field 0 checks presence
+ * only); for MSS and WS field 0 is the value.
+ */
+enum plan_optmatch { PLAN_OM_PRESENT = 0, PLAN_OM_ABSENT, PLAN_OM_VALUE };
+
+struct plan_optexp {
+	uint8_t kind;
+	uint8_t field;
+	enum plan_optmatch match;
+	struct plan_range value;	/* PLAN_OM_VALUE: exact or range */
+	bool echo;			/* TSecr == our last TSval */
+	int var;			/* >= 0: equals variable var */
+	struct plan_pos pos;
 };
 
 enum plan_step_kind {
@@ -58,6 +102,11 @@ enum plan_step_kind {
 	PLAN_EXPECT,
 	PLAN_SILENCE,
 	PLAN_STATE,
+	PLAN_WAIT,		/* sleep; arrivals are kept for the next expect */
+	PLAN_RETRANSMITS,	/* the last segment matched is sent again N times */
+	PLAN_MEASURE,		/* probe until an answer matches; report the time */
+	PLAN_EXEC,		/* run a command through the target hook */
+	PLAN_ANY_OF,		/* the first alternative whose expect matches */
 	PLAN_STEP_MAX
 };
 
@@ -66,9 +115,17 @@ struct plan_send {
 	struct plan_num seq, ack;
 	bool win_set;
 	uint16_t win;
+	bool urg_set;
+	uint16_t urg;
+	uint16_t reserved;		/* the four reserved header bits, 0..15 */
 	struct plan_opts opts;
 	uint8_t *data;			/* payload, owned */
 	size_t datalen;
+	bool ttl_set, ipid_set, df_set, tos_set;
+	uint8_t ttl, tos;
+	uint16_t ipid;
+	bool df;
+	bool bad_csum;			/* deliberately wrong TCP checksum */
 };
 
 struct plan_expect {
@@ -79,7 +136,70 @@ struct plan_expect {
 	bool data_set;
 	uint8_t *data;			/* expected payload, owned */
 	size_t datalen;
+	struct plan_range len;		/* payload length */
+	struct plan_range urg, ttl, tos;
+	struct plan_range ipid;
+	int df;				/* -1: any, 0 or 1 */
+	struct plan_optexp *opts;	/* owned */
+	size_t nopts;
+	struct plan_capture *cap;	/* owned */
+	size_t ncap;
 	uint64_t within_ns;		/* 0: the default (1 s) */
+};
+
+/*
+ * retransmits: the segment the previous expect matched must come again
+ * count times, each at the given gap after the one before (schedule[i]
+ * is the gap before retransmission i+1; a shorter schedule repeats its
+ * last gap), each within max(tol_min_ns, tol_pct % of the gap), measured
+ * on capture timestamps.  silence_ns > 0: then nothing for that long.
+ */
+struct plan_retransmits {
+	unsigned count;
+	uint64_t *schedule;		/* owned */
+	size_t nsched;
+	unsigned tol_pct;		/* default 10 */
+	uint64_t tol_min_ns;		/* default 4 ms (HZ=250 jiffy) */
+	uint64_t silence_ns;
+};
+
+/*
+ * measure: from the start of the step, send probe (if set) every
+ * every_ns until a segment matching until arrives; the time from the
+ * step's start to that segment is the measurement, reported under name
+ * and checked against range_lo..range_hi when range_set.  Fails after
+ * max_ns without a match.
+ */
+struct plan_measure {
+	char *name;			/* owned */
+	bool probe_set;
+	struct plan_send probe;
+	uint64_t every_ns;
+	struct plan_expect until;
+	uint64_t max_ns;
+	bool range_set;
+	uint64_t range_lo, range_hi;
+};
+
+/* exec: run cmd (sh -c) through the run's target hook (--target-exec). */
+struct plan_exec {
+	char *cmd;			/* owned */
+	int status;			/* expected exit status (default 0) */
+	uint64_t within_ns;		/* default 10 s */
+	bool background;		/* don't wait; killed at case end */
+};
+
+struct plan_step;
+
+struct plan_branch {
+	struct plan_step *steps;	/* owned; steps[0] is an expect */
+	size_t nsteps;
+	struct plan_pos pos;
+};
+
+struct plan_any_of {
+	struct plan_branch *alts;	/* owned */
+	size_t nalts;
 };
 
 struct plan_connect {
@@ -90,13 +210,29 @@ struct plan_connect {
 struct plan_step {
 	enum plan_step_kind kind;
 	struct plan_pos pos;
+	/* Step-level "profile: linux" (only under that profile) or
+	 * "profile: '!linux'" (under every other): NULL for always. */
+	char *profile;			/* owned */
+	bool profile_not;
 	union {
 		struct plan_connect connect;
 		struct plan_send send;
 		struct plan_expect expect;
 		uint64_t silence_ns;
+		uint64_t wait_ns;
 		int state;		/* enum tcpsm_state */
+		struct plan_retransmits retransmits;
+		struct plan_measure measure;
+		struct plan_exec exec;
+		struct plan_any_of any_of;
 	} u;
+};
+
+/* A target sysctl a case pins (sysctl:) or needs (requires: sysctl:). */
+struct plan_sysctl {
+	char *key;			/* full name, "net.ipv4." added if bare */
+	char *value;
+	struct plan_pos pos;
 };
 
 struct plan_case {
@@ -110,6 +246,15 @@ struct plan_case {
 	struct plan_step *steps;
 	size_t nsteps;
 	struct plan_pos pos;
+	uint64_t timeout_ns;		/* 0: the default (60 s) */
+	char **vars;			/* variable names, owned */
+	size_t nvars;
+	struct plan_sysctl *sysctl;	/* pinned for the case (runs alone) */
+	size_t nsysctl;
+	struct plan_sysctl *req_sysctl;	/* required values, else SKIP */
+	size_t nreq_sysctl;
+	bool req_root, req_ipv6;
+	bool exclusive;			/* run alone (implied by sysctl) */
 };
 
 struct plan {
@@ -123,6 +268,12 @@ struct plan {
 
 /* Names of step kinds for messages ("connect", "send", ...). */
 extern const char *const plan_step_names[PLAN_STEP_MAX];
+
+/* Names of capturable fields ("seq", "ts.val", ...). */
+extern const char *const plan_field_names[PLAN_F_MAX];
+
+/* Free what a step owns (recursively for any_of). */
+void plan_step_free(struct plan_step *st);
 
 /* Free everything a plan owns and zero it. */
 void plan_free(struct plan *p);

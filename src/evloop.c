@@ -1,5 +1,5 @@
 /*
- * sched.c - poll(2) event loop with a binary min-heap of timers.
+ * evloop.c - poll(2) event loop with a binary min-heap of timers.
  *
  * Many cases share one loop: each registers timers, the capture fd wakes
  * whoever owns the packet.  Cancelled timers are removed from the heap at
@@ -13,10 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "sched.h"
+#include "evloop.h"
 #include "util.h"
 
-#define EV_MAX_FDS 8
+#define EV_MAX_FDS 64	/* capture, signals, one pidfd per running exec */
 
 struct ev_timer {
 	uint64_t id;

@@ -1,10 +1,10 @@
 /*
- * sched.h - the event loop: one poll(2) over a few fds and a binary heap
+ * evloop.h - the event loop: one poll(2) over a few fds and a binary heap
  * of timers (redis ae-sized API, STYLE 10).  Script time comes from here,
  * never from sleep().
  */
-#ifndef TC_SCHED_H
-#define TC_SCHED_H
+#ifndef TC_EVLOOP_H
+#define TC_EVLOOP_H
 
 #include <stdint.h>
 
@@ -15,7 +15,7 @@ struct ev_loop;
 typedef void ev_fd_cb(int fd, short what, void *arg);
 typedef void ev_timer_cb(uint64_t id, void *arg);
 
-/* sched.c */
+/* evloop.c */
 
 /* Monotonic clock in nanoseconds (CLOCK_MONOTONIC). */
 uint64_t ev_now_ns(void);

@@ -1,0 +1,37 @@
+/*
+ * hook.h - run commands on the target through the user's hook: a command
+ * prefix that gets the command line as its last argument, e.g.
+ * "ip netns exec tcl-target-42 sh -c" in the lab or "ssh dut sh -c".
+ */
+#ifndef TC_HOOK_H
+#define TC_HOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct hook;
+
+/* hook.c */
+
+/* Split prefix on blanks.  Returns NULL for an empty prefix. */
+struct hook *hook_new(const char *prefix);
+void hook_free(struct hook *h);
+
+/*
+ * Start cmd through the hook, its output to /dev/null (or to the pipe
+ * *outfd when outfd is not NULL).  Returns the child's pid and a pidfd in
+ * *pidfd that becomes readable when it exits, or -1 with errbuf set.
+ */
+pid_t hook_spawn(const struct hook *h, const char *cmd, int *pidfd,
+    int *outfd, char *errbuf, size_t errlen);
+
+/*
+ * Run cmd and wait at most timeout_ns.  Its first line of output goes to
+ * out (may be NULL).  Returns the exit status (0..255), or -1 with errbuf
+ * set (could not run, killed by a signal, timed out).
+ */
+int hook_run(const struct hook *h, const char *cmd, uint64_t timeout_ns,
+    char *out, size_t outlen, char *errbuf, size_t errlen);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * match.c - the matcher: one segment against one expectation.
+ *
+ * Fields the step leaves out are judged by the model: its predicted reply
+ * when the step's flags are the model's own, otherwise the rule that a
+ * synchronized target sends in order (SEG.SEQ = SND.NXT, RFC 9293 3.4)
+ * and acknowledges what it received (SEG.ACK = RCV.NXT).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "match.h"
+
+void
+match_flags_desc(const struct plan_flags *f, char *buf, size_t len)
+{
+	char a[24], b[24];
+
+	if (f->exact)
+		snprintf(buf, len, "[%s]", seg_flags_str(f->value, a,
+		    sizeof(a)));
+	else if (f->must == 0 && f->mustnot == 0)
+		snprintf(buf, len, "any");
+	else
+		snprintf(buf, len, "+[%s] -[%s]", seg_flags_str(f->must, a,
+		    sizeof(a)), seg_flags_str(f->mustnot, b, sizeof(b)));
+}
+
+static int
+flags_match(const struct plan_flags *f, uint16_t got)
+{
+	if (f->exact)
+		return got == f->value;
+	return (got & f->must) == f->must && (got & f->mustnot) == 0;
+}
+
+int
+match_num(const struct match_ctx *c, const struct plan_num *n, uint32_t base,
+    uint32_t autoval, uint32_t *out, char *why, size_t len)
+{
+	switch (n->mode) {
+	case PLAN_NUM_ABS:
+		*out = (uint32_t)n->v;
+		return 0;
+	case PLAN_NUM_REL:
+		*out = base + (uint32_t)n->v;
+		return 0;
+	case PLAN_NUM_VAR:
+		if (n->var < 0 || (size_t)n->var >= c->pc->nvars ||
+		    !c->valset[n->var]) {
+			snprintf(why, len, "variable $%s was never captured",
+			    n->var >= 0 && (size_t)n->var < c->pc->nvars ?
+			    c->pc->vars[n->var] : "?");
+			return -1;
+		}
+		*out = c->vals[n->var] + (uint32_t)n->v;
+		return 0;
+	case PLAN_NUM_AUTO:
+		break;
+	}
+	*out = autoval;
+	return 0;
+}
+
+static int
+range_ok(const struct plan_range *r, uint32_t v)
+{
+	return !r->set || (v >= r->lo && v <= r->hi);
+}
+
+static void
+range_desc(const struct plan_range *r, char *buf, size_t len)
+{
+	if (r->lo == r->hi)
+		snprintf(buf, len, "%u", r->lo);
+	else
+		snprintf(buf, len, "in [%u, %u]", r->lo, r->hi);
+}
+
+/* Check one scalar field; on mismatch describe it.  Returns 1 if fine. */
+static int
+check_range(const char *name, const struct plan_range *r, uint32_t got,
+    char *why, size_t len)
+{
+	char want[48];
+
+	if (range_ok(r, got))
+		return 1;
+	range_desc(r, want, sizeof(want));
+	snprintf(why, len, "expected %s %s, got %s %u", name, want, name, got);
+	return 0;
+}
+
+static const char *
+optname(uint8_t kind)
+{
+	switch (kind) {
+	case SEG_OPT_MSS:
+		return "mss";
+	case SEG_OPT_WS:
+		return "ws";
+	case SEG_OPT_SACKOK:
+		return "sackok";
+	case SEG_OPT_SACK:
+		return "sack";
+	case SEG_OPT_TS:
+		return "ts";
+	case SEG_OPT_NOP:
+		return "nop";
+	case SEG_OPT_EOL:
+		return "eol";
+	default:
+		return "option";
+	}
+}
+
+/* The value of an option field: MSS, WS, TSval (field 1), TSecr (2). */
+static int
+opt_value(const struct seg_opt *o, uint8_t field, uint32_t *v)
+{
+	if (o->kind == SEG_OPT_MSS && o->len == 4)
+		*v = o->u.mss;
+	else if (o->kind == SEG_OPT_WS && o->len == 3)
+		*v = o->u.ws;
+	else if (o->kind == SEG_OPT_TS && o->len == 10)
+		*v = field == 2 ? o->u.ts.ecr : o->u.ts.val;
+	else
+		return 0;
+	return 1;
+}
+
+static int
+check_option(const struct match_ctx *c, const struct plan_optexp *oe,
+    const struct seg *s, char *why, size_t len)
+{
+	const struct seg_opt *o = seg_opt_find(s, oe->kind);
+	const char *name = optname(oe->kind);
+	const char *fname = oe->kind == SEG_OPT_TS ?
+	    (oe->field == 2 ? "ts.ecr" : "ts.val") : name;
+	char want[48];
+	uint32_t v, ref;
+
+	if (oe->match == PLAN_OM_ABSENT) {
+		if (o == NULL)
+			return 1;
+		snprintf(why, len, "expected no %s option, got one", name);
+		return 0;
+	}
+	if (o == NULL) {
+		snprintf(why, len, "expected a %s option (kind %u), none sent",
+		    name, oe->kind);
+		return 0;
+	}
+	if (oe->match == PLAN_OM_PRESENT && !oe->echo && oe->var < 0)
+		return 1;
+	if (!opt_value(o, oe->field, &v)) {
+		snprintf(why, len, "%s option has a bad length %u", name,
+		    o->len);
+		return 0;
+	}
+	if (oe->echo) {
+		/* RFC 7323 3.2: TSecr echoes the TSval last received. */
+		if (!c->have_our_tsval) {
+			snprintf(why, len, "expected %s to echo our TSval, "
+			    "but we sent none", fname);
+			return 0;
+		}
+		if (v != c->our_tsval) {
+			snprintf(why, len, "expected %s %u (our TSval), got %u",
+			    fname, c->our_tsval, v);
+			return 0;
+		}
+		return 1;
+	}
+	if (oe->var >= 0) {
+		if (!c->valset[oe->var]) {
+			snprintf(why, len, "variable $%s was never captured",
+			    c->pc->vars[oe->var]);
+			return 0;
+		}
+		ref = c->vals[oe->var];
+		if (v != ref) {
+			snprintf(why, len, "expected %s $%s (%u), got %u",
+			    fname, c->pc->vars[oe->var], ref, v);
+			return 0;
+		}
+		return 1;
+	}
+	if (range_ok(&oe->value, v))
+		return 1;
+	range_desc(&oe->value, want, sizeof(want));
+	snprintf(why, len, "expected %s %s, got %s %u", fname, want, fname, v);
+	return 0;
+}
+
+/* Printable prefix of a payload for messages. */
+static void
+data_desc(const uint8_t *p, size_t n, char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n && i < 32 && o + 5 < len; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
+			buf[o++] = (char)p[i];
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", p[i]);
+	}
+	if (i < n && o + 4 < len)
+		o += (size_t)snprintf(buf + o, len - o, "...");
+	buf[o < len ? o : len - 1] = '\0';
+}
+
+int
+match_expect(const struct match_ctx *c, const struct plan_expect *ex,
+    const struct seg *s, char *why, size_t len)
+{
+	static const struct plan_expect empty = { .df = -1 };
+	const struct tcpsm *m = c->m;
+	const struct tcpsm_expect *e = &m->next;
+	struct plan_flags mf;
+	const struct plan_flags *f;
+	char want[48], got[24], d1[160], d2[160];
+	uint32_t iss_base, seq_want = 0, ack_want = 0;
+	int seq_check = 0, ack_check = 0, model_flags;
+	size_t i;
+
+	if (ex == NULL)
+		ex = &empty;
+	f = &ex->flags;
+	model_flags = !f->set;
+	if (!f->set) {
+		if (e->reply == TCPSM_R_NONE) {
+			snprintf(why, len, "the step gives no flags and the "
+			    "model predicts no reply");
+			return 0;
+		}
+		memset(&mf, 0, sizeof(mf));
+		mf.set = mf.exact = true;
+		mf.value = e->flags;
+		f = &mf;
+	}
+	if (!flags_match(f, s->flags)) {
+		match_flags_desc(f, want, sizeof(want));
+		snprintf(why, len, "expected flags %s, got [%s]", want,
+		    seg_flags_str(s->flags, got, sizeof(got)));
+		return 0;
+	}
+
+	/* The ISN of a SYN-ACK is learnt from it: relative seq is from it. */
+	iss_base = m->have_iss ? m->iss : (s->flags & SEG_SYN) ? s->seq : 0;
+	if (e->reply != TCPSM_R_NONE &&
+	    (model_flags || (f->exact && f->value == e->flags))) {
+		seq_check = e->seq_known;
+		seq_want = e->seq;
+		ack_check = (e->flags & SEG_ACK) != 0;
+		ack_want = e->ack;
+	} else if (e->reply == TCPSM_R_NONE && m->have_iss &&
+	    m->state != TCPSM_CLOSED && m->state != TCPSM_LISTEN &&
+	    !(s->flags & (SEG_RST | SEG_SYN))) {
+		seq_check = ack_check = 1;
+		seq_want = m->snd_nxt;
+		ack_want = m->rcv_nxt;
+	}
+	if (ex->seq.mode != PLAN_NUM_AUTO) {
+		seq_check = 1;
+		if (match_num(c, &ex->seq, iss_base, 0, &seq_want, why,
+		    len) != 0)
+			return 0;
+	}
+	if (ex->ack.mode != PLAN_NUM_AUTO) {
+		ack_check = 1;
+		if (match_num(c, &ex->ack, c->our_isn, 0, &ack_want, why,
+		    len) != 0)
+			return 0;
+	}
+	if (seq_check && s->seq != seq_want) {
+		snprintf(why, len, "expected seq %u, got seq %u",
+		    seq_want - iss_base, s->seq - iss_base);
+		return 0;
+	}
+	if (ack_check && !(s->flags & SEG_ACK)) {
+		snprintf(why, len, "expected an ACK field (ack %u), "
+		    "ACK flag not set", ack_want - c->our_isn);
+		return 0;
+	}
+	if (ack_check && s->ack != ack_want) {
+		snprintf(why, len, "expected ack %u, got ack %u",
+		    ack_want - c->our_isn, s->ack - c->our_isn);
+		return 0;
+	}
+	if (ex->win_set && (s->win < ex->win_min || s->win > ex->win_max)) {
+		if (ex->win_min == ex->win_max)
+			snprintf(why, len, "expected win %u, got win %u",
+			    ex->win_min, s->win);
+		else
+			snprintf(why, len, "expected win in [%u, %u], got "
+			    "win %u", ex->win_min, ex->win_max, s->win);
+		return 0;
+	}
+	if (!check_range("urg", &ex->urg, s->urp, why, len) ||
+	    !check_range("ttl", &ex->ttl, s->ttl, why, len) ||
+	    !check_range("tos", &ex->tos, s->tos, why, len) ||
+	    !check_range("ipid", &ex->ipid, s->ipid, why, len) ||
+	    !check_range("length", &ex->len, (uint32_t)s->paylen, why, len))
+		return 0;
+	if (ex->df >= 0 && (int)s->df != ex->df) {
+		snprintf(why, len, "expected DF %s, got DF %s",
+		    ex->df ? "set" : "clear", s->df ? "set" : "clear");
+		return 0;
+	}
+	for (i = 0; i < ex->nopts; i++)
+		if (!check_option(c, &ex->opts[i], s, why, len))
+			return 0;
+	if (ex->data_set && (s->paylen != ex->datalen ||
+	    memcmp(s->payload, ex->data, ex->datalen) != 0)) {
+		data_desc(ex->data, ex->datalen, d1, sizeof(d1));
+		data_desc(s->payload, s->paylen, d2, sizeof(d2));
+		snprintf(why, len, "expected %zu data bytes \"%s\", got %zu "
+		    "bytes \"%s\"", ex->datalen, d1, s->paylen, d2);
+		return 0;
+	}
+	return 1;
+}
+
+void
+match_capture(const struct match_ctx *c, const struct plan_expect *ex,
+    const struct seg *s)
+{
+	const struct seg_opt *o;
+	size_t i;
+	uint32_t v;
+
+	for (i = 0; i < ex->ncap; i++) {
+		const struct plan_capture *cp = &ex->cap[i];
+		int ok = 1;
+
+		switch (cp->field) {
+		case PLAN_F_SEQ: v = s->seq; break;
+		case PLAN_F_ACK: v = s->ack; break;
+		case PLAN_F_WIN: v = s->win; break;
+		case PLAN_F_URG: v = s->urp; break;
+		case PLAN_F_LEN: v = (uint32_t)s->paylen; break;
+		case PLAN_F_TTL: v = s->ttl; break;
+		case PLAN_F_IPID: v = s->ipid; break;
+		case PLAN_F_TOS: v = s->tos; break;
+		case PLAN_F_TSVAL:
+		case PLAN_F_TSECR:
+			o = seg_opt_find(s, SEG_OPT_TS);
+			ok = o != NULL && opt_value(o,
+			    cp->field == PLAN_F_TSECR ? 2 : 1, &v);
+			break;
+		case PLAN_F_MSS:
+			o = seg_opt_find(s, SEG_OPT_MSS);
+			ok = o != NULL && opt_value(o, 0, &v);
+			break;
+		case PLAN_F_WS:
+			o = seg_opt_find(s, SEG_OPT_WS);
+			ok = o != NULL && opt_value(o, 0, &v);
+			break;
+		default:
+			ok = 0;
+			break;
+		}
+		if (ok && cp->var >= 0 && (size_t)cp->var < c->pc->nvars) {
+			c->vals[cp->var] = v;
+			c->valset[cp->var] = true;
+		}
+	}
+}
