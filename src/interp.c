@@ -1,25 +1,32 @@
 /*
  * interp.c - executes the steps of each case against the target.
  *
- * Each case owns one source port and one reference model (tcpsm).  Steps
- * that send run at once; steps that wait (expect, silence, the SYN-ACK of
- * connect) arm a timer and return to the loop.  Captured segments are
- * demultiplexed by our port to the case that owns it.  Timing verdicts
- * use capture timestamps: the time between our segment and the reply as
- * both were seen on the wire.
+ * Each case owns one source port, one reference model (tcpsm) and a small
+ * stack of step lists (any_of branches push one).  Steps that send run at
+ * once; steps that wait arm a timer and return to the loop.  Captured
+ * segments are demultiplexed by our port to the case that owns it; what
+ * arrives while no step waits for it is queued for the next expect.
+ * Timing verdicts use capture timestamps: the time between our segment
+ * and the reply as both were seen on the wire.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "evloop.h"
+#include "hook.h"
 #include "inject.h"
 #include "interp.h"
-#include "evloop.h"
+#include "match.h"
 #include "seg.h"
 #include "sniff.h"
 #include "tcpsm.h"
@@ -27,13 +34,41 @@
 
 #define DEFAULT_WIN 64240	/* what Linux offers on a SYN over Ethernet */
 #define DEFAULT_MSS 1460
+#define MAX_DEPTH 8		/* any_of nesting */
+#define QMAX 32			/* queued arrivals per case */
+#define DRAIN_NS (100 * NS_PER_MS)
+#define HOOK_TIMEOUT_NS (10 * NS_PER_SEC)
 
 enum cr_status { CR_PENDING = 0, CR_RUNNING, CR_DONE };
 
-/* A growing string (trace, messages). */
+/* What the current step waits for. */
+enum cr_wait {
+	W_NONE = 0,
+	W_EXPECT,	/* expect, connect's SYN-ACK, any_of */
+	W_SILENCE,
+	W_WAIT,
+	W_RETRANS,
+	W_MEASURE,
+	W_EXEC,
+	W_DRAIN,	/* all steps done, our last segment not yet captured */
+};
+
+/* A growing string (trace, notes). */
 struct buf {
 	char *s;
 	size_t len, cap;
+};
+
+struct frame {
+	const struct plan_step *steps;
+	size_t n, i;
+};
+
+/* A segment that arrived while no step waited for it. */
+struct qseg {
+	struct seg s;
+	uint8_t *data;		/* owned copy of the payload */
+	uint64_t ts;
 };
 
 struct case_run {
@@ -42,26 +77,54 @@ struct case_run {
 	enum cr_status status;
 	enum rep_verdict verdict;
 	char *msg;
-	struct buf trace;
+	struct buf trace, notes;
 
 	uint16_t sport, dport;
 	uint32_t our_isn;
 	struct tcpsm m;
+	uint32_t *vals;
+	bool *valset;
 
-	size_t step;
-	int waiting;		/* a step waits for a segment or a timer */
-	int draining;		/* steps done; waiting to see our last segment */
-	int connect_phase;	/* connect: 0 send SYN, 1 wait SYN-ACK, 2 ACK */
-	uint64_t timer;
+	struct frame fr[MAX_DEPTH];
+	int depth;
+	enum cr_wait wait;
+	int connect_phase;	/* connect: 1 wait SYN-ACK */
+	uint64_t timer;		/* the current wait's timer */
 	uint64_t wait_ns;	/* how long the current wait lasts */
+	uint64_t case_timer;	/* whole-case timeout */
 
-	uint64_t t_start;	/* monotonic, case start (0: never started) */
-	uint64_t t_end;
+	uint64_t t_start, t_end;	/* monotonic; t_start 0: never started */
 	uint64_t t_sent_mono;	/* monotonic time of our last send */
 	uint64_t t_first_cap;	/* capture time of the first packet seen */
 	uint64_t t_sent_cap;	/* capture time of our last segment, 0: unseen */
 	struct seg last_sent;	/* our last segment (no payload pointer) */
 	enum tcpsm_state state_before;	/* target state before last_sent */
+
+	/* timestamps option (RFC 7323) */
+	uint32_t ts_base;	/* our TSval clock: ts_base + ms since start */
+	bool have_our_tsval, have_peer_tsval;
+	uint32_t our_tsval, peer_tsval;
+
+	/* retransmits */
+	struct seg rtx_orig;	/* the segment that must come again */
+	bool have_match;
+	uint64_t rtx_prev_ts;	/* capture time of the previous copy */
+	unsigned rtx_n;		/* retransmissions seen */
+
+	/* measure */
+	uint64_t probe_timer;
+	uint64_t meas_t0;	/* capture-clock time the measurement starts */
+
+	/* exec */
+	pid_t pid;
+	int pidfd;
+	bool exec_bg;
+
+	/* pinned sysctls: old values to restore */
+	char **saved;
+
+	struct qseg q[QMAX];
+	unsigned qhead, qlen;
 };
 
 struct interp {
@@ -77,8 +140,8 @@ struct interp {
 	size_t next_start;	/* next case to start */
 	size_t next_report;	/* next case to report (plan order) */
 	unsigned running;
+	int exclusive;		/* a case that must run alone is running */
 	int aborted;
-	char *abort_why;
 	int env_error;
 	char errbuf[256];
 };
@@ -87,9 +150,11 @@ static void step_advance(struct case_run *cr);
 static void model_note(const struct case_run *cr, char *buf, size_t len);
 static void case_fail(struct case_run *cr, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void start_cases(struct interp *in);
+static void on_target_seg(struct case_run *cr, const struct seg *s,
+    uint64_t ts);
 
-static void
-buf_printf(struct buf *b, const char *fmt, ...)
+static void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -125,6 +190,32 @@ random32(void)
 	return v;
 }
 
+/* The capture clock (pcap stamps packets with CLOCK_REALTIME). */
+static uint64_t
+cap_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static struct match_ctx
+mctx(struct case_run *cr)
+{
+	struct match_ctx c = {
+		.m = &cr->m,
+		.our_isn = cr->our_isn,
+		.pc = cr->pc,
+		.vals = cr->vals,
+		.valset = cr->valset,
+		.have_our_tsval = cr->have_our_tsval,
+		.our_tsval = cr->our_tsval,
+	};
+
+	return c;
+}
+
 /* ---- trace ------------------------------------------------------------ */
 
 /* Relative numbers like tcpdump -S off: each side's seq from its ISN. */
@@ -153,6 +244,103 @@ trace_seg(struct case_run *cr, const struct seg *s, int ours, uint64_t ts)
 		    line);
 }
 
+static void
+describe(const struct case_run *cr, const struct seg *s, char *buf,
+    size_t len)
+{
+	seg_format(s, cr->m.have_iss ? cr->m.iss :
+	    (s->flags & SEG_SYN) ? s->seq : 0, cr->our_isn, buf, len);
+}
+
+/* ---- steps ------------------------------------------------------------ */
+
+static int
+profile_ok(const struct case_run *cr, const struct plan_step *st)
+{
+	int same;
+
+	if (st->profile == NULL)
+		return 1;
+	same = strcmp(st->profile, cr->in->cfg->profile) == 0;
+	return st->profile_not ? !same : same;
+}
+
+/* The step to run now, or NULL when every step is done. */
+static const struct plan_step *
+cur_step(const struct case_run *cr)
+{
+	const struct frame *f = &cr->fr[cr->depth];
+
+	return f->i < f->n ? &f->steps[f->i] : NULL;
+}
+
+/* Move past the current step, leaving finished any_of branches. */
+static void
+step_done(struct case_run *cr)
+{
+	cr->fr[cr->depth].i++;
+	while (cr->depth > 0 && cr->fr[cr->depth].i >= cr->fr[cr->depth].n) {
+		cr->depth--;
+		cr->fr[cr->depth].i++;
+	}
+}
+
+static const struct plan_pos *
+cur_pos(const struct case_run *cr)
+{
+	const struct plan_step *st = cur_step(cr);
+
+	return st != NULL ? &st->pos : &cr->pc->pos;
+}
+
+/* ---- queue of early arrivals ------------------------------------------- */
+
+static void
+q_push(struct case_run *cr, const struct seg *s, uint64_t ts)
+{
+	struct qseg *q;
+
+	if (cr->qlen == QMAX) {
+		case_fail(cr, "more than %d segments arrived that no step "
+		    "expected", QMAX);
+		return;
+	}
+	q = &cr->q[(cr->qhead + cr->qlen++) % QMAX];
+	q->s = *s;
+	q->ts = ts;
+	q->data = NULL;
+	if (s->paylen > 0) {
+		q->data = xmalloc(s->paylen);
+		memcpy(q->data, s->payload, s->paylen);
+	}
+	q->s.payload = q->data;
+}
+
+static void
+q_clear(struct case_run *cr)
+{
+	while (cr->qlen > 0) {
+		free(cr->q[cr->qhead].data);
+		cr->qhead = (cr->qhead + 1) % QMAX;
+		cr->qlen--;
+	}
+}
+
+/* Hand queued segments to the step now waiting, oldest first. */
+static void
+q_deliver(struct case_run *cr)
+{
+	while (cr->qlen > 0 && cr->status == CR_RUNNING &&
+	    cr->wait != W_NONE && cr->wait != W_WAIT && cr->wait != W_EXEC) {
+		struct qseg q = cr->q[cr->qhead];
+
+		cr->qhead = (cr->qhead + 1) % QMAX;
+		cr->qlen--;
+		on_target_seg(cr, &q.s, q.ts);
+		free(q.data);
+	}
+}
+
 /* ---- case life cycle ---------------------------------------------------- */
 
 static const struct interp_service *
@@ -179,13 +367,12 @@ report_ready(struct interp *in)
 			.dur_ns = cr->t_end - cr->t_start,
 			.msg = cr->msg,
 			.trace = cr->trace.s,
+			.notes = cr->notes.s,
 		};
 
 		rep_case(in->rep, &res);
 	}
 }
-
-static void start_cases(struct interp *in);
 
 /*
  * Leave the target clean: a connection the case left synchronized gets an
@@ -224,6 +411,52 @@ case_cleanup(struct case_run *cr)
 }
 
 static void
+exec_reap(struct case_run *cr)
+{
+	if (cr->pid <= 0)
+		return;
+	ev_del_fd(cr->in->loop, cr->pidfd);
+	kill(cr->pid, SIGKILL);
+	waitpid(cr->pid, NULL, 0);
+	close(cr->pidfd);
+	cr->pid = 0;
+	cr->pidfd = -1;
+}
+
+/* Put back the sysctls the case pinned. */
+static void
+sysctl_restore(struct case_run *cr)
+{
+	const struct plan_case *pc = cr->pc;
+	char cmd[512], err[256];
+	size_t i;
+
+	if (cr->saved == NULL)
+		return;
+	for (i = 0; i < pc->nsysctl; i++) {
+		if (cr->saved[i] == NULL)
+			continue;
+		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'",
+		    pc->sysctl[i].key, cr->saved[i]);
+		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
+		    err, sizeof(err)) != 0)
+			buf_printf(&cr->notes, "could not restore %s=%s\n",
+			    pc->sysctl[i].key, cr->saved[i]);
+		free(cr->saved[i]);
+	}
+	free(cr->saved);
+	cr->saved = NULL;
+}
+
+static void
+del_timer(struct case_run *cr, uint64_t *id)
+{
+	if (*id != 0)
+		ev_del_timer(cr->in->loop, *id);
+	*id = 0;
+}
+
+static void
 case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 {
 	struct interp *in = cr->in;
@@ -232,31 +465,28 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 		free(msg);
 		return;
 	}
-	if (cr->timer != 0)
-		ev_del_timer(in->loop, cr->timer);
-	cr->timer = 0;
-	cr->waiting = 0;
+	del_timer(cr, &cr->timer);
+	del_timer(cr, &cr->case_timer);
+	del_timer(cr, &cr->probe_timer);
+	cr->wait = W_NONE;
 	cr->status = CR_DONE;
 	cr->t_end = cr->t_start != 0 ? ev_now_ns() : 0;
 	cr->verdict = v;
 	cr->msg = msg;
-	if (cr->t_start != 0)
+	q_clear(cr);
+	exec_reap(cr);
+	if (cr->t_start != 0) {
 		case_cleanup(cr);
-	if (in->running > 0 && cr->t_start != 0)
+		sysctl_restore(cr);
 		in->running--;
+		if (cr->pc->exclusive)
+			in->exclusive = 0;
+	}
 	report_ready(in);
 	if (!in->aborted)
 		start_cases(in);
 	if (in->running == 0 && in->next_start == in->nruns)
 		ev_stop(in->loop);
-}
-
-static const struct plan_pos *
-cur_pos(const struct case_run *cr)
-{
-	if (cr->step < cr->pc->nsteps)
-		return &cr->pc->steps[cr->step].pos;
-	return &cr->pc->pos;
 }
 
 static void
@@ -266,6 +496,8 @@ case_fail(struct case_run *cr, const char *fmt, ...)
 	va_list ap;
 	char *body, *msg;
 
+	if (cr->status != CR_RUNNING)
+		return;
 	va_start(ap, fmt);
 	if (vasprintf(&body, fmt, ap) < 0)
 		fatalx("out of memory");
@@ -276,79 +508,60 @@ case_fail(struct case_run *cr, const char *fmt, ...)
 }
 
 static void
-case_start(struct interp *in, struct case_run *cr)
+case_skip(struct case_run *cr, char *why)
 {
-	const struct interp_service *svc;
-
-	svc = find_service(in->cfg, cr->pc->service);
-	if (svc == NULL) {
-		cr->status = CR_RUNNING;
-		case_end(cr, REP_SKIP, xasprintf("service '%s' not given to -p",
-		    cr->pc->service));
-		return;
-	}
 	cr->status = CR_RUNNING;
-	cr->dport = svc->port;
-	cr->t_start = ev_now_ns();
-	cr->our_isn = random32();
-	/* A "closed" service is a port without listener: no TCB (3.10.7.1). */
-	tcpsm_init(&cr->m, strcmp(svc->name, "closed") == 0 ?
-	    TCPSM_CLOSED : TCPSM_LISTEN);
-	in->running++;
-	step_advance(cr);
-}
-
-static void
-start_cases(struct interp *in)
-{
-	while (!in->aborted && in->running < in->cfg->jobs &&
-	    in->next_start < in->nruns) {
-		struct case_run *cr = &in->runs[in->next_start++];
-
-		case_start(in, cr);
-	}
+	case_end(cr, REP_SKIP, why);
 }
 
 /* ---- sending ---------------------------------------------------------- */
 
-/* Resolve a number from a step: relative to base, absolute, or auto. */
+/* Our TSval clock: milliseconds since the case started (RFC 7323 5.4). */
 static uint32_t
-num_value(const struct plan_num *n, uint32_t base, uint32_t autoval)
+our_ts_clock(const struct case_run *cr)
 {
-	switch (n->mode) {
-	case PLAN_NUM_ABS:
-		return (uint32_t)n->v;
-	case PLAN_NUM_REL:
-		return base + (uint32_t)n->v;
-	case PLAN_NUM_AUTO:
-		break;
-	}
-	return autoval;
+	return cr->ts_base + (uint32_t)((ev_now_ns() - cr->t_start) /
+	    NS_PER_MS);
 }
 
 static void
-copy_opts(struct seg *s, const struct plan_opts *o)
+copy_opts(struct case_run *cr, struct seg *s, const struct plan_opts *o)
 {
+	unsigned i;
+
 	memcpy(s->opts, o->opts, o->nopts * sizeof(o->opts[0]));
 	s->nopts = o->nopts;
+	for (i = 0; i < s->nopts; i++) {
+		if (s->opts[i].kind != SEG_OPT_TS)
+			continue;
+		if (o->ts_val_auto)
+			s->opts[i].u.ts.val = our_ts_clock(cr);
+		if (o->ts_ecr_echo)
+			s->opts[i].u.ts.ecr = cr->have_peer_tsval ?
+			    cr->peer_tsval : 0;
+	}
 }
 
 static int
 send_seg(struct case_run *cr, struct seg *s)
 {
 	struct interp *in = cr->in;
+	const struct seg_opt *o;
 	char err[256];
 
 	s->src = in->cfg->src;
 	s->dst = in->cfg->dst;
 	s->sport = cr->sport;
 	s->dport = cr->dport;
-	s->ipid = (uint16_t)random32();
 	if (inj_send(in->inj, s, err, sizeof(err)) != 0) {
 		in->env_error = 1;
 		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);
 		case_fail(cr, "cannot send: %s", err);
 		return -1;
+	}
+	if ((o = seg_opt_find(s, SEG_OPT_TS)) != NULL && o->len == 10) {
+		cr->our_tsval = o->u.ts.val;
+		cr->have_our_tsval = true;
 	}
 	cr->state_before = cr->m.state;
 	cr->last_sent = *s;
@@ -356,8 +569,45 @@ send_seg(struct case_run *cr, struct seg *s)
 	cr->t_sent_mono = ev_now_ns();
 	cr->t_sent_cap = 0;
 	tcpsm_on_send(&cr->m, s);
-	/* Our own copy shows up in the capture; trace it from there so the
-	 * trace carries wire timestamps.  Until then, keep nothing else. */
+	/* Our own copy shows up in the capture and is traced from there,
+	 * with its wire timestamp. */
+	return 0;
+}
+
+static int
+build_send(struct case_run *cr, const struct plan_send *ps, struct seg *s)
+{
+	struct match_ctx c = mctx(cr);
+	uint32_t seq, ack;
+	char why[256];
+
+	seg_init(s);
+	tcpsm_our_numbers(&cr->m, &seq, &ack);
+	if (!cr->m.have_our)
+		seq = cr->our_isn;
+	s->flags = (uint16_t)((ps->flags.set ? ps->flags.value : SEG_ACK) |
+	    (uint16_t)(ps->reserved << 8));
+	if (match_num(&c, &ps->seq, cr->our_isn, seq, &s->seq, why,
+	    sizeof(why)) != 0 ||
+	    match_num(&c, &ps->ack, cr->m.have_iss ? cr->m.iss : 0,
+	    (s->flags & SEG_ACK) ? ack : 0, &s->ack, why, sizeof(why)) != 0) {
+		case_fail(cr, "%s", why);
+		return -1;
+	}
+	s->win = ps->win_set ? ps->win : DEFAULT_WIN;
+	if (ps->urg_set)
+		s->urp = ps->urg;
+	copy_opts(cr, s, &ps->opts);
+	s->payload = ps->data;
+	s->paylen = ps->datalen;
+	s->ipid = ps->ipid_set ? ps->ipid : (uint16_t)random32();
+	if (ps->ttl_set)
+		s->ttl = ps->ttl;
+	if (ps->df_set)
+		s->df = ps->df;
+	if (ps->tos_set)
+		s->tos = ps->tos;
+	s->bad_csum = ps->bad_csum;
 	return 0;
 }
 
@@ -365,20 +615,9 @@ static int
 do_send(struct case_run *cr, const struct plan_send *ps)
 {
 	struct seg s;
-	uint32_t seq, ack;
 
-	seg_init(&s);
-	tcpsm_our_numbers(&cr->m, &seq, &ack);
-	if (!cr->m.have_our)
-		seq = cr->our_isn;
-	s.flags = ps->flags.set ? ps->flags.value : SEG_ACK;
-	s.seq = num_value(&ps->seq, cr->our_isn, seq);
-	s.ack = num_value(&ps->ack, cr->m.have_iss ? cr->m.iss : 0,
-	    (s.flags & SEG_ACK) ? ack : 0);
-	s.win = ps->win_set ? ps->win : DEFAULT_WIN;
-	copy_opts(&s, &ps->opts);
-	s.payload = ps->data;
-	s.paylen = ps->datalen;
+	if (build_send(cr, ps, &s) != 0)
+		return -1;
 	return send_seg(cr, &s);
 }
 
@@ -392,8 +631,9 @@ send_syn(struct case_run *cr, const struct plan_connect *pc)
 	s.flags = SEG_SYN;
 	s.seq = cr->our_isn;
 	s.win = DEFAULT_WIN;
+	s.ipid = (uint16_t)random32();
 	if (pc->opts.set) {
-		copy_opts(&s, &pc->opts);
+		copy_opts(cr, &s, &pc->opts);
 	} else if ((o = seg_opt_add(&s, SEG_OPT_MSS)) != NULL) {
 		o->len = 4;
 		o->u.mss = DEFAULT_MSS;
@@ -401,72 +641,54 @@ send_syn(struct case_run *cr, const struct plan_connect *pc)
 	return send_seg(cr, &s);
 }
 
+/* The ACK that completes connect; it carries TS if our SYN did. */
 static int
 send_ack(struct case_run *cr)
 {
 	struct plan_send ps;
+	struct seg_opt *o;
 
 	memset(&ps, 0, sizeof(ps));
+	ps.seq.var = ps.ack.var = -1;
+	if (cr->have_our_tsval && cr->have_peer_tsval) {
+		o = &ps.opts.opts[ps.opts.nopts++];
+		o->kind = SEG_OPT_TS;
+		o->len = 10;
+		ps.opts.set = ps.opts.ts_val_auto = ps.opts.ts_ecr_echo = true;
+	}
 	return do_send(cr, &ps);
 }
 
-/* ---- waiting and matching ---------------------------------------------- */
+/* ---- waiting ---------------------------------------------------------- */
+
+static void wait_timeout_cb(uint64_t id, void *arg);
 
 static void
-wait_timeout_cb(uint64_t id, void *arg)
+arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns)
 {
-	struct case_run *cr = arg;
-	const struct plan_step *st;
-	char dur[32], note[512];
-
-	(void)id;
-	cr->timer = 0;
-	if (cr->status != CR_RUNNING || !cr->waiting)
-		return;
-	cr->waiting = 0;
-	st = &cr->pc->steps[cr->step];
-	if (st->kind == PLAN_SILENCE) {
-		cr->step++;
-		step_advance(cr);
-		return;
-	}
-	/* expect or connect: nothing arrived in time */
-	model_note(cr, note, sizeof(note));
-	case_fail(cr, "nothing arrived within %s\n  model: %s",
-	    tc_fmt_duration(cr->wait_ns, dur, sizeof(dur)), note);
-}
-
-static void
-arm_wait(struct case_run *cr, uint64_t ns)
-{
-	cr->waiting = 1;
+	cr->wait = w;
 	cr->wait_ns = ns;
+	del_timer(cr, &cr->timer);
 	cr->timer = ev_add_timer(cr->in->loop, ns, wait_timeout_cb, cr);
 	if (cr->timer == 0)
 		fatalx("out of memory");
 }
 
+/* End the wait of the current step and go on with the next one. */
 static void
-flags_desc(const struct plan_flags *f, char *buf, size_t len)
+wait_done(struct case_run *cr)
 {
-	char a[16], b[16];
-
-	if (f->exact)
-		snprintf(buf, len, "[%s]", seg_flags_str(f->value, a,
-		    sizeof(a)));
-	else if (f->must == 0 && f->mustnot == 0)
-		snprintf(buf, len, "any");
-	else
-		snprintf(buf, len, "+[%s] -[%s]", seg_flags_str(f->must, a,
-		    sizeof(a)), seg_flags_str(f->mustnot, b, sizeof(b)));
+	del_timer(cr, &cr->timer);
+	del_timer(cr, &cr->probe_timer);
+	cr->wait = W_NONE;
+	step_done(cr);
+	step_advance(cr);
 }
 
-static int
-flags_match(const struct plan_flags *f, uint16_t got)
+static uint64_t
+expect_within(const struct case_run *cr, const struct plan_expect *ex)
 {
-	if (f->exact)
-		return got == f->value;
-	return (got & f->must) == f->must && (got & f->mustnot) == 0;
+	return ex->within_ns ? ex->within_ns : cr->in->cfg->default_within_ns;
 }
 
 /*
@@ -478,7 +700,8 @@ static void
 model_note(const struct case_run *cr, char *buf, size_t len)
 {
 	const struct tcpsm_expect *e = &cr->m.next;
-	char fl[16];
+	char fl[24];
+	size_t n;
 
 	if (!cr->m.have_our) {
 		snprintf(buf, len, "target in %s",
@@ -491,123 +714,11 @@ model_note(const struct case_run *cr, char *buf, size_t len)
 	    cr->last_sent.seq - cr->our_isn,
 	    e->rule ? e->rule : "the model", e->rule ? " requires " :
 	    " predicts ", tcpsm_reply_name(e->reply));
-	if (e->reply == TCPSM_R_RST) {
-		size_t n = strlen(buf);
-
+	n = strlen(buf);
+	if (e->reply == TCPSM_R_RST)
 		snprintf(buf + n, len - n, " seq=%u", e->seq);
-	} else if (e->reply != TCPSM_R_NONE && (e->flags & SEG_ACK)) {
-		size_t n = strlen(buf);
-
+	else if (e->reply != TCPSM_R_NONE && (e->flags & SEG_ACK))
 		snprintf(buf + n, len - n, " ack=+%u", e->ack - cr->our_isn);
-	}
-}
-
-/*
- * Check a segment from the target against an expect step (or the SYN-ACK
- * of connect, ex == NULL).  Returns 1 when it matches; otherwise writes
- * what differs into why.
- */
-static int
-match_expect(struct case_run *cr, const struct plan_expect *ex,
-    const struct seg *s, char *why, size_t len)
-{
-	const struct tcpsm_expect *e = &cr->m.next;
-	struct plan_flags mf;
-	const struct plan_flags *f;
-	int model_flags;	/* the flags are the model's prediction */
-	char want[32], got[16];
-	uint32_t iss_base, seq_auto, ack_auto;
-	int seq_check, ack_check;
-	static const struct plan_expect empty;
-
-	if (ex == NULL)
-		ex = &empty;
-	f = &ex->flags;
-	model_flags = !f->set;
-	if (!f->set) {
-		if (e->reply == TCPSM_R_NONE) {
-			snprintf(why, len, "the step gives no flags and the "
-			    "model predicts no reply");
-			return 0;
-		}
-		memset(&mf, 0, sizeof(mf));
-		mf.set = mf.exact = true;
-		mf.value = e->flags;
-		f = &mf;
-	}
-	if (!flags_match(f, s->flags)) {
-		flags_desc(f, want, sizeof(want));
-		snprintf(why, len, "expected flags %s, got [%s]", want,
-		    seg_flags_str(s->flags, got, sizeof(got)));
-		return 0;
-	}
-
-	/* The ISN of a SYN-ACK is learnt from it: relative seq is from it. */
-	iss_base = cr->m.have_iss ? cr->m.iss :
-	    (s->flags & SEG_SYN) ? s->seq : 0;
-	/*
-	 * Auto seq/ack: the model's prediction when the expected flags are
-	 * its own; otherwise, in a synchronized state, the target must send
-	 * in order (SEG.SEQ = SND.NXT) and acknowledge what it received.
-	 */
-	seq_check = ack_check = 0;
-	seq_auto = ack_auto = 0;
-	if (e->reply != TCPSM_R_NONE &&
-	    (model_flags || (f->exact && f->value == e->flags))) {
-		seq_check = e->seq_known;
-		seq_auto = e->seq;
-		ack_check = (e->flags & SEG_ACK) != 0;
-		ack_auto = e->ack;
-	} else if (e->reply == TCPSM_R_NONE && cr->m.have_iss &&
-	    cr->m.state != TCPSM_CLOSED && cr->m.state != TCPSM_LISTEN &&
-	    !(s->flags & (SEG_RST | SEG_SYN))) {
-		seq_check = ack_check = 1;
-		seq_auto = cr->m.snd_nxt;
-		ack_auto = cr->m.rcv_nxt;
-	}
-	if (ex->seq.mode != PLAN_NUM_AUTO) {
-		seq_check = 1;
-		seq_auto = num_value(&ex->seq, iss_base, 0);
-	}
-	if (ex->ack.mode != PLAN_NUM_AUTO) {
-		ack_check = 1;
-		ack_auto = num_value(&ex->ack, cr->our_isn, 0);
-	}
-	if (seq_check && s->seq != seq_auto) {
-		snprintf(why, len, "expected seq %u, got seq %u",
-		    seq_auto - iss_base, s->seq - iss_base);
-		return 0;
-	}
-	if (ack_check && !(s->flags & SEG_ACK)) {
-		snprintf(why, len, "expected an ACK field (ack %u), "
-		    "ACK flag not set", ack_auto - cr->our_isn);
-		return 0;
-	}
-	if (ack_check && s->ack != ack_auto) {
-		snprintf(why, len, "expected ack %u, got ack %u",
-		    ack_auto - cr->our_isn, s->ack - cr->our_isn);
-		return 0;
-	}
-	if (ex->win_set && (s->win < ex->win_min || s->win > ex->win_max)) {
-		if (ex->win_min == ex->win_max)
-			snprintf(why, len, "expected win %u, got win %u",
-			    ex->win_min, s->win);
-		else
-			snprintf(why, len, "expected win in [%u, %u], got "
-			    "win %u", ex->win_min, ex->win_max, s->win);
-		return 0;
-	}
-	if (ex->data_set && (s->paylen != ex->datalen ||
-	    memcmp(s->payload, ex->data, ex->datalen) != 0)) {
-		snprintf(why, len, "expected %zu data bytes \"%.*s\", got %zu "
-		    "bytes \"%.*s\"", ex->datalen,
-		    (int)(ex->datalen > 40 ? 40 : ex->datalen),
-		    (const char *)ex->data, s->paylen,
-		    (int)(s->paylen > 40 ? 40 : s->paylen),
-		    (const char *)s->payload);
-		return 0;
-	}
-	return 1;
 }
 
 /* Elapsed between our last segment and ts, on the wire if we saw ours. */
@@ -619,77 +730,382 @@ elapsed(const struct case_run *cr, uint64_t ts)
 	return ev_now_ns() - cr->t_sent_mono;
 }
 
-/* A segment from the target for this case. */
+/* A segment the current expect (or any_of branch) accepted. */
 static void
-case_segment(struct case_run *cr, const struct seg *s, uint64_t ts)
+accept_seg(struct case_run *cr, const struct plan_expect *ex,
+    const struct seg *s, uint64_t ts)
 {
-	const struct plan_step *st;
-	const struct plan_expect *ex = NULL;
-	char why[512], note[512], line[512], dur[32];
-	uint64_t el;
+	struct match_ctx c = mctx(cr);
 
-	if (cr->status != CR_RUNNING)
-		return;
-	trace_seg(cr, s, 0, ts);
-	if (!cr->waiting) {
-		/* Between steps nothing should arrive: steps run at once. */
-		return;
-	}
-	st = &cr->pc->steps[cr->step];
-	seg_format(s, cr->m.have_iss ? cr->m.iss : 0, cr->our_isn, line,
-	    sizeof(line));
-	if (st->kind == PLAN_SILENCE) {
-		case_fail(cr, "expected silence for %s, got [%s] after %s",
-		    tc_fmt_duration(st->u.silence_ns, dur, sizeof(dur)), line,
-		    tc_fmt_duration(elapsed(cr, ts), note, sizeof(note)));
-		return;
-	}
+	if (ex != NULL)
+		match_capture(&c, ex, s);
+	tcpsm_on_recv(&cr->m, s);
+	cr->rtx_orig = *s;
+	cr->rtx_orig.payload = NULL;
+	cr->have_match = true;
+	cr->rtx_prev_ts = ts;
+	cr->rtx_n = 0;
+}
+
+/* Check the reply's timing against "within".  Returns 1 if in time. */
+static int
+in_time(struct case_run *cr, uint64_t ts, uint64_t within)
+{
+	char d1[32], d2[32], note[512];
+	uint64_t el = elapsed(cr, ts);
+
+	if (el <= within)
+		return 1;
+	model_note(cr, note, sizeof(note));
+	case_fail(cr, "reply came after %s, later than %s\n  model: %s",
+	    tc_fmt_duration(el, d1, sizeof(d1)),
+	    tc_fmt_duration(within, d2, sizeof(d2)), note);
+	return 0;
+}
+
+static void
+seg_expect(struct case_run *cr, const struct plan_step *st,
+    const struct seg *s, uint64_t ts)
+{
+	struct match_ctx c = mctx(cr);
+	const struct plan_expect *ex = NULL;
+	char why[512], note[512], line[512];
+
 	if (st->kind == PLAN_EXPECT)
 		ex = &st->u.expect;
-	if (!match_expect(cr, ex, s, why, sizeof(why))) {
+	if (!match_expect(&c, ex, s, why, sizeof(why))) {
+		describe(cr, s, line, sizeof(line));
 		model_note(cr, note, sizeof(note));
 		case_fail(cr, "%s\n  got:   %s\n  model: %s", why, line, note);
 		return;
 	}
-	el = elapsed(cr, ts);
-	if (el > cr->wait_ns) {
-		model_note(cr, note, sizeof(note));
-		case_fail(cr, "reply came after %s, later than %s\n"
-		    "  model: %s",
-		    tc_fmt_duration(el, dur, sizeof(dur)),
-		    tc_fmt_duration(cr->wait_ns, why, sizeof(why)), note);
+	if (!in_time(cr, ts, cr->wait_ns))
 		return;
-	}
-	ev_del_timer(cr->in->loop, cr->timer);
-	cr->timer = 0;
-	cr->waiting = 0;
-	tcpsm_on_recv(&cr->m, s);
+	accept_seg(cr, ex, s, ts);
 	if (st->kind == PLAN_CONNECT) {
-		cr->connect_phase = 2;
+		del_timer(cr, &cr->timer);
+		cr->wait = W_NONE;
 		if (send_ack(cr) != 0)
 			return;
-		cr->connect_phase = 0;
+		step_done(cr);
+		step_advance(cr);
+		return;
 	}
-	cr->step++;
-	step_advance(cr);
+	wait_done(cr);
 }
 
-#define DRAIN_NS (100 * NS_PER_MS)
-
 static void
-drain_cb(uint64_t id, void *arg)
+seg_any_of(struct case_run *cr, const struct plan_step *st,
+    const struct seg *s, uint64_t ts)
 {
-	struct case_run *cr = arg;
+	const struct plan_any_of *a = &st->u.any_of;
+	struct match_ctx c = mctx(cr);
+	struct buf why = { 0 };
+	char w[512], line[512], note[512];
+	size_t i;
 
-	(void)id;
-	cr->timer = 0;
-	case_end(cr, REP_PASS, NULL);
+	for (i = 0; i < a->nalts; i++) {
+		const struct plan_branch *b = &a->alts[i];
+		const struct plan_expect *ex = &b->steps[0].u.expect;
+
+		if (!match_expect(&c, ex, s, w, sizeof(w))) {
+			buf_printf(&why, "\n  (%zu) %s:%d:%d: %s", i + 1,
+			    b->pos.file, b->pos.line, b->pos.col, w);
+			continue;
+		}
+		free(why.s);
+		if (!in_time(cr, ts, cr->wait_ns))
+			return;
+		accept_seg(cr, ex, s, ts);
+		del_timer(cr, &cr->timer);
+		cr->wait = W_NONE;
+		if (cr->depth + 1 >= MAX_DEPTH) {
+			case_fail(cr, "any_of nested too deeply");
+			return;
+		}
+		cr->fr[++cr->depth] = (struct frame){ b->steps, b->nsteps, 0 };
+		step_done(cr);	/* the branch's expect just matched */
+		step_advance(cr);
+		return;
+	}
+	describe(cr, s, line, sizeof(line));
+	model_note(cr, note, sizeof(note));
+	case_fail(cr, "no alternative matched:%s\n  got:   %s\n  model: %s",
+	    why.s ? why.s : "", line, note);
+	free(why.s);
 }
 
 /*
- * Every step passed.  Our last segment may not have come back from the
- * capture yet; wait for it (briefly) so the trace is complete.
+ * A retransmission is the same segment again: same flags, sequence number
+ * and length (RFC 9293 3.8.1; RFC 6298 5.5 doubles the gap each time).
  */
+static void
+seg_retrans(struct case_run *cr, const struct plan_step *st,
+    const struct seg *s, uint64_t ts)
+{
+	const struct plan_retransmits *r = &st->u.retransmits;
+	const struct seg *o = &cr->rtx_orig;
+	char line[512], orig[512], d1[32], d2[32], d3[32];
+	uint64_t gap, want, tol, diff;
+	size_t k;
+
+	if (s->flags != o->flags || s->seq != o->seq ||
+	    s->paylen != o->paylen) {
+		describe(cr, s, line, sizeof(line));
+		describe(cr, o, orig, sizeof(orig));
+		case_fail(cr, "expected retransmission %u of [%s]\n"
+		    "  got:   %s", cr->rtx_n + 1, orig, line);
+		return;
+	}
+	k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
+	want = r->schedule[k];
+	gap = ts - cr->rtx_prev_ts;
+	tol = want * r->tol_pct / 100;
+	if (tol < r->tol_min_ns)
+		tol = r->tol_min_ns;
+	diff = gap > want ? gap - want : want - gap;
+	if (diff > tol) {
+		case_fail(cr, "retransmission %u came %s after the previous "
+		    "copy, expected %s +/- %s", cr->rtx_n + 1,
+		    tc_fmt_duration(gap, d1, sizeof(d1)),
+		    tc_fmt_duration(want, d2, sizeof(d2)),
+		    tc_fmt_duration(tol, d3, sizeof(d3)));
+		return;
+	}
+	buf_printf(&cr->notes, "retransmission %u after %s (expected %s)\n",
+	    cr->rtx_n + 1, tc_fmt_duration(gap, d1, sizeof(d1)),
+	    tc_fmt_duration(want, d2, sizeof(d2)));
+	tcpsm_on_recv(&cr->m, s);
+	cr->rtx_prev_ts = ts;
+	if (++cr->rtx_n < r->count) {
+		k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
+		tol = r->schedule[k] * r->tol_pct / 100;
+		if (tol < r->tol_min_ns)
+			tol = r->tol_min_ns;
+		/* Deadline on the loop clock; the verdict uses capture times. */
+		arm_wait(cr, W_RETRANS, r->schedule[k] + tol + 50 * NS_PER_MS);
+		return;
+	}
+	if (r->silence_ns > 0) {
+		arm_wait(cr, W_SILENCE, r->silence_ns);
+		return;
+	}
+	wait_done(cr);
+}
+
+static void
+seg_measure(struct case_run *cr, const struct plan_step *st,
+    const struct seg *s, uint64_t ts)
+{
+	const struct plan_measure *me = &st->u.measure;
+	struct match_ctx c = mctx(cr);
+	char why[512], d1[32], d2[32], d3[32];
+	uint64_t v;
+
+	if (!match_expect(&c, &me->until, s, why, sizeof(why)))
+		return;		/* other answers to probes are fine */
+	v = ts > cr->meas_t0 ? ts - cr->meas_t0 : 0;
+	accept_seg(cr, &me->until, s, ts);
+	if (me->range_set)
+		buf_printf(&cr->notes, "measured %s = %s (expected %s .. %s)\n",
+		    me->name, tc_fmt_duration(v, d1, sizeof(d1)),
+		    tc_fmt_duration(me->range_lo, d2, sizeof(d2)),
+		    tc_fmt_duration(me->range_hi, d3, sizeof(d3)));
+	else
+		buf_printf(&cr->notes, "measured %s = %s\n", me->name,
+		    tc_fmt_duration(v, d1, sizeof(d1)));
+	if (me->range_set && (v < me->range_lo || v > me->range_hi)) {
+		case_fail(cr, "measured %s = %s, outside %s .. %s", me->name,
+		    tc_fmt_duration(v, d1, sizeof(d1)),
+		    tc_fmt_duration(me->range_lo, d2, sizeof(d2)),
+		    tc_fmt_duration(me->range_hi, d3, sizeof(d3)));
+		return;
+	}
+	wait_done(cr);
+}
+
+/* A segment from the target for this case. */
+static void
+on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
+{
+	const struct plan_step *st = cur_step(cr);
+	char line[512], d1[32], d2[32];
+
+	switch (cr->wait) {
+	case W_NONE:
+	case W_WAIT:
+	case W_EXEC:
+		q_push(cr, s, ts);
+		return;
+	case W_DRAIN:
+		return;
+	case W_SILENCE:
+		describe(cr, s, line, sizeof(line));
+		case_fail(cr, "expected silence for %s, got [%s] after %s",
+		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)), line,
+		    tc_fmt_duration(elapsed(cr, ts), d2, sizeof(d2)));
+		return;
+	case W_EXPECT:
+		if (st->kind == PLAN_ANY_OF)
+			seg_any_of(cr, st, s, ts);
+		else
+			seg_expect(cr, st, s, ts);
+		return;
+	case W_RETRANS:
+		seg_retrans(cr, st, s, ts);
+		return;
+	case W_MEASURE:
+		seg_measure(cr, st, s, ts);
+		return;
+	}
+}
+
+/* ---- timers, probes, commands ------------------------------------------ */
+
+static void
+wait_timeout_cb(uint64_t id, void *arg)
+{
+	struct case_run *cr = arg;
+	const struct plan_step *st = cur_step(cr);
+	char d1[32], d2[32], note[512], orig[512];
+
+	(void)id;
+	cr->timer = 0;
+	if (cr->status != CR_RUNNING)
+		return;
+	switch (cr->wait) {
+	case W_NONE:
+		return;
+	case W_SILENCE:
+	case W_WAIT:
+		wait_done(cr);
+		return;
+	case W_DRAIN:
+		case_end(cr, REP_PASS, NULL);
+		return;
+	case W_EXPECT:
+		model_note(cr, note, sizeof(note));
+		case_fail(cr, "nothing %sarrived within %s\n  model: %s",
+		    st->kind == PLAN_ANY_OF ? "any alternative expects " : "",
+		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)), note);
+		return;
+	case W_RETRANS:
+		describe(cr, &cr->rtx_orig, orig, sizeof(orig));
+		case_fail(cr, "retransmission %u of [%s] did not come within "
+		    "%s of the previous copy", cr->rtx_n + 1, orig,
+		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)));
+		return;
+	case W_MEASURE:
+		case_fail(cr, "measure %s: nothing matched within %s",
+		    st->u.measure.name,
+		    tc_fmt_duration(cr->wait_ns, d2, sizeof(d2)));
+		return;
+	case W_EXEC:
+		case_fail(cr, "exec '%s' did not finish within %s",
+		    st->u.exec.cmd, tc_fmt_duration(cr->wait_ns, d1,
+		    sizeof(d1)));
+		return;
+	}
+}
+
+static void
+probe_cb(uint64_t id, void *arg)
+{
+	struct case_run *cr = arg;
+	const struct plan_step *st = cur_step(cr);
+
+	(void)id;
+	cr->probe_timer = 0;
+	if (cr->status != CR_RUNNING || cr->wait != W_MEASURE)
+		return;
+	if (do_send(cr, &st->u.measure.probe) != 0)
+		return;
+	cr->probe_timer = ev_add_timer(cr->in->loop, st->u.measure.every_ns,
+	    probe_cb, cr);
+}
+
+static void
+case_timeout_cb(uint64_t id, void *arg)
+{
+	struct case_run *cr = arg;
+	char d[32];
+
+	(void)id;
+	cr->case_timer = 0;
+	case_fail(cr, "case timed out after %s", tc_fmt_duration(
+	    cr->pc->timeout_ns ? cr->pc->timeout_ns :
+	    cr->in->cfg->default_timeout_ns, d, sizeof(d)));
+}
+
+static void
+exec_done_cb(int fd, short what, void *arg)
+{
+	struct case_run *cr = arg;
+	const struct plan_step *st = cur_step(cr);
+	int status;
+
+	(void)fd;
+	(void)what;
+	ev_del_fd(cr->in->loop, cr->pidfd);
+	waitpid(cr->pid, &status, 0);
+	close(cr->pidfd);
+	cr->pid = 0;
+	cr->pidfd = -1;
+	if (cr->status != CR_RUNNING || cr->wait != W_EXEC)
+		return;
+	if (!WIFEXITED(status)) {
+		case_fail(cr, "exec '%s' was killed by signal %d",
+		    st->u.exec.cmd, WTERMSIG(status));
+		return;
+	}
+	if (WEXITSTATUS(status) != st->u.exec.status) {
+		case_fail(cr, "exec '%s' exited %d, expected %d",
+		    st->u.exec.cmd, WEXITSTATUS(status), st->u.exec.status);
+		return;
+	}
+	wait_done(cr);
+}
+
+static int
+start_exec(struct case_run *cr, const struct plan_exec *ex)
+{
+	char err[256];
+
+	exec_reap(cr);	/* one command at a time per case */
+	cr->pid = hook_spawn(cr->in->cfg->hook, ex->cmd, &cr->pidfd, NULL,
+	    err, sizeof(err));
+	if (cr->pid < 0) {
+		cr->pid = 0;
+		case_fail(cr, "exec: %s", err);
+		return -1;
+	}
+	if (ex->background)
+		return 0;
+	if (ev_add_fd(cr->in->loop, cr->pidfd, exec_done_cb, cr) != 0) {
+		case_fail(cr, "exec: too many commands at once");
+		return -1;
+	}
+	arm_wait(cr, W_EXEC, ex->within_ns ? ex->within_ns :
+	    HOOK_TIMEOUT_NS);
+	return 0;
+}
+
+static uint64_t
+any_of_within(const struct case_run *cr, const struct plan_any_of *a)
+{
+	uint64_t w, max = 0;
+	size_t i;
+
+	for (i = 0; i < a->nalts; i++) {
+		w = expect_within(cr, &a->alts[i].steps[0].u.expect);
+		if (w > max)
+			max = w;
+	}
+	return max;
+}
+
+/* Every step passed; wait briefly for our last segment's capture copy so
+ * the trace is complete. */
 static void
 case_pass(struct case_run *cr)
 {
@@ -697,10 +1113,7 @@ case_pass(struct case_run *cr)
 		case_end(cr, REP_PASS, NULL);
 		return;
 	}
-	cr->draining = 1;
-	cr->timer = ev_add_timer(cr->in->loop, DRAIN_NS, drain_cb, cr);
-	if (cr->timer == 0)
-		fatalx("out of memory");
+	arm_wait(cr, W_DRAIN, DRAIN_NS);
 }
 
 /* Run steps until one has to wait or the case ends. */
@@ -708,35 +1121,52 @@ static void
 step_advance(struct case_run *cr)
 {
 	const struct interp_cfg *cfg = cr->in->cfg;
+	const struct plan_step *st;
+	char line[512];
 
-	while (cr->status == CR_RUNNING && !cr->waiting && !cr->draining) {
-		const struct plan_step *st;
-
-		if (cr->step == cr->pc->nsteps) {
+	while (cr->status == CR_RUNNING && cr->wait == W_NONE) {
+		if ((st = cur_step(cr)) == NULL) {
 			case_pass(cr);
 			return;
 		}
-		st = &cr->pc->steps[cr->step];
+		if (!profile_ok(cr, st)) {
+			step_done(cr);
+			continue;
+		}
 		switch (st->kind) {
 		case PLAN_CONNECT:
 			if (send_syn(cr, &st->u.connect) != 0)
 				return;
-			cr->connect_phase = 1;
-			arm_wait(cr, st->u.connect.within_ns ?
+			arm_wait(cr, W_EXPECT, st->u.connect.within_ns ?
 			    st->u.connect.within_ns : cfg->default_within_ns);
-			return;
+			break;
 		case PLAN_SEND:
 			if (do_send(cr, &st->u.send) != 0)
 				return;
-			cr->step++;
+			step_done(cr);
 			break;
 		case PLAN_EXPECT:
-			arm_wait(cr, st->u.expect.within_ns ?
-			    st->u.expect.within_ns : cfg->default_within_ns);
-			return;
+			arm_wait(cr, W_EXPECT, expect_within(cr,
+			    &st->u.expect));
+			break;
+		case PLAN_ANY_OF:
+			arm_wait(cr, W_EXPECT, any_of_within(cr,
+			    &st->u.any_of));
+			break;
 		case PLAN_SILENCE:
-			arm_wait(cr, st->u.silence_ns);
-			return;
+			if (cr->qlen > 0) {
+				describe(cr, &cr->q[cr->qhead].s, line,
+				    sizeof(line));
+				case_fail(cr, "expected silence, but [%s] "
+				    "arrived before it began and no step "
+				    "expected it", line);
+				return;
+			}
+			arm_wait(cr, W_SILENCE, st->u.silence_ns);
+			break;
+		case PLAN_WAIT:
+			arm_wait(cr, W_WAIT, st->u.wait_ns);
+			break;
 		case PLAN_STATE:
 			if (cr->m.state != (enum tcpsm_state)st->u.state) {
 				case_fail(cr, "the case says the target is in "
@@ -745,11 +1175,43 @@ step_advance(struct case_run *cr)
 				    tcpsm_state_name(cr->m.state));
 				return;
 			}
-			cr->step++;
+			step_done(cr);
+			break;
+		case PLAN_RETRANSMITS: {
+			const struct plan_retransmits *r =
+			    &st->u.retransmits;
+			uint64_t tol = r->schedule[0] * r->tol_pct / 100;
+
+			if (!cr->have_match) {
+				case_fail(cr, "retransmits: no segment from "
+				    "the target was matched before");
+				return;
+			}
+			if (tol < r->tol_min_ns)
+				tol = r->tol_min_ns;
+			cr->rtx_n = 0;
+			arm_wait(cr, W_RETRANS, r->schedule[0] + tol +
+			    50 * NS_PER_MS);
+			break;
+		}
+		case PLAN_MEASURE:
+			cr->meas_t0 = cr->t_sent_cap ? cr->t_sent_cap :
+			    cap_now_ns();
+			arm_wait(cr, W_MEASURE, st->u.measure.max_ns);
+			if (st->u.measure.probe_set)
+				cr->probe_timer = ev_add_timer(cr->in->loop,
+				    st->u.measure.every_ns, probe_cb, cr);
+			break;
+		case PLAN_EXEC:
+			if (start_exec(cr, &st->u.exec) != 0)
+				return;
+			if (st->u.exec.background)
+				step_done(cr);
 			break;
 		case PLAN_STEP_MAX:
 			fatalx("bad step kind");
 		}
+		q_deliver(cr);
 	}
 }
 
@@ -776,6 +1238,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 {
 	struct interp *in = arg;
 	struct case_run *cr;
+	const struct seg_opt *o;
 	struct seg s;
 	char why[128];
 	int rc;
@@ -812,7 +1275,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 			cr->t_first_cap = ts;
 		cr->t_sent_cap = ts;
 		trace_seg(cr, &s, 1, ts);
-		if (cr->draining)
+		if (cr->wait == W_DRAIN)
 			case_end(cr, REP_PASS, NULL);
 		return;
 	}
@@ -820,16 +1283,20 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	    s.dst.s_addr != in->cfg->src.s_addr)
 		return;
 	cr = case_by_port(in, s.dport);
-	if (cr == NULL || s.sport != cr->dport)
+	if (cr == NULL || s.sport != cr->dport || cr->status != CR_RUNNING)
 		return;
 	if (cr->t_first_cap == 0)
 		cr->t_first_cap = ts;
-	if (s.bad_csum && cr->status == CR_RUNNING) {
-		trace_seg(cr, &s, 0, ts);
+	trace_seg(cr, &s, 0, ts);
+	if (s.bad_csum) {
 		case_fail(cr, "target sent a segment with a bad TCP checksum");
 		return;
 	}
-	case_segment(cr, &s, ts);
+	if ((o = seg_opt_find(&s, SEG_OPT_TS)) != NULL && o->len == 10) {
+		cr->peer_tsval = o->u.ts.val;
+		cr->have_peer_tsval = true;
+	}
+	on_target_seg(cr, &s, ts);
 }
 
 static void
@@ -844,6 +1311,144 @@ capture_cb(int fd, short what, void *arg)
 		in->env_error = 1;
 		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);
 		interp_abort(in, "capture failed");
+	}
+}
+
+/* ---- starting cases ----------------------------------------------------- */
+
+static int
+steps_exec(const struct plan_step *steps, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (steps[i].kind == PLAN_EXEC)
+			return 1;
+		if (steps[i].kind == PLAN_ANY_OF)
+			for (j = 0; j < steps[i].u.any_of.nalts; j++)
+				if (steps_exec(steps[i].u.any_of.alts[j].steps,
+				    steps[i].u.any_of.alts[j].nsteps))
+					return 1;
+	}
+	return 0;
+}
+
+/*
+ * Check requires.sysctl and pin sysctl through the hook; the case runs
+ * alone, so blocking here delays no other case.  Returns 0 to go on.
+ */
+static int
+case_sysctls(struct case_run *cr)
+{
+	const struct plan_case *pc = cr->pc;
+	const struct hook *h = cr->in->cfg->hook;
+	char cmd[512], out[256], err[256];
+	size_t i;
+
+	for (i = 0; i < pc->nreq_sysctl; i++) {
+		const struct plan_sysctl *r = &pc->req_sysctl[i];
+
+		snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", r->key);
+		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, out, sizeof(out), err,
+		    sizeof(err)) != 0) {
+			case_end(cr, REP_SKIP, xasprintf("cannot read %s on "
+			    "the target", r->key));
+			return -1;
+		}
+		if (strcmp(out, r->value) != 0) {
+			case_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
+			    "target has %s", r->key, r->value, out));
+			return -1;
+		}
+	}
+	if (pc->nsysctl == 0)
+		return 0;
+	cr->saved = xcalloc(pc->nsysctl, sizeof(char *));
+	for (i = 0; i < pc->nsysctl; i++) {
+		const struct plan_sysctl *p = &pc->sysctl[i];
+
+		snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", p->key);
+		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, out, sizeof(out), err,
+		    sizeof(err)) != 0) {
+			case_fail(cr, "cannot read %s on the target", p->key);
+			return -1;
+		}
+		cr->saved[i] = xstrdup(out);
+		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'", p->key,
+		    p->value);
+		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, NULL, 0, err,
+		    sizeof(err)) != 0) {
+			case_fail(cr, "cannot set %s=%s on the target",
+			    p->key, p->value);
+			return -1;
+		}
+		buf_printf(&cr->notes, "target %s=%s for this case\n", p->key,
+		    p->value);
+	}
+	return 0;
+}
+
+static void
+case_start(struct interp *in, struct case_run *cr)
+{
+	const struct plan_case *pc = cr->pc;
+	const struct interp_service *svc;
+
+	svc = find_service(in->cfg, pc->service);
+	if (svc == NULL) {
+		case_skip(cr, xasprintf("service '%s' not given to -p",
+		    pc->service));
+		return;
+	}
+	if (pc->req_ipv6) {
+		case_skip(cr, xstrdup("requires IPv6, which this version "
+		    "does not run"));
+		return;
+	}
+	if (pc->req_root && geteuid() != 0) {
+		case_skip(cr, xstrdup("requires root"));
+		return;
+	}
+	if (in->cfg->hook == NULL && (pc->nsysctl > 0 ||
+	    pc->nreq_sysctl > 0 || steps_exec(pc->steps, pc->nsteps))) {
+		case_skip(cr, xstrdup("needs a target hook (--target-exec) "
+		    "to run commands on the target"));
+		return;
+	}
+	cr->status = CR_RUNNING;
+	cr->dport = svc->port;
+	cr->t_start = ev_now_ns();
+	cr->our_isn = random32();
+	cr->ts_base = random32();
+	cr->pidfd = -1;
+	cr->fr[0] = (struct frame){ pc->steps, pc->nsteps, 0 };
+	cr->vals = xcalloc(pc->nvars, sizeof(*cr->vals));
+	cr->valset = xcalloc(pc->nvars, sizeof(*cr->valset));
+	/* A "closed" service is a port without listener: no TCB (3.10.7.1). */
+	tcpsm_init(&cr->m, strcmp(svc->name, "closed") == 0 ?
+	    TCPSM_CLOSED : TCPSM_LISTEN);
+	in->running++;
+	if (pc->exclusive)
+		in->exclusive = 1;
+	if (case_sysctls(cr) != 0)
+		return;
+	cr->case_timer = ev_add_timer(in->loop, pc->timeout_ns ?
+	    pc->timeout_ns : in->cfg->default_timeout_ns, case_timeout_cb, cr);
+	step_advance(cr);
+}
+
+/* Start cases up to -j; a case marked exclusive runs alone. */
+static void
+start_cases(struct interp *in)
+{
+	while (!in->aborted && in->next_start < in->nruns &&
+	    in->running < in->cfg->jobs && !in->exclusive) {
+		struct case_run *cr = &in->runs[in->next_start];
+
+		if (cr->pc->exclusive && in->running > 0)
+			break;
+		in->next_start++;
+		case_start(in, cr);
 	}
 }
 
@@ -868,6 +1473,7 @@ interp_new(const struct plan *p, const struct interp_cfg *cfg,
 		in->runs[i].in = in;
 		in->runs[i].pc = &p->cases[i];
 		in->runs[i].sport = (uint16_t)(cfg->port_lo + i);
+		in->runs[i].pidfd = -1;
 	}
 	return in;
 }
@@ -925,12 +1531,19 @@ interp_free(struct interp *in)
 	if (in == NULL)
 		return;
 	for (i = 0; i < in->nruns; i++) {
-		if (in->runs[i].timer != 0)
-			ev_del_timer(in->loop, in->runs[i].timer);
-		free(in->runs[i].msg);
-		free(in->runs[i].trace.s);
+		struct case_run *cr = &in->runs[i];
+
+		del_timer(cr, &cr->timer);
+		del_timer(cr, &cr->case_timer);
+		del_timer(cr, &cr->probe_timer);
+		q_clear(cr);
+		exec_reap(cr);
+		free(cr->msg);
+		free(cr->trace.s);
+		free(cr->notes.s);
+		free(cr->vals);
+		free(cr->valset);
 	}
 	free(in->runs);
-	free(in->abort_why);
 	free(in);
 }

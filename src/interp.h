@@ -14,6 +14,7 @@
 
 struct inj;
 struct snf;
+struct hook;
 struct ev_loop;
 
 struct interp_service {
@@ -28,6 +29,9 @@ struct interp_cfg {
 	size_t nsvc;
 	unsigned jobs;			/* cases at once (>= 1) */
 	uint64_t default_within_ns;	/* expect/connect without "within" */
+	uint64_t default_timeout_ns;	/* a case without "timeout" */
+	const char *profile;		/* "rfc", "linux": selects steps */
+	const struct hook *hook;	/* target hook, or NULL */
 };
 
 struct interp;

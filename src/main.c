@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "hook.h"
 #include "inject.h"
 #include "interp.h"
 #include "plan.h"
@@ -43,6 +44,16 @@ enum {
 #define DEFAULT_JOBS 4
 #define PORT_SPAN_MIN 64
 #define DEFAULT_WITHIN_NS NS_PER_SEC
+#define DEFAULT_TIMEOUT_NS (60 * NS_PER_SEC)
+
+/* Stack profiles --profile selects (steps marked "profile: NAME"). */
+static const struct {
+	const char *name;
+	const char *what;
+} profiles[] = {
+	{ "rfc", "the RFCs as written (default)" },
+	{ "linux", "Linux 6.x: its documented, intended deviations" },
+};
 
 struct run_opts {
 	const char *target;
@@ -51,6 +62,8 @@ struct run_opts {
 	size_t nsvc;
 	unsigned jobs;
 	int verbose;
+	const char *profile;
+	const char *target_exec;
 };
 
 static const char *progname = "tcpconform";
@@ -60,7 +73,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: tcpconform run -t TARGET -p SERVICE=PORT[,...] [-v] [-i IFACE]\n"
-	    "                      [-j JOBS] PATH ...\n"
+	    "                      [-j JOBS] [-P PROFILE] [-x HOOK] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform guard --clear\n"
 	    "       tcpconform --help | --version\n");
@@ -225,10 +238,14 @@ cmd_run(int argc, char **argv)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "target-exec", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_opts o = { .jobs = DEFAULT_JOBS };
+	struct run_opts o = { .jobs = DEFAULT_JOBS, .profile = "rfc" };
+	struct hook *hook = NULL;
+	size_t k;
 	struct plan plan = { 0 };
 	struct interp_cfg cfg = { 0 };
 	struct inj *inj = NULL;
@@ -246,7 +263,7 @@ cmd_run(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+hi:j:p:t:v", longopts,
+	while ((ch = getopt_long(argc, argv, "+hi:j:p:P:t:vx:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -274,6 +291,12 @@ cmd_run(int argc, char **argv)
 		case 't':
 			o.target = optarg;
 			break;
+		case 'P':
+			o.profile = optarg;
+			break;
+		case 'x':
+			o.target_exec = optarg;
+			break;
 		case 'v':
 			o.verbose++;
 			break;
@@ -296,6 +319,14 @@ cmd_run(int argc, char **argv)
 	if (inet_pton(AF_INET, o.target, &cfg.dst) != 1) {
 		free_opts(&o);
 		return usage_error("-t %s: not an IPv4 address", o.target);
+	}
+	for (k = 0; k < sizeof(profiles) / sizeof(profiles[0]); k++)
+		if (strcmp(o.profile, profiles[k].name) == 0)
+			break;
+	if (k == sizeof(profiles) / sizeof(profiles[0])) {
+		free_opts(&o);
+		return usage_error("-P %s: unknown profile (rfc, linux)",
+		    o.profile);
 	}
 
 	/* Every case is checked before anything is opened or sent. */
@@ -332,6 +363,9 @@ cmd_run(int argc, char **argv)
 	cfg.nsvc = o.nsvc;
 	cfg.jobs = o.jobs;
 	cfg.default_within_ns = DEFAULT_WITHIN_NS;
+	cfg.default_timeout_ns = DEFAULT_TIMEOUT_NS;
+	cfg.profile = o.profile;
+	cfg.hook = hook = hook_new(o.target_exec);
 
 	snprintf(filter, sizeof(filter),
 	    "tcp and host %s and portrange %u-%u", o.target, cfg.port_lo,
@@ -384,6 +418,7 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	guard_close(guard);
+	hook_free(hook);
 	inj_close(inj);
 	snf_close(snf);
 	plan_free(&plan);

@@ -62,6 +62,8 @@ rep_case(struct rep *r, const struct rep_result *res)
 	    res->pc->id, tc_fmt_duration(res->dur_ns, dur, sizeof(dur)));
 	if (res->msg != NULL)
 		print_indented(r->out, res->msg, "      ");
+	if (res->notes != NULL && *res->notes != '\0')
+		print_indented(r->out, res->notes, "      ");
 	if (res->trace != NULL && *res->trace != '\0' &&
 	    (r->verbose || res->verdict == REP_FAIL))
 		print_indented(r->out, res->trace, "      | ");

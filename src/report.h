@@ -24,6 +24,7 @@ struct rep_result {
 	uint64_t dur_ns;
 	const char *msg;	/* failure or skip reason; NULL on pass */
 	const char *trace;	/* packet trace, one segment per line; may be NULL */
+	const char *notes;	/* measurements, one per line; may be NULL */
 };
 
 struct rep;
