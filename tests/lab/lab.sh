@@ -7,7 +7,8 @@
 # applies the --sysctl overrides (KEY with or without "net.ipv4."), starts
 # tcpconform-peer on 198.18.0.2 (echo=7 discard=9 lazyclose=10 daytime=13 hold=19; port
 # 1 is closed) and runs COMMAND in the tester namespace with TC_TARGET,
-# TC_TESTER, TC_IFACE, TC_SERVICES, TC_NS_TESTER, TC_NS_TARGET and
+# TC_TESTER, TC_IFACE, TC_SERVICES, TC_NS_TESTER, TC_NS_TARGET,
+# TC_TARGET_EXEC (a tcpconform --target-exec hook into the target) and
 # TC_LAB_DIR set.  TC_LAB_DIR holds sysctls (what was set), peer.log (the
 # peer's -v log) and is removed afterwards, like everything else.
 #

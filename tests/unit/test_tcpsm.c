@@ -945,6 +945,85 @@ test_time_wait(void **state)
 	EXPECT(CLOSED, NONE, UNK, UNK, "RFC 9293 3.10.7.4 (second)");
 }
 
+/* RFC 9293 3.6.1 (MAY-2) and RFC 6191 2: TIME-WAIT reopens for a SYN above
+ * RCV.NXT (a new ISS follows); an old SYN only gets an ACK. */
+static void
+test_time_wait_syn(void **state)
+{
+	struct tcpsm m;
+
+	(void)state;
+	to_time_wait(&m);
+	tx(&m, S, u0 + 1, 0, 0);
+	EXPECT(TIME_WAIT, ACK, t0 + 2, u0 + 2, "RFC 9293 3.10.7.4 (fourth)");
+	tx(&m, S, u0 + 100000, 0, 0);
+	EXPECT(SYN_RECEIVED, SYNACK, UNK, u0 + 100001, "RFC 9293 3.6.1");
+	rx(&m, S | A, t0 + 5000000, u0 + 100001, 0);
+	assert_int_equal(m.iss, t0 + 5000000);
+}
+
+/* RFC 6191 2: with timestamps, a SYN with a lower sequence number but a
+ * newer TSval also reopens TIME-WAIT. */
+static void
+test_time_wait_syn_newer_ts(void **state)
+{
+	struct tcpsm m;
+	struct seg s;
+	struct seg_opt *o;
+
+	(void)state;
+	to_time_wait(&m);
+	s = mkseg(F | A, u0 + 1, t0 + 2, 0);
+	o = seg_opt_add(&s, SEG_OPT_TS);
+	o->len = 10;
+	o->u.ts.val = 100;
+	tcpsm_on_send(&m, &s);		/* sets TS.Recent = 100 */
+	s = mkseg(S, u0 - 5000, 0, 0);
+	o = seg_opt_add(&s, SEG_OPT_TS);
+	o->len = 10;
+	o->u.ts.val = 50;
+	tcpsm_on_send(&m, &s);
+	EXPECT(TIME_WAIT, ACK, t0 + 2, u0 + 2, "RFC 9293 3.10.7.4 (fourth)");
+	o->u.ts.val = 200;
+	tcpsm_on_send(&m, &s);
+	EXPECT(SYN_RECEIVED, SYNACK, UNK, u0 - 4999, "RFC 9293 3.6.1");
+}
+
+/* RFC 7323 2.2, 2.3: the target's windows are scaled only when both SYNs
+ * carry WS, never on the SYN-ACK itself; the scaled window decides whether
+ * an RST is in the window (RFC 5961 3.2). */
+static void
+test_window_scale(void **state)
+{
+	struct tcpsm m;
+	struct seg s;
+	struct seg_opt *o;
+
+	(void)state;
+	tcpsm_init(&m, TCPSM_LISTEN);
+	s = mkseg(S, u0, 0, 0);
+	o = seg_opt_add(&s, SEG_OPT_WS);
+	o->len = 3;
+	o->u.ws = 7;
+	tcpsm_on_send(&m, &s);
+	s = mkseg(S | A, t0, u0 + 1, 0);
+	s.win = 1000;
+	o = seg_opt_add(&s, SEG_OPT_WS);
+	o->len = 3;
+	o->u.ws = 2;
+	tcpsm_on_recv(&m, &s);
+	assert_int_equal(m.rcv_wnd, 1000);	/* SYN-ACK: unscaled */
+	tx(&m, A, u0 + 1, t0 + 1, 0);
+	s = mkseg(A, t0 + 1, u0 + 1, 0);
+	s.win = 1000;
+	tcpsm_on_recv(&m, &s);
+	assert_int_equal(m.rcv_wnd, 4000);
+	tx(&m, R, u0 + 1 + 3000, 0, 0);
+	EXPECT(ESTABLISHED, ACK, t0 + 1, u0 + 1, "RFC 5961 3.2");
+	tx(&m, R, u0 + 1 + 5000, 0, 0);
+	EXPECT(ESTABLISHED, NONE, UNK, UNK, "RFC 9293 3.10.7.4 (first)");
+}
+
 /* ---- sequence numbers across 2^32 ---------------------------------------- */
 
 /* RFC 9293 3.4: all arithmetic modulo 2^32.  The handshake, text
@@ -1245,6 +1324,9 @@ main(void)
 		TW(test_last_ack),
 		TW(test_closing),
 		TW(test_time_wait),
+		TW(test_time_wait_syn),
+		TW(test_time_wait_syn_newer_ts),
+		TW(test_window_scale),
 		T(test_wraparound),
 		TW(test_our_numbers),
 		T(test_state_names),
