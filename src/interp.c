@@ -81,7 +81,8 @@ struct case_run {
 
 	uint16_t sport, dport;
 	uint32_t our_isn;
-	struct tcpsm m;
+	struct tcpsm m;		/* the target, as a conformant one behaves */
+	struct tcpsm me;	/* our own side, the same table mirrored */
 	uint32_t *vals;
 	bool *valset;
 
@@ -569,6 +570,7 @@ send_seg(struct case_run *cr, struct seg *s)
 	cr->t_sent_mono = ev_now_ns();
 	cr->t_sent_cap = 0;
 	tcpsm_on_send(&cr->m, s);
+	tcpsm_on_recv(&cr->me, s);	/* our side sent it */
 	/* Our own copy shows up in the capture and is traced from there,
 	 * with its wire timestamp. */
 	return 0;
@@ -719,6 +721,9 @@ model_note(const struct case_run *cr, char *buf, size_t len)
 		snprintf(buf + n, len - n, " seq=%u", e->seq);
 	else if (e->reply != TCPSM_R_NONE && (e->flags & SEG_ACK))
 		snprintf(buf + n, len - n, " ack=+%u", e->ack - cr->our_isn);
+	n = strlen(buf);
+	snprintf(buf + n, len - n, " (now target %s, us %s)",
+	    tcpsm_state_name(cr->m.state), tcpsm_state_name(cr->me.state));
 }
 
 /* Elapsed between our last segment and ts, on the wire if we saw ours. */
@@ -1296,6 +1301,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		cr->peer_tsval = o->u.ts.val;
 		cr->have_peer_tsval = true;
 	}
+	tcpsm_on_send(&cr->me, &s);	/* our side received it */
 	on_target_seg(cr, &s, ts);
 }
 
@@ -1427,6 +1433,7 @@ case_start(struct interp *in, struct case_run *cr)
 	/* A "closed" service is a port without listener: no TCB (3.10.7.1). */
 	tcpsm_init(&cr->m, strcmp(svc->name, "closed") == 0 ?
 	    TCPSM_CLOSED : TCPSM_LISTEN);
+	tcpsm_init(&cr->me, TCPSM_CLOSED);	/* we open actively */
 	in->running++;
 	if (pc->exclusive)
 		in->exclusive = 1;

@@ -142,6 +142,9 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_R_SYNACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, "RFC 9293 3.10.7.3 (fourth)", "SYN-ACK acknowledging our SYN gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.10.7.3 (fourth)", "simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
 		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.3 (first)", "unacceptable ACK in SYN-SENT gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.3 (second)", "RST acknowledging our SYN: connection refused"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.3 (second)", "RST without an acceptable ACK is dropped"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.3 (second)", "RST without an acceptable ACK is dropped"),
 		[EV_S_SYN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "SYN retransmission"),
 	},
 	[TCPSM_SYN_RECEIVED] = {
@@ -374,6 +377,12 @@ classify(const struct tcpsm *m, const struct seg *s)
 	int have_tcb = m->state != TCPSM_CLOSED && m->state != TCPSM_LISTEN;
 
 	if (f & SEG_RST) {
+		/* 3.10.7.3 second: in SYN-SENT a RST counts only with an
+		 * ACK of our SYN. */
+		if (m->state == TCPSM_SYN_SENT)
+			return (f & SEG_ACK) && m->have_iss &&
+			    s->ack == m->iss + 1 ? EV_R_RST_EXACT :
+			    EV_R_RST_OUT;
 		if (!have_tcb || s->seq == m->rcv_nxt)
 			return EV_R_RST_EXACT;
 		/* RFC 9293 3.10.7.4 first check, on the target's window. */
