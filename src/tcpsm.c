@@ -559,6 +559,12 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 		m->have_iss = m->have_irs = false;
 		m->iss = m->irs = m->snd_nxt = m->rcv_nxt = 0;
 	}
+	/* Our next sequence number follows what the target accepted: a
+	 * segment it dropped (a SYN answered by a challenge ACK, text out of
+	 * order) does not move it. */
+	if (m->have_irs && m->state != TCPSM_CLOSED &&
+	    m->state != TCPSM_LISTEN)
+		m->our_nxt = m->rcv_nxt;
 	set_expect(m, c, s);
 	m->last_event_rule = c->rule;
 }
