@@ -840,6 +840,15 @@ seg_any_of(struct case_run *cr, const struct plan_step *st,
 	free(why.s);
 }
 
+/* RFC 6298 timers on a HZ=250 kernel: a relative tolerance with a floor. */
+static uint64_t
+rtx_tol(const struct plan_retransmits *r, uint64_t gap)
+{
+	uint64_t tol = gap * r->tol_pct / 100;
+
+	return tol < r->tol_min_ns ? r->tol_min_ns : tol;
+}
+
 /*
  * A retransmission is the same segment again: same flags, sequence number
  * and length (RFC 9293 3.8.1; RFC 6298 5.5 doubles the gap each time).
@@ -865,9 +874,7 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
 	want = r->schedule[k];
 	gap = ts - cr->rtx_prev_ts;
-	tol = want * r->tol_pct / 100;
-	if (tol < r->tol_min_ns)
-		tol = r->tol_min_ns;
+	tol = rtx_tol(r, want);
 	diff = gap > want ? gap - want : want - gap;
 	if (diff > tol) {
 		case_fail(cr, "retransmission %u came %s after the previous "
@@ -884,9 +891,7 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	cr->rtx_prev_ts = ts;
 	if (++cr->rtx_n < r->count) {
 		k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
-		tol = r->schedule[k] * r->tol_pct / 100;
-		if (tol < r->tol_min_ns)
-			tol = r->tol_min_ns;
+		tol = rtx_tol(r, r->schedule[k]);
 		/* Deadline on the loop clock; the verdict uses capture times. */
 		arm_wait(cr, W_RETRANS, r->schedule[k] + tol + 50 * NS_PER_MS);
 		return;
@@ -972,7 +977,7 @@ wait_timeout_cb(uint64_t id, void *arg)
 {
 	struct case_run *cr = arg;
 	const struct plan_step *st = cur_step(cr);
-	char d1[32], d2[32], note[512], orig[512];
+	char d1[32], d2[32], d3[32], note[512], orig[512];
 
 	(void)id;
 	cr->timer = 0;
@@ -994,12 +999,20 @@ wait_timeout_cb(uint64_t id, void *arg)
 		    st->kind == PLAN_ANY_OF ? "any alternative expects " : "",
 		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)), note);
 		return;
-	case W_RETRANS:
+	case W_RETRANS: {
+		const struct plan_retransmits *r = &st->u.retransmits;
+		uint64_t want = r->schedule[cr->rtx_n < r->nsched ?
+		    cr->rtx_n : r->nsched - 1];
+
 		describe(cr, &cr->rtx_orig, orig, sizeof(orig));
 		case_fail(cr, "retransmission %u of [%s] did not come within "
-		    "%s of the previous copy", cr->rtx_n + 1, orig,
-		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)));
+		    "%s of the previous copy (expected after %s +/- %s)",
+		    cr->rtx_n + 1, orig,
+		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)),
+		    tc_fmt_duration(want, d2, sizeof(d2)),
+		    tc_fmt_duration(rtx_tol(r, want), d3, sizeof(d3)));
 		return;
+	}
 	case W_MEASURE:
 		case_fail(cr, "measure %s: nothing matched within %s",
 		    st->u.measure.name,
@@ -1185,15 +1198,13 @@ step_advance(struct case_run *cr)
 		case PLAN_RETRANSMITS: {
 			const struct plan_retransmits *r =
 			    &st->u.retransmits;
-			uint64_t tol = r->schedule[0] * r->tol_pct / 100;
+			uint64_t tol = rtx_tol(r, r->schedule[0]);
 
 			if (!cr->have_match) {
 				case_fail(cr, "retransmits: no segment from "
 				    "the target was matched before");
 				return;
 			}
-			if (tol < r->tol_min_ns)
-				tol = r->tol_min_ns;
 			cr->rtx_n = 0;
 			arm_wait(cr, W_RETRANS, r->schedule[0] + tol +
 			    50 * NS_PER_MS);
