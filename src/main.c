@@ -75,6 +75,7 @@ usage(FILE *f)
 	    "usage: tcpconform run -t TARGET -p SERVICE=PORT[,...] [-v] [-i IFACE]\n"
 	    "                      [-j JOBS] [-P PROFILE] [-x HOOK] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
+	    "       tcpconform list [--tag TAG] PATH ...\n"
 	    "       tcpconform guard --clear\n"
 	    "       tcpconform --help | --version\n");
 }
@@ -442,6 +443,82 @@ cmd_check(int argc, char **argv)
 	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
 }
 
+/* Does the case carry tag? */
+static int
+has_tag(const struct plan_case *c, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntags; i++)
+		if (strcmp(c->tags[i], tag) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * list PATH... [--tag TAG]: one block per case with its id, title, RFC
+ * references, tags, service and how long it should take.
+ */
+static int
+cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "tag", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct plan plan = { 0 };
+	const char *tag = NULL;
+	char d1[32], d2[32];
+	uint64_t typ, max, sum_typ = 0;
+	size_t i, j, shown = 0;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "T:", longopts, NULL)) != -1) {
+		if (ch != 'T') {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		tag = optarg;
+	}
+	if (optind == argc)
+		return usage_error("list: no test case PATH given");
+	if (load_plan(argv + optind, argc - optind, &plan) != 0) {
+		plan_free(&plan);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < plan.ncases; i++) {
+		const struct plan_case *c = &plan.cases[i];
+
+		if (tag != NULL && !has_tag(c, tag))
+			continue;
+		scr_duration(c, &typ, &max);
+		sum_typ += typ;
+		shown++;
+		printf("%s\n  %s\n  service %s, about %s (at most %s)%s\n",
+		    c->id, c->title, c->service,
+		    tc_fmt_duration(typ, d1, sizeof(d1)),
+		    tc_fmt_duration(max, d2, sizeof(d2)),
+		    c->exclusive ? ", runs alone" : "");
+		if (c->nrfc > 0) {
+			printf("  rfc:");
+			for (j = 0; j < c->nrfc; j++)
+				printf("%s %s", j ? "," : "", c->rfc[j]);
+			putchar('\n');
+		}
+		if (c->ntags > 0) {
+			printf("  tags:");
+			for (j = 0; j < c->ntags; j++)
+				printf(" %s", c->tags[j]);
+			putchar('\n');
+		}
+	}
+	printf("%zu case%s, about %s one after another\n", shown,
+	    shown == 1 ? "" : "s", tc_fmt_duration(sum_typ, d1, sizeof(d1)));
+	plan_free(&plan);
+	return EXIT_PASS;
+}
+
 static int
 cmd_guard(int argc, char **argv)
 {
@@ -465,6 +542,7 @@ static const struct {
 } cmds[] = {
 	{ "run", cmd_run },
 	{ "check", cmd_check },
+	{ "list", cmd_list },
 	{ "guard", cmd_guard },
 };
 
