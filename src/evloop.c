@@ -16,7 +16,7 @@
 #include "evloop.h"
 #include "util.h"
 
-#define EV_MAX_FDS 64	/* capture, signals, one pidfd per running exec */
+#define EV_MAX_FDS 8
 
 struct ev_timer {
 	uint64_t id;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,10 +58,12 @@ hook_free(struct hook *h)
 }
 
 pid_t
-hook_spawn(const struct hook *h, const char *cmd, int *pidfd, int *outfd,
-    char *errbuf, size_t errlen)
+hook_spawn(const struct hook *h, const char *cmd, int *outfd, char *errbuf,
+    size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, dfl;
 	int p[2] = { -1, -1 }, rc;
 	pid_t pid;
 
@@ -79,7 +80,20 @@ hook_spawn(const struct hook *h, const char *cmd, int *pidfd, int *outfd,
 	else
 		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
 		    O_WRONLY, 0);
-	rc = posix_spawnp(&pid, h->argv[0], &fa, NULL, h->argv, environ);
+	/* We block SIGINT, SIGTERM and SIGCHLD for our signalfd; the
+	 * command must not inherit that. */
+	posix_spawnattr_init(&attr);
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGCHLD);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF);
+	rc = posix_spawnp(&pid, h->argv[0], &fa, &attr, h->argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (p[1] >= 0)
 		close(p[1]);
@@ -92,16 +106,6 @@ hook_spawn(const struct hook *h, const char *cmd, int *pidfd, int *outfd,
 	}
 	if (outfd != NULL)
 		*outfd = p[0];
-	/* A pidfd (Linux 5.3) lets the event loop poll for the exit. */
-	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (*pidfd < 0) {
-		tc_errf(errbuf, errlen, "pidfd_open: %s", strerror(errno));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		if (outfd != NULL)
-			close(*outfd);
-		return -1;
-	}
 	return pid;
 }
 
@@ -120,47 +124,38 @@ hook_run(const struct hook *h, const char *cmd, uint64_t timeout_ns,
 {
 	char buf[512];
 	size_t got = 0;
-	int pidfd, outfd, status, done = 0;
+	int outfd, status;
 	uint64_t end = mono_ns() + timeout_ns;
-	pid_t pid;
+	pid_t pid, r;
 
-	pid = hook_spawn(h, cmd, &pidfd, &outfd, errbuf, errlen);
+	pid = hook_spawn(h, cmd, &outfd, errbuf, errlen);
 	if (pid < 0)
 		return -1;
-	while (!done) {
-		struct pollfd pfd[2] = {
-			{ outfd, POLLIN, 0 }, { pidfd, POLLIN, 0 },
-		};
-		uint64_t now = mono_ns();
+	/* Read its output until EOF, then reap it; both bounded by end. */
+	while (outfd >= 0 && mono_ns() < end) {
+		struct pollfd pfd = { outfd, POLLIN, 0 };
 		ssize_t n;
 
-		if (now >= end) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			close(pidfd);
+		if (poll(&pfd, 1, (int)((end - mono_ns()) / NS_PER_MS) + 1) <= 0)
+			continue;
+		n = read(outfd, buf + got, sizeof(buf) - 1 - got);
+		if (n > 0 && got + (size_t)n < sizeof(buf) - 1)
+			got += (size_t)n;
+		else if (n == 0 || (n < 0 && errno != EINTR)) {
 			close(outfd);
-			tc_errf(errbuf, errlen, "'%s' timed out", cmd);
-			return -1;
+			outfd = -1;
 		}
-		if (poll(pfd, 2, (int)((end - now) /
-		    NS_PER_MS) + 1) < 0 && errno != EINTR)
-			break;
-		if (outfd >= 0 && (pfd[0].revents & (POLLIN | POLLHUP))) {
-			n = read(outfd, buf + got, sizeof(buf) - 1 - got);
-			if (n > 0 && got + (size_t)n < sizeof(buf) - 1) {
-				got += (size_t)n;
-			} else {
-				close(outfd);
-				outfd = -1;
-			}
-		}
-		if (outfd < 0)
-			done = 1;
 	}
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0 && mono_ns() < end)
+		poll(NULL, 0, 2);
 	if (outfd >= 0)
 		close(outfd);
-	waitpid(pid, &status, 0);
-	close(pidfd);
+	if (r != pid) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		tc_errf(errbuf, errlen, "'%s' timed out", cmd);
+		return -1;
+	}
 	buf[got] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	if (out != NULL)

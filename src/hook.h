@@ -20,11 +20,12 @@ void hook_free(struct hook *h);
 
 /*
  * Start cmd through the hook, its output to /dev/null (or to the pipe
- * *outfd when outfd is not NULL).  Returns the child's pid and a pidfd in
- * *pidfd that becomes readable when it exits, or -1 with errbuf set.
+ * *outfd when outfd is not NULL), with default signal handling and an
+ * empty signal mask.  Returns the child's pid, or -1 with errbuf set.
+ * The caller reaps it (waitpid); its exit raises SIGCHLD.
  */
-pid_t hook_spawn(const struct hook *h, const char *cmd, int *pidfd,
-    int *outfd, char *errbuf, size_t errlen);
+pid_t hook_spawn(const struct hook *h, const char *cmd, int *outfd,
+    char *errbuf, size_t errlen);
 
 /*
  * Run cmd and wait at most timeout_ns.  Its first line of output goes to

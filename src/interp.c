@@ -117,9 +117,7 @@ struct case_run {
 	uint64_t meas_t0;	/* capture-clock time the measurement starts */
 
 	/* exec */
-	pid_t pid;
-	int pidfd;
-	bool exec_bg;
+	pid_t pid;		/* the running command, 0: none */
 
 	/* pinned sysctls: old values to restore */
 	char **saved;
@@ -411,17 +409,15 @@ case_cleanup(struct case_run *cr)
 		    "RST to abort the connection the case left open");
 }
 
+/* Kill and reap the case's command, if one still runs. */
 static void
 exec_reap(struct case_run *cr)
 {
 	if (cr->pid <= 0)
 		return;
-	ev_del_fd(cr->in->loop, cr->pidfd);
 	kill(cr->pid, SIGKILL);
 	waitpid(cr->pid, NULL, 0);
-	close(cr->pidfd);
 	cr->pid = 0;
-	cr->pidfd = -1;
 }
 
 /* Put back the sysctls the case pinned. */
@@ -1055,22 +1051,15 @@ case_timeout_cb(uint64_t id, void *arg)
 	    cr->in->cfg->default_timeout_ns, d, sizeof(d)));
 }
 
+/* The case's command exited with status (as from waitpid). */
 static void
-exec_done_cb(int fd, short what, void *arg)
+exec_done(struct case_run *cr, int status)
 {
-	struct case_run *cr = arg;
 	const struct plan_step *st = cur_step(cr);
-	int status;
 
-	(void)fd;
-	(void)what;
-	ev_del_fd(cr->in->loop, cr->pidfd);
-	waitpid(cr->pid, &status, 0);
-	close(cr->pidfd);
 	cr->pid = 0;
-	cr->pidfd = -1;
 	if (cr->status != CR_RUNNING || cr->wait != W_EXEC)
-		return;
+		return;		/* a background command: nothing to check */
 	if (!WIFEXITED(status)) {
 		case_fail(cr, "exec '%s' was killed by signal %d",
 		    st->u.exec.cmd, WTERMSIG(status));
@@ -1090,8 +1079,8 @@ start_exec(struct case_run *cr, const struct plan_exec *ex)
 	char err[256];
 
 	exec_reap(cr);	/* one command at a time per case */
-	cr->pid = hook_spawn(cr->in->cfg->hook, ex->cmd, &cr->pidfd, NULL,
-	    err, sizeof(err));
+	cr->pid = hook_spawn(cr->in->cfg->hook, ex->cmd, NULL, err,
+	    sizeof(err));
 	if (cr->pid < 0) {
 		cr->pid = 0;
 		case_fail(cr, "exec: %s", err);
@@ -1099,10 +1088,6 @@ start_exec(struct case_run *cr, const struct plan_exec *ex)
 	}
 	if (ex->background)
 		return 0;
-	if (ev_add_fd(cr->in->loop, cr->pidfd, exec_done_cb, cr) != 0) {
-		case_fail(cr, "exec: too many commands at once");
-		return -1;
-	}
 	arm_wait(cr, W_EXEC, ex->within_ns ? ex->within_ns :
 	    HOOK_TIMEOUT_NS);
 	return 0;
@@ -1437,7 +1422,6 @@ case_start(struct interp *in, struct case_run *cr)
 	cr->t_start = ev_now_ns();
 	cr->our_isn = random32();
 	cr->ts_base = random32();
-	cr->pidfd = -1;
 	cr->fr[0] = (struct frame){ pc->steps, pc->nsteps, 0 };
 	cr->vals = xcalloc(pc->nvars, sizeof(*cr->vals));
 	cr->valset = xcalloc(pc->nvars, sizeof(*cr->valset));
@@ -1491,7 +1475,6 @@ interp_new(const struct plan *p, const struct interp_cfg *cfg,
 		in->runs[i].in = in;
 		in->runs[i].pc = &p->cases[i];
 		in->runs[i].sport = (uint16_t)(cfg->port_lo + i);
-		in->runs[i].pidfd = -1;
 	}
 	return in;
 }
@@ -1533,6 +1516,21 @@ interp_abort(struct interp *in, const char *why)
 		if (in->runs[i].status == CR_RUNNING)
 			case_fail(&in->runs[i], "interrupted: %s", why);
 	ev_stop(in->loop);
+}
+
+void
+interp_reap(struct interp *in)
+{
+	size_t i;
+	int status;
+
+	for (i = 0; i < in->nruns; i++) {
+		struct case_run *cr = &in->runs[i];
+
+		if (cr->pid > 0 && waitpid(cr->pid, &status, WNOHANG) ==
+		    cr->pid)
+			exec_done(cr, status);
+	}
 }
 
 int

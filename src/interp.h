@@ -58,6 +58,9 @@ int interp_run(struct interp *in, char *errbuf, size_t errlen);
  */
 void interp_abort(struct interp *in, const char *why);
 
+/* A child exited (SIGCHLD): reap the commands of exec steps. */
+void interp_reap(struct interp *in);
+
 /* True once interp_abort() was called. */
 int interp_aborted(const struct interp *in);
 

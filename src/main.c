@@ -204,9 +204,13 @@ signal_cb(int fd, short what, void *arg)
 	struct signalfd_siginfo si;
 
 	(void)what;
-	if (read(fd, &si, sizeof(si)) != sizeof(si))
-		return;
-	interp_abort(arg, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			interp_reap(arg);
+		else
+			interp_abort(arg, si.ssi_signo == SIGINT ? "SIGINT" :
+			    "SIGTERM");
+	}
 }
 
 static void
@@ -388,10 +392,12 @@ cmd_run(int argc, char **argv)
 	}
 
 	/* SIGINT/SIGTERM end the run through the loop: cases still running
-	 * fail, the report and the guard are closed properly. */
+	 * fail, the report and the guard are closed properly.  SIGCHLD
+	 * reaps the commands of exec steps. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &omask);
 	if ((sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0 ||
 	    (loop = ev_new()) == NULL) {

@@ -26,6 +26,11 @@
 /* Lines 1-4 of most cases; their steps start on line 5. */
 #define HDR "id: t/1\ntitle: T\nservice: echo\nsteps:\n"
 
+#define STEPS "connect, send, expect, silence, state, wait, retransmits, " \
+	"measure, exec, any_of, repeat or include"
+#define SEND_KEYS "flags, seq, ack, win, options, data, urg, reserved, " \
+	"ttl, ipid, df, tos, bad_csum"
+
 static struct plan plan;
 static struct scr_errs errs;
 
@@ -144,7 +149,8 @@ test_unknown_top_key(void **state)
 	(void)state;
 	BAD(HDR "  - connect:\nowner: me\n",
 	    "t.yaml:6:1: unknown key 'owner' (expected one of: id, title, "
-	    "rfc, service, tags, steps)");
+	    "rfc, service, tags, steps, timeout, sysctl, requires, "
+	    "exclusive, matrix)");
 }
 
 static void
@@ -181,14 +187,11 @@ test_steps_shape(void **state)
 	BAD("id: x\ntitle: T\nservice: echo\nsteps: connect\n",
 	    "t.yaml:4:8: steps must be a sequence of steps");
 	BAD(HDR "  - connect:\n    send:\n",
-	    "t.yaml:5:5: step must be a mapping with one key: connect, send, "
-	    "expect, silence or state");
+	    "t.yaml:5:5: step must be a mapping with one key: " STEPS);
 	BAD(HDR "  - connect\n",
-	    "t.yaml:5:5: step must be a mapping with one key: connect, send, "
-	    "expect, silence or state");
+	    "t.yaml:5:5: step must be a mapping with one key: " STEPS);
 	BAD(HDR "  - sned: {}\n",
-	    "t.yaml:5:5: unknown step 'sned' (expected one of: connect, send, "
-	    "expect, silence or state)");
+	    "t.yaml:5:5: unknown step 'sned' (expected one of: " STEPS ")");
 }
 
 static void
@@ -355,8 +358,8 @@ test_three_errors(void **state)
 	    "  - send: {flgs: FA}\n"
 	    "  - expect: {seq: abc}\n"
 	    "  - silence: forever\n",
-	    "t.yaml:5:12: unknown key 'flgs' in send (expected one of: flags, "
-	    "seq, ack, win, options, data)",
+	    "t.yaml:5:12: unknown key 'flgs' in send (expected one of: "
+	    SEND_KEYS ")",
 	    "t.yaml:6:19: bad sequence number 'abc': expected N, +N or -N",
 	    "t.yaml:7:14: bad duration 'forever' for silence: expected e.g. "
 	    "250ms, 1s or 1.5s (at most a day)");
@@ -448,8 +451,8 @@ test_send_bad(void **state)
 {
 	(void)state;
 	BAD(HDR "  - send:\n      flgs: FA\n",
-	    "t.yaml:6:7: unknown key 'flgs' in send (expected one of: flags, "
-	    "seq, ack, win, options, data)");
+	    "t.yaml:6:7: unknown key 'flgs' in send (expected one of: "
+	    SEND_KEYS ")");
 	BAD(HDR "  - send: {win: 65536}\n",
 	    "t.yaml:5:17: bad win '65536': expected an integer 0..65535");
 	BAD(HDR "  - send: {flags: +S}\n",
@@ -460,8 +463,7 @@ test_send_bad(void **state)
 	BAD(HDR "  - send: {seq: 1, seq: 2}\n",
 	    "t.yaml:5:20: duplicate key 'seq' in send");
 	BAD(HDR "  - send: 5\n",
-	    "t.yaml:5:11: send takes a mapping of: flags, seq, ack, win, "
-	    "options, data");
+	    "t.yaml:5:11: send takes a mapping of: " SEND_KEYS);
 }
 
 static void
@@ -732,6 +734,9 @@ test_options(void **state)
 	assert_int_equal(o->nopts, 1);
 	assert_int_equal(o->opts[0].len, 10);
 	assert_int_equal(o->opts[0].u.ts.ecr, 0);
+	/* ts: {} has no val: the interpreter's per-case clock. */
+	assert_true(o->ts_val_auto);
+	assert_false(o->ts_ecr_echo);
 }
 
 static void
@@ -827,6 +832,862 @@ test_data_bad(void **state)
 	    "t.yaml:5:18: data must be a string, {hex: \"0a0b\"} or {len: N}");
 }
 
+/* ---- the full language ----------------------------------------------------- */
+
+static void
+test_send_fields(void **state)
+{
+	struct plan_case *c;
+	struct plan_send *s;
+
+	(void)state;
+	c = load_ok(HDR "  - expect: {capture: {isn: seq, a: ack}}\n"
+	    "  - send: {urg: 5, reserved: 15, ttl: 1, ipid: 65535, df: true, "
+	    "tos: 16, bad_csum: true, seq: $isn+1, ack: $a}\n"
+	    "  - send: {seq: $isn-2, df: false, options: [{ts: {}}]}\n"
+	    "  - send: {options: [{ts: {val: auto, ecr: echo}}, nop]}\n");
+	s = &c->steps[1].u.send;
+	assert_true(s->urg_set);
+	assert_int_equal(s->urg, 5);
+	assert_int_equal(s->reserved, 15);
+	assert_true(s->ttl_set);
+	assert_int_equal(s->ttl, 1);
+	assert_true(s->ipid_set);
+	assert_int_equal(s->ipid, 65535);
+	assert_true(s->df_set);
+	assert_true(s->df);
+	assert_true(s->tos_set);
+	assert_int_equal(s->tos, 16);
+	assert_true(s->bad_csum);
+	assert_int_equal(s->seq.mode, PLAN_NUM_VAR);
+	assert_int_equal(s->seq.var, 0);
+	assert_int_equal(s->seq.v, 1);
+	assert_int_equal(s->ack.mode, PLAN_NUM_VAR);
+	assert_int_equal(s->ack.var, 1);
+	assert_int_equal(s->ack.v, 0);
+	s = &c->steps[2].u.send;
+	assert_int_equal(s->seq.v, -2);
+	assert_true(s->df_set);
+	assert_false(s->df);
+	assert_false(s->urg_set);
+	assert_false(s->ttl_set);
+	assert_int_equal(s->ack.mode, PLAN_NUM_AUTO);
+	assert_int_equal(s->ack.var, -1);
+	assert_true(s->opts.ts_val_auto);
+	assert_false(s->opts.ts_ecr_echo);
+	s = &c->steps[3].u.send;
+	assert_true(s->opts.ts_val_auto);
+	assert_true(s->opts.ts_ecr_echo);
+	assert_int_equal(s->opts.nopts, 2);
+	assert_int_equal(s->opts.opts[0].u.ts.ecr, 0);
+	assert_int_equal(s->opts.opts[1].kind, SEG_OPT_NOP);
+	reset();
+	c = load_ok(HDR "  - send: {options: [{ts: {val: 7}}]}\n");
+	assert_false(c->steps[0].u.send.opts.ts_val_auto);
+	assert_int_equal(c->steps[0].u.send.seq.var, -1);
+}
+
+static void
+test_send_fields_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - send: {reserved: 16}\n",
+	    "t.yaml:5:22: bad reserved '16': expected an integer 0..15");
+	BAD(HDR "  - send: {ttl: 256}\n",
+	    "t.yaml:5:17: bad ttl '256': expected an integer 0..255");
+	BAD(HDR "  - send: {df: maybe}\n",
+	    "t.yaml:5:16: bad df 'maybe': expected true or false");
+	BAD(HDR "  - send: {seq: $1x}\n",
+	    "t.yaml:5:17: bad sequence number '$1x': expected $name, "
+	    "$name+N or $name-N");
+	BAD(HDR "  - send: {ack: $x+}\n",
+	    "t.yaml:5:17: bad acknowledgement number '$x+': expected $name, "
+	    "$name+N or $name-N");
+	BAD(HDR "  - send: {options: [{ts: {ecr: now}}]}\n",
+	    "t.yaml:5:33: bad ts ecr 'now': expected an integer "
+	    "0..4294967295");
+}
+
+static void
+test_variables(void **state)
+{
+	struct plan_case *c;
+	struct plan_expect *e;
+
+	(void)state;
+	c = load_ok(HDR "  - connect:\n"
+	    "  - expect: {capture: {isn: seq, $tsv: ts.val, w: win}}\n"
+	    "  - expect: {seq: $isn+1, options: [{ts: {ecr: $tsv}}]}\n");
+	assert_int_equal(c->nvars, 3);
+	assert_string_equal(c->vars[0], "isn");
+	assert_string_equal(c->vars[1], "tsv");
+	assert_string_equal(c->vars[2], "w");
+	e = &c->steps[1].u.expect;
+	assert_int_equal(e->ncap, 3);
+	assert_int_equal(e->cap[0].var, 0);
+	assert_int_equal(e->cap[0].field, PLAN_F_SEQ);
+	assert_int_equal(e->cap[0].pos.line, 6);
+	assert_int_equal(e->cap[0].pos.col, 24);
+	assert_int_equal(e->cap[1].var, 1);
+	assert_int_equal(e->cap[1].field, PLAN_F_TSVAL);
+	assert_int_equal(e->cap[2].field, PLAN_F_WIN);
+	e = &c->steps[2].u.expect;
+	assert_int_equal(e->seq.mode, PLAN_NUM_VAR);
+	assert_int_equal(e->seq.var, 0);
+	assert_int_equal(e->seq.v, 1);
+	assert_int_equal(e->nopts, 1);
+	assert_int_equal(e->opts[0].kind, SEG_OPT_TS);
+	assert_int_equal(e->opts[0].field, 2);
+	assert_int_equal(e->opts[0].match, PLAN_OM_VALUE);
+	assert_int_equal(e->opts[0].var, 1);
+}
+
+static void
+test_variables_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - send: {seq: $isn}\n  - expect: {capture: {isn: seq}}\n",
+	    "t.yaml:5:17: variable $isn is used before it is captured");
+	/* Captured by the same expect: too early. */
+	BAD(HDR "  - expect: {seq: $x, capture: {x: seq}}\n",
+	    "t.yaml:5:19: variable $x is used before it is captured");
+	BAD(HDR "  - expect: {capture: {9x: seq}}\n",
+	    "t.yaml:5:24: bad variable name '9x': use letters, digits and _, "
+	    "not starting with a digit");
+	BAD(HDR "  - expect: {capture: {x: sequence}}\n",
+	    "t.yaml:5:27: unknown field 'sequence' to capture (expected one "
+	    "of: seq, ack, win, urg, len, ttl, ipid, tos, ts.val, ts.ecr, "
+	    "mss, ws)");
+	BAD(HDR "  - expect: {capture: [seq]}\n",
+	    "t.yaml:5:23: capture must be a mapping of variable: field, e.g. "
+	    "{isn: seq}");
+}
+
+static void
+test_expect_fields(void **state)
+{
+	struct plan_case *c;
+	struct plan_expect *e;
+
+	(void)state;
+	c = load_ok(HDR "  - expect: auto\n  - expect: {}\n"
+	    "  - expect: {len: 10, urg: [1, 5], ttl: 64, tos: [0, 3], "
+	    "ipid: 7, df: true}\n"
+	    "  - expect: {len: [0, 1460], df: false}\n");
+	assert_int_equal(c->nsteps, 4);
+	e = &c->steps[0].u.expect;
+	assert_int_equal(c->steps[0].kind, PLAN_EXPECT);
+	assert_int_equal(e->df, -1);
+	assert_false(e->len.set);
+	assert_int_equal(e->seq.var, -1);
+	assert_int_equal(e->ack.var, -1);
+	assert_int_equal(c->steps[1].u.expect.df, -1);
+	e = &c->steps[2].u.expect;
+	assert_true(e->len.set);
+	assert_int_equal(e->len.lo, 10);
+	assert_int_equal(e->len.hi, 10);
+	assert_int_equal(e->len.pos.line, 7);
+	assert_int_equal(e->len.pos.col, 19);
+	assert_int_equal(e->urg.lo, 1);
+	assert_int_equal(e->urg.hi, 5);
+	assert_int_equal(e->ttl.lo, 64);
+	assert_int_equal(e->tos.hi, 3);
+	assert_int_equal(e->ipid.lo, 7);
+	assert_int_equal(e->df, 1);
+	e = &c->steps[3].u.expect;
+	assert_int_equal(e->len.lo, 0);
+	assert_int_equal(e->len.hi, 1460);
+	assert_int_equal(e->df, 0);
+	assert_false(e->urg.set);
+}
+
+static void
+test_expect_fields_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - expect: manual\n",
+	    "t.yaml:5:13: expect takes 'auto' or a mapping of: flags, seq, "
+	    "ack, win, data, within, len, urg, ttl, tos, ipid, df, options, "
+	    "capture");
+	BAD(HDR "  - expect: {ttl: [9, 1]}\n",
+	    "t.yaml:5:19: ttl range [9, 1]: min is greater than max");
+	BAD(HDR "  - expect: {ipid: 65536}\n",
+	    "t.yaml:5:20: bad ipid '65536': expected an integer 0..65535");
+	BAD(HDR "  - expect: {df: 1}\n",
+	    "t.yaml:5:18: bad df '1': expected true or false");
+	BAD(HDR "  - expect: {len: [1, 2, 3]}\n",
+	    "t.yaml:5:19: len range must be [min, max]");
+}
+
+static void
+test_expect_options(void **state)
+{
+	struct plan_case *c;
+	struct plan_expect *e;
+	const struct plan_optexp *o;
+
+	(void)state;
+	c = load_ok(HDR "  - expect:\n      options:\n"
+	    "        - mss: 1460\n"		/* 0 */
+	    "        - mss: [536, 1460]\n"	/* 1 */
+	    "        - mss: present\n"		/* 2 */
+	    "        - ws: absent\n"		/* 3 */
+	    "        - ws: 7\n"			/* 4 */
+	    "        - sackok\n"		/* 5 */
+	    "        - sackok: absent\n"	/* 6 */
+	    "        - sack: present\n"		/* 7 */
+	    "        - ts: absent\n"		/* 8 */
+	    "        - ts: {val: [1, 100], ecr: echo}\n"	/* 9, 10 */
+	    "        - ts: {val: present, ecr: 0}\n"	/* 11, 12 */
+	    "        - raw: {kind: 30}\n"	/* 13 */
+	    "        - raw: {kind: 31, absent: true}\n"	/* 14 */
+	    "        - ts\n"			/* 15 */
+	    "        - ts: {}\n");		/* 16 */
+	e = &c->steps[0].u.expect;
+	assert_int_equal(e->nopts, 17);
+	o = e->opts;
+	assert_int_equal(o[0].kind, SEG_OPT_MSS);
+	assert_int_equal(o[0].field, 0);
+	assert_int_equal(o[0].match, PLAN_OM_VALUE);
+	assert_int_equal(o[0].value.lo, 1460);
+	assert_int_equal(o[0].value.hi, 1460);
+	assert_int_equal(o[0].var, -1);
+	assert_int_equal(o[0].pos.line, 7);
+	assert_int_equal(o[0].pos.col, 16);
+	assert_int_equal(o[1].value.lo, 536);
+	assert_int_equal(o[1].value.hi, 1460);
+	assert_int_equal(o[2].match, PLAN_OM_PRESENT);
+	assert_int_equal(o[3].kind, SEG_OPT_WS);
+	assert_int_equal(o[3].match, PLAN_OM_ABSENT);
+	assert_int_equal(o[4].value.lo, 7);
+	assert_int_equal(o[5].kind, SEG_OPT_SACKOK);
+	assert_int_equal(o[5].match, PLAN_OM_PRESENT);
+	assert_int_equal(o[6].match, PLAN_OM_ABSENT);
+	assert_int_equal(o[7].kind, SEG_OPT_SACK);
+	assert_int_equal(o[7].match, PLAN_OM_PRESENT);
+	assert_int_equal(o[8].kind, SEG_OPT_TS);
+	assert_int_equal(o[8].match, PLAN_OM_ABSENT);
+	assert_int_equal(o[9].field, 1);
+	assert_int_equal(o[9].match, PLAN_OM_VALUE);
+	assert_int_equal(o[9].value.lo, 1);
+	assert_int_equal(o[9].value.hi, 100);
+	assert_int_equal(o[10].field, 2);
+	assert_true(o[10].echo);
+	assert_int_equal(o[10].match, PLAN_OM_VALUE);
+	assert_int_equal(o[11].field, 1);
+	assert_int_equal(o[11].match, PLAN_OM_PRESENT);
+	assert_int_equal(o[12].field, 2);
+	assert_int_equal(o[12].match, PLAN_OM_VALUE);
+	assert_int_equal(o[12].value.lo, 0);
+	assert_false(o[12].echo);
+	assert_int_equal(o[13].kind, 30);
+	assert_int_equal(o[13].match, PLAN_OM_PRESENT);
+	assert_int_equal(o[14].kind, 31);
+	assert_int_equal(o[14].match, PLAN_OM_ABSENT);
+	assert_int_equal(o[15].kind, SEG_OPT_TS);
+	assert_int_equal(o[15].field, 0);
+	assert_int_equal(o[15].match, PLAN_OM_PRESENT);
+	assert_int_equal(o[16].field, 0);
+	assert_int_equal(o[16].match, PLAN_OM_PRESENT);
+}
+
+static void
+test_expect_options_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - expect: {options: [{mss: lots}]}\n",
+	    "t.yaml:5:30: bad mss 'lots': expected N, [min, max], present "
+	    "or absent");
+	BAD(HDR "  - expect: {options: [{sack: 1}]}\n",
+	    "t.yaml:5:31: bad sack '1': expected present or absent");
+	BAD(HDR "  - expect: {options: [{ts: {ecr: absent}}]}\n",
+	    "t.yaml:5:35: bad ts ecr 'absent': expected N, [min, max], "
+	    "present, echo or $var");
+	BAD(HDR "  - expect: {options: [{ts: {val: echo}}]}\n",
+	    "t.yaml:5:35: bad ts val 'echo': expected N, [min, max], "
+	    "present or $var");
+	BAD(HDR "  - expect: {options: [{ws: [9, 2]}]}\n",
+	    "t.yaml:5:29: ws range [9, 2]: min is greater than max");
+	BAD(HDR "  - expect: {options: [raw]}\n",
+	    "t.yaml:5:24: option raw needs {kind: K}");
+	BAD(HDR "  - expect: {options: [{raw: {absent: true}}]}\n",
+	    "t.yaml:5:30: missing required key 'kind' in raw");
+	BAD(HDR "  - expect: {options: [nop]}\n",
+	    "t.yaml:5:24: unknown option 'nop' (expected one of: mss, ws, "
+	    "sackok, sack, ts, raw)");
+	BAD(HDR "  - expect: {options: [{ts: {val: $v}}]}\n",
+	    "t.yaml:5:35: variable $v is used before it is captured");
+	BAD(HDR "  - expect: {options: [{ts: {val: $v+1}}]}\n",
+	    "t.yaml:5:35: bad variable reference '$v+1': expected $name");
+}
+
+static void
+test_case_keys(void **state)
+{
+	struct plan_case *c;
+
+	(void)state;
+	c = load_ok("id: t/1\ntitle: T\nservice: echo\ntimeout: 30s\n"
+	    "sysctl: {tcp_synack_retries: 2, net.ipv4.tcp_fin_timeout: 5,\n"
+	    "  tcp_rmem: \"4096 131072 6291456\"}\n"
+	    "requires: {root: true, ipv6: true, sysctl: {tcp_timestamps: 1}}\n"
+	    "steps: [connect: ]\n");
+	assert_int_equal(c->timeout_ns, 30 * NS_PER_SEC);
+	assert_int_equal(c->nsysctl, 3);
+	assert_string_equal(c->sysctl[0].key, "net.ipv4.tcp_synack_retries");
+	assert_string_equal(c->sysctl[0].value, "2");
+	assert_int_equal(c->sysctl[0].pos.line, 5);
+	assert_int_equal(c->sysctl[0].pos.col, 10);
+	assert_string_equal(c->sysctl[1].key, "net.ipv4.tcp_fin_timeout");
+	assert_string_equal(c->sysctl[1].value, "5");
+	assert_string_equal(c->sysctl[2].value, "4096 131072 6291456");
+	assert_true(c->req_root);
+	assert_true(c->req_ipv6);
+	assert_int_equal(c->nreq_sysctl, 1);
+	assert_string_equal(c->req_sysctl[0].key, "net.ipv4.tcp_timestamps");
+	assert_string_equal(c->req_sysctl[0].value, "1");
+	assert_true(c->exclusive);
+
+	reset();
+	c = load_ok("id: t/1\ntitle: T\nservice: echo\nexclusive: true\n"
+	    "steps: [connect: ]\n");
+	assert_true(c->exclusive);
+	assert_int_equal(c->timeout_ns, 0);
+	assert_false(c->req_root);
+	reset();
+	c = load_ok("id: t/1\ntitle: T\nservice: echo\n"
+	    "requires: {sysctl: {net.core.somaxconn: 4096}}\n"
+	    "steps: [connect: ]\n");
+	assert_true(c->exclusive);
+	assert_string_equal(c->req_sysctl[0].key, "net.core.somaxconn");
+	reset();
+	c = load_ok(HDR "  - connect:\n");
+	assert_false(c->exclusive);
+	assert_int_equal(c->nvars, 0);
+}
+
+static void
+test_case_keys_bad(void **state)
+{
+	(void)state;
+	BAD("id: x\ntitle: T\nservice: echo\ntimeout: 0s\nsteps: [connect: ]\n",
+	    "t.yaml:4:10: timeout must be greater than 0");
+	BAD("id: x\ntitle: T\nservice: echo\nsysctl: [a]\nsteps: [connect: ]\n",
+	    "t.yaml:4:9: sysctl must be a mapping of name: value, e.g. "
+	    "{tcp_fin_timeout: 5}");
+	BAD("id: x\ntitle: T\nservice: echo\nsysctl: {a b: 1}\n"
+	    "steps: [connect: ]\n",
+	    "t.yaml:4:10: bad sysctl name 'a b': use letters, digits and "
+	    "_ . - /");
+	BAD("id: x\ntitle: T\nservice: echo\nsysctl: {a: [1]}\n"
+	    "steps: [connect: ]\n",
+	    "t.yaml:4:13: sysctl value must be a scalar, not a sequence");
+	BAD("id: x\ntitle: T\nservice: echo\nrequires: {rot: true}\n"
+	    "steps: [connect: ]\n",
+	    "t.yaml:4:12: unknown key 'rot' in requires (expected one of: "
+	    "root, ipv6, sysctl)");
+	BAD("id: x\ntitle: T\nservice: echo\nexclusive: 1\n"
+	    "steps: [connect: ]\n",
+	    "t.yaml:4:12: bad exclusive '1': expected true or false");
+}
+
+static void
+test_profile(void **state)
+{
+	struct plan_case *c;
+
+	(void)state;
+	c = load_ok(HDR "  - {expect: {flags: A}, profile: linux}\n"
+	    "  - profile: \"!freebsd-13_x\"\n    silence: 1s\n"
+	    "  - send:\n");
+	assert_int_equal(c->nsteps, 3);
+	assert_int_equal(c->steps[0].kind, PLAN_EXPECT);
+	assert_string_equal(c->steps[0].profile, "linux");
+	assert_false(c->steps[0].profile_not);
+	assert_int_equal(c->steps[1].kind, PLAN_SILENCE);
+	assert_string_equal(c->steps[1].profile, "freebsd-13_x");
+	assert_true(c->steps[1].profile_not);
+	assert_int_equal(c->steps[1].pos.line, 6);
+	assert_null(c->steps[2].profile);
+}
+
+static void
+test_profile_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - {expect: , profile: Linux}\n",
+	    "t.yaml:5:25: bad profile 'Linux': expected a name of a-z, 0-9, "
+	    "_ and -, or '!name'");
+	BAD(HDR "  - {profile: linux}\n",
+	    "t.yaml:5:5: step must be a mapping with one key: " STEPS);
+	BAD(HDR "  - {expect: , send: , profile: linux}\n",
+	    "t.yaml:5:5: step must be a mapping with one key: " STEPS);
+	BAD(HDR "  - {repeat: {count: 1, steps: [send: ]}, profile: linux}\n",
+	    "t.yaml:5:43: profile is not allowed on repeat");
+}
+
+static void
+test_wait(void **state)
+{
+	struct plan_case *c;
+
+	(void)state;
+	c = load_ok(HDR "  - wait: 2s\n  - wait: 250ms\n");
+	assert_int_equal(c->steps[0].kind, PLAN_WAIT);
+	assert_int_equal(c->steps[0].u.wait_ns, 2 * NS_PER_SEC);
+	assert_int_equal(c->steps[1].u.wait_ns, 250 * NS_PER_MS);
+}
+
+static void
+test_wait_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - wait: 0s\n", "t.yaml:5:11: wait must be greater than 0");
+	BAD(HDR "  - wait:\n", "t.yaml:5:10: wait must not be empty");
+}
+
+static void
+test_retransmits(void **state)
+{
+	struct plan_case *c;
+	struct plan_retransmits *r;
+
+	(void)state;
+	c = load_ok(HDR "  - expect: {flags: SA}\n"
+	    "  - retransmits: {count: 3, schedule: [1s, 2s, 4s], "
+	    "tolerance: 20%, min_tolerance: 10ms, silence: 5s}\n"
+	    "  - retransmits: {count: 1, schedule: [8s]}\n");
+	r = &c->steps[1].u.retransmits;
+	assert_int_equal(c->steps[1].kind, PLAN_RETRANSMITS);
+	assert_int_equal(r->count, 3);
+	assert_int_equal(r->nsched, 3);
+	assert_int_equal(r->schedule[0], NS_PER_SEC);
+	assert_int_equal(r->schedule[2], 4 * NS_PER_SEC);
+	assert_int_equal(r->tol_pct, 20);
+	assert_int_equal(r->tol_min_ns, 10 * NS_PER_MS);
+	assert_int_equal(r->silence_ns, 5 * NS_PER_SEC);
+	r = &c->steps[2].u.retransmits;
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->tol_pct, 10);
+	assert_int_equal(r->tol_min_ns, 4 * NS_PER_MS);
+	assert_int_equal(r->silence_ns, 0);
+	reset();
+	c = load_ok(HDR "  - connect:\n"
+	    "  - retransmits: {count: 100, schedule: [1s], tolerance: 0%}\n");
+	assert_int_equal(c->steps[1].u.retransmits.tol_pct, 0);
+}
+
+static void
+test_retransmits_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - send:\n  - retransmits: {count: 1, schedule: [1s]}\n",
+	    "t.yaml:6:5: retransmits must follow an expect");
+	BAD(HDR "  - retransmits: {count: 1, schedule: [1s]}\n",
+	    "t.yaml:5:5: retransmits must follow an expect");
+	BAD(HDR "  - expect:\n  - retransmits: {count: 0, schedule: [1s]}\n",
+	    "t.yaml:6:26: bad count '0': expected an integer 1..100");
+	BAD(HDR "  - expect:\n  - retransmits: {count: 1, schedule: []}\n",
+	    "t.yaml:6:39: schedule must be a sequence of 1 to 100 "
+	    "durations, e.g. [1s, 2s, 4s]");
+	BAD(HDR "  - expect:\n  - retransmits: {count: 1, schedule: [1s], "
+	    "tolerance: 101%}\n",
+	    "t.yaml:6:56: bad tolerance '101%': expected a percentage "
+	    "0%..100%, e.g. 10%");
+	BAD(HDR "  - expect:\n  - retransmits: {count: 1}\n",
+	    "t.yaml:6:18: missing required key 'schedule' in retransmits");
+}
+
+static void
+test_measure(void **state)
+{
+	struct plan_case *c;
+	struct plan_measure *m;
+
+	(void)state;
+	c = load_ok(HDR "  - measure:\n      name: fin_wait_2\n"
+	    "      probe: {flags: A, seq: +1}\n      every: 500ms\n"
+	    "      until: {flags: R}\n      max: 120s\n"
+	    "      range: [4s, 7s]\n"
+	    "  - measure: {name: t.x-1, until: auto, max: 2s}\n");
+	m = &c->steps[0].u.measure;
+	assert_int_equal(c->steps[0].kind, PLAN_MEASURE);
+	assert_string_equal(m->name, "fin_wait_2");
+	assert_true(m->probe_set);
+	assert_int_equal(m->probe.flags.value, SEG_ACK);
+	assert_int_equal(m->probe.seq.mode, PLAN_NUM_REL);
+	assert_int_equal(m->probe.ack.var, -1);
+	assert_int_equal(m->every_ns, 500 * NS_PER_MS);
+	assert_int_equal(m->until.flags.value, SEG_RST);
+	assert_int_equal(m->until.df, -1);
+	assert_int_equal(m->max_ns, 120 * NS_PER_SEC);
+	assert_true(m->range_set);
+	assert_int_equal(m->range_lo, 4 * NS_PER_SEC);
+	assert_int_equal(m->range_hi, 7 * NS_PER_SEC);
+	m = &c->steps[1].u.measure;
+	assert_false(m->probe_set);
+	assert_false(m->range_set);
+	assert_false(m->until.flags.set);
+	assert_int_equal(m->until.seq.var, -1);
+}
+
+static void
+test_measure_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - measure: {name: x, max: 1s}\n",
+	    "t.yaml:5:14: missing required key 'until' in measure");
+	BAD(HDR "  - measure: {name: x, probe: {}, until: , max: 1s}\n",
+	    "t.yaml:5:14: missing required key 'every' in measure (needed "
+	    "with probe)");
+	BAD(HDR "  - measure: {name: X, until: , max: 1s}\n",
+	    "t.yaml:5:21: bad measure name 'X': use a-z, 0-9 and _ . -");
+	BAD(HDR "  - measure: {name: x, until: , max: 1s, range: [7s, 4s]}\n",
+	    "t.yaml:5:49: range [7s, 4s]: min is greater than max");
+	BAD(HDR "  - measure: {name: x, until: , max: 1s, range: 4s}\n",
+	    "t.yaml:5:49: range must be [min, max] durations");
+	BAD(HDR "  - measure: {name: x, until: {flgs: R}, max: 1s}\n",
+	    "t.yaml:5:32: unknown key 'flgs' in until (expected one of: "
+	    "flags, seq, ack, win, data, within, len, urg, ttl, tos, ipid, "
+	    "df, options, capture)");
+}
+
+static void
+test_exec(void **state)
+{
+	struct plan_case *c;
+	struct plan_exec *x;
+
+	(void)state;
+	c = load_ok(HDR "  - exec: \"ss -tan\"\n"
+	    "  - exec: {cmd: \"sleep 1\", status: 3, within: 2s, "
+	    "background: true}\n");
+	x = &c->steps[0].u.exec;
+	assert_int_equal(c->steps[0].kind, PLAN_EXEC);
+	assert_string_equal(x->cmd, "ss -tan");
+	assert_int_equal(x->status, 0);
+	assert_int_equal(x->within_ns, 10 * NS_PER_SEC);
+	assert_false(x->background);
+	x = &c->steps[1].u.exec;
+	assert_string_equal(x->cmd, "sleep 1");
+	assert_int_equal(x->status, 3);
+	assert_int_equal(x->within_ns, 2 * NS_PER_SEC);
+	assert_true(x->background);
+}
+
+static void
+test_exec_bad(void **state)
+{
+	char *y;
+
+	(void)state;
+	BAD(HDR "  - exec: \"\"\n",
+	    "t.yaml:5:11: exec command must not be empty");
+	BAD(HDR "  - exec: {status: 256, cmd: x}\n",
+	    "t.yaml:5:20: bad status '256': expected an integer 0..255");
+	BAD(HDR "  - exec: {status: 1}\n",
+	    "t.yaml:5:11: missing required key 'cmd' in exec");
+	BAD(HDR "  - exec: [ls]\n",
+	    "t.yaml:5:11: exec takes a command or a mapping of: cmd, status, "
+	    "within, background");
+	y = xmalloc(strlen(HDR) + 4200);
+	sprintf(y, "%s  - exec: \"%04097d\"\n", HDR, 0);
+	BAD(y, "t.yaml:5:11: exec command is 4097 bytes, more than 4096");
+	free(y);
+}
+
+static void
+test_any_of(void **state)
+{
+	struct plan_case *c;
+	struct plan_any_of *a;
+
+	(void)state;
+	c = load_ok(HDR "  - any_of:\n"
+	    "    - - expect: {flags: R, capture: {s: seq}}\n"
+	    "    - - expect: {flags: A}\n      - send: {flags: R}\n"
+	    "  - retransmits: {count: 1, schedule: [1s]}\n"
+	    "  - send: {seq: $s}\n");
+	assert_int_equal(c->steps[0].kind, PLAN_ANY_OF);
+	a = &c->steps[0].u.any_of;
+	assert_int_equal(a->nalts, 2);
+	assert_int_equal(a->alts[0].nsteps, 1);
+	assert_int_equal(a->alts[0].pos.line, 6);
+	assert_int_equal(a->alts[0].pos.col, 7);
+	assert_int_equal(a->alts[0].steps[0].u.expect.flags.value, SEG_RST);
+	assert_int_equal(a->alts[1].nsteps, 2);
+	assert_int_equal(a->alts[1].steps[1].kind, PLAN_SEND);
+	assert_int_equal(c->steps[1].kind, PLAN_RETRANSMITS);
+	assert_int_equal(c->steps[2].u.send.seq.mode, PLAN_NUM_VAR);
+	reset();
+	/* Nested up to 4 deep. */
+	c = load_ok(HDR "  - any_of: [[expect: ], [expect: , any_of: "
+	    "[[expect: ], [expect: ]]]]\n");
+	assert_int_equal(c->nsteps, 1);
+}
+
+static void
+test_any_of_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - any_of: [[expect: ]]\n",
+	    "t.yaml:5:13: any_of takes 2 to 16 alternatives, each a sequence "
+	    "of steps");
+	BAD(HDR "  - any_of: [[expect: ], [send: ]]\n",
+	    "t.yaml:5:27: each any_of alternative must begin with an expect");
+	BAD(HDR "  - any_of: [[expect: ], []]\n",
+	    "t.yaml:5:26: an any_of alternative must be a non-empty sequence "
+	    "of steps");
+	BAD(HDR "  - any_of: [[expect: ], [expect: {win: x}]]\n",
+	    "t.yaml:5:41: bad win 'x': expected an integer 0..65535");
+	BAD(HDR "  - any_of: [[expect: ], [any_of: [[expect: ], [any_of: "
+	    "[[expect: ], [any_of: [[expect: ], [any_of: [[expect: ], "
+	    "[any_of: [[expect: ], [expect: ]]]]]]]]]]]]\n",
+	    "t.yaml:5:101: any_of nested more than 4 deep");
+}
+
+static void
+test_repeat(void **state)
+{
+	struct plan_case *c;
+	size_t i;
+
+	(void)state;
+	c = load_ok(HDR "  - connect:\n"
+	    "  - repeat:\n      count: 3\n      steps:\n"
+	    "        - send: {data: x}\n        - expect: {flags: A}\n"
+	    "  - silence: 1s\n");
+	assert_int_equal(c->nsteps, 8);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(c->steps[1 + 2 * i].kind, PLAN_SEND);
+		assert_int_equal(c->steps[1 + 2 * i].pos.line, 9);
+		assert_int_equal(c->steps[2 + 2 * i].kind, PLAN_EXPECT);
+	}
+	/* Each copy owns its payload. */
+	assert_ptr_not_equal(c->steps[1].u.send.data, c->steps[3].u.send.data);
+	assert_int_equal(c->steps[7].kind, PLAN_SILENCE);
+}
+
+static void
+test_repeat_bad(void **state)
+{
+	(void)state;
+	BAD(HDR "  - repeat: {count: 0, steps: [send: ]}\n",
+	    "t.yaml:5:21: bad repeat count '0': expected an integer 1..1000");
+	BAD(HDR "  - repeat: {count: 2, steps: []}\n",
+	    "t.yaml:5:31: repeat steps must be a non-empty sequence of steps");
+	BAD(HDR "  - repeat: {count: 2}\n",
+	    "t.yaml:5:13: missing required key 'steps' in repeat");
+	BAD(HDR "  - repeat: 3\n",
+	    "t.yaml:5:13: repeat takes a mapping {count: N, steps: [...]}");
+	/* An error inside is reported once, not once per copy. */
+	BAD(HDR "  - repeat: {count: 5, steps: [send: {win: x}]}\n",
+	    "t.yaml:5:44: bad win 'x': expected an integer 0..65535");
+	BAD(HDR "  - repeat: {count: 1000, steps: [repeat: {count: 11, "
+	    "steps: [send: ]}]}\n",
+	    "t.yaml:5:63: too many steps (more than 10000 in a case or 100000 "
+	    "in a file, counting repeat and include)");
+}
+
+/* The fixtures directory, as the including file's directory. */
+static const char *
+yamldir(char *buf, size_t len)
+{
+	const char *top = getenv("top_srcdir");
+
+	snprintf(buf, len, "%s/tests/unit/yaml", top != NULL ? top : ".");
+	return buf;
+}
+
+static int
+load_in(const char *dir, const char *yaml)
+{
+	char name[PATH_MAX + 16];
+
+	snprintf(name, sizeof(name), "%s/main.yaml", dir);
+	return load(name, yaml);
+}
+
+static void
+test_include(void **state)
+{
+	char dir[PATH_MAX], inc[PATH_MAX + 32];
+	struct plan_case *c;
+
+	(void)state;
+	yamldir(dir, sizeof(dir));
+	assert_int_equal(load_in(dir, HDR "  - connect:\n"
+	    "  - include: {file: inc_ok.yaml, params: {flags: PA, "
+	    "payload: hi}}\n"
+	    "  - include: {file: inc_nested.yaml, params: {flags: FA, "
+	    "payload: bye}}\n"
+	    "  - send: {ack: $inc_ack}\n"), 0);
+	assert_int_equal(plan.ncases, 1);
+	c = &plan.cases[0];
+	assert_int_equal(c->nsteps, 6);
+	assert_int_equal(c->steps[1].kind, PLAN_SEND);
+	assert_int_equal(c->steps[1].u.send.flags.value, SEG_PSH | SEG_ACK);
+	assert_int_equal(c->steps[1].u.send.datalen, 2);
+	assert_memory_equal(c->steps[1].u.send.data, "hi", 2);
+	snprintf(inc, sizeof(inc), "%s/inc_ok.yaml", dir);
+	assert_string_equal(c->steps[1].pos.file, inc);
+	assert_int_equal(c->steps[1].pos.line, 2);
+	assert_int_equal(c->steps[1].pos.col, 3);
+	assert_int_equal(c->steps[2].kind, PLAN_EXPECT);
+	assert_int_equal(c->steps[3].u.send.flags.value, SEG_FIN | SEG_ACK);
+	assert_memory_equal(c->steps[3].u.send.data, "bye", 3);
+	assert_int_equal(c->steps[5].u.send.ack.mode, PLAN_NUM_VAR);
+	assert_int_equal(c->nvars, 1);
+	assert_string_equal(c->vars[0], "inc_ack");
+	assert_int_equal(plan.nfiles, 3);
+}
+
+static void
+test_include_bad(void **state)
+{
+	char dir[PATH_MAX], want[PATH_MAX + 256];
+
+	(void)state;
+	yamldir(dir, sizeof(dir));
+	assert_int_equal(load_in(dir, HDR "  - include: inc_bad.yaml\n"), 1);
+	snprintf(want, sizeof(want), "%s/inc_bad.yaml:1:15: bad win '70000': "
+	    "expected an integer 0..65535", dir);
+	assert_string_equal(errs.msgs[0], want);
+	reset();
+	assert_int_equal(load_in(dir, HDR "  - include: inc_cycle.yaml\n"), 1);
+	snprintf(want, sizeof(want), "%s/inc_cycle.yaml:1:12: include cycle: "
+	    "'inc_cycle.yaml' includes itself", dir);
+	assert_string_equal(errs.msgs[0], want);
+	reset();
+	assert_int_equal(load_in(dir, HDR "  - include: inc_map.yaml\n"), 1);
+	snprintf(want, sizeof(want), "%s/inc_map.yaml:1:1: an included file "
+	    "must be a sequence of steps", dir);
+	assert_string_equal(errs.msgs[0], want);
+	reset();
+	assert_int_equal(load_in(dir, HDR "  - include: inc_unknown.yaml\n"),
+	    1);
+	snprintf(want, sizeof(want), "%s/inc_unknown.yaml:1:16: unknown "
+	    "parameter '${nope}'", dir);
+	assert_string_equal(errs.msgs[0], want);
+	reset();
+	assert_int_equal(load_in(dir, HDR "  - include: none.yaml\n"), 1);
+	snprintf(want, sizeof(want), "%s/main.yaml:5:14: cannot open include "
+	    "'none.yaml': No such file or directory", dir);
+	assert_string_equal(errs.msgs[0], want);
+	reset();
+	/* The included ok file captures nothing the case uses too early. */
+	assert_int_equal(load_in(dir, HDR "  - send: {ack: $inc_ack}\n"
+	    "  - include: {file: inc_ok.yaml, params: {flags: A, "
+	    "payload: x}}\n"), 1);
+	snprintf(want, sizeof(want), "%s/main.yaml:5:17: variable $inc_ack "
+	    "is used before it is captured", dir);
+	assert_string_equal(errs.msgs[0], want);
+	BAD(HDR "  - include: {params: {a: b}}\n",
+	    "t.yaml:5:14: missing required key 'file' in include");
+	BAD(HDR "  - include: [x]\n",
+	    "t.yaml:5:14: include takes a file name or {file: \"x.yaml\", "
+	    "params: {name: value}}");
+}
+
+static void
+test_matrix(void **state)
+{
+	struct plan_case *c;
+
+	(void)state;
+	assert_int_equal(load("t.yaml", "id: m/${mode}\ntitle: T ${mss}\n"
+	    "service: echo\n"
+	    "matrix:\n  mss: [536, 1460]\n"
+	    "  mode: {fast: 1, slow: \"10\"}\n"
+	    "steps:\n  - connect: {options: [{mss: \"${mss}\"}]}\n"
+	    "  - wait: ${mode}s\n  - send: {data: \"${mode.name}\"}\n"), 0);
+	assert_int_equal(plan.ncases, 4);
+	assert_string_equal(plan.cases[0].id, "m/1[mss=536,mode=fast]");
+	assert_string_equal(plan.cases[1].id, "m/10[mss=536,mode=slow]");
+	assert_string_equal(plan.cases[2].id, "m/1[mss=1460,mode=fast]");
+	assert_string_equal(plan.cases[3].id, "m/10[mss=1460,mode=slow]");
+	c = &plan.cases[1];
+	assert_string_equal(c->title, "T 536");
+	assert_int_equal(c->steps[0].u.connect.opts.opts[0].u.mss, 536);
+	assert_int_equal(c->steps[1].u.wait_ns, 10 * NS_PER_SEC);
+	assert_memory_equal(c->steps[2].u.send.data, "slow", 4);
+	assert_int_equal(c->steps[1].pos.line, 9);
+	c = &plan.cases[2];
+	assert_int_equal(c->steps[0].u.connect.opts.opts[0].u.mss, 1460);
+	assert_int_equal(c->steps[1].u.wait_ns, NS_PER_SEC);
+	/* The document is restored between expansions. */
+	assert_memory_equal(plan.cases[0].steps[2].u.send.data, "fast", 4);
+}
+
+static void
+test_matrix_bad(void **state)
+{
+	char *y;
+	size_t off, i;
+
+	(void)state;
+	BAD("id: x\ntitle: T\nservice: echo\nmatrix: {a: [1, 2]}\n"
+	    "steps: [wait: \"${b}s\"]\n",
+	    "t.yaml:5:15: unknown parameter '${b}'");
+	BAD("id: x\ntitle: T\nservice: echo\n"
+	    "steps: [wait: \"${b}s\"]\n",
+	    "t.yaml:4:15: unknown parameter '${b}'");
+	BAD("id: x\ntitle: T\nservice: echo\nmatrix: {a: [1, 2]}\n"
+	    "steps: [wait: \"${a}x\"]\n",
+	    "t.yaml:5:15: bad duration '1x' for wait: expected e.g. 250ms, "
+	    "1s or 1.5s (at most a day)");
+	BAD("id: x\ntitle: T\nservice: echo\nmatrix: [a]\nsteps: [wait: 1s]\n",
+	    "t.yaml:4:9: matrix must be a mapping of parameter: [values] or "
+	    "parameter: {name: value}");
+	BAD("id: x\ntitle: T\nservice: echo\nmatrix: {a: 1}\n"
+	    "steps: [wait: 1s]\n",
+	    "t.yaml:4:13: matrix parameter 'a' must be a sequence of values "
+	    "or a mapping of name: value");
+	BAD("id: x\ntitle: T\nservice: echo\nmatrix: {a-b: [1]}\n"
+	    "steps: [wait: 1s]\n",
+	    "t.yaml:4:10: bad matrix parameter 'a-b': use letters, digits "
+	    "and _, not starting with a digit");
+	y = xmalloc(4096);
+	off = (size_t)sprintf(y, "id: x\ntitle: T\nservice: echo\nmatrix:\n");
+	for (i = 0; i < 4; i++)
+		off += (size_t)sprintf(y + off, "  p%zu: [1,2,3,4,5,6]\n", i);
+	sprintf(y + off, "steps: [wait: 1s]\n");
+	BAD(y, "t.yaml:5:3: matrix has more than 1000 combinations");
+	free(y);
+	/* Two expansions with the same id: the first one stays. */
+	reset();
+	assert_int_equal(load("t.yaml", "id: x\ntitle: T\nservice: echo\n"
+	    "matrix: {a: [1, 1]}\nsteps: [wait: 1s]\n"), 1);
+	assert_string_equal(errs.msgs[0], "t.yaml:1:5: duplicate case id "
+	    "'x[a=1]' (first defined at t.yaml:1:5)");
+	assert_int_equal(plan.ncases, 1);
+}
+
+static void
+test_duration(void **state)
+{
+	struct plan_case *c;
+	uint64_t t, x;
+
+	(void)state;
+	c = load_ok(HDR "  - connect:\n  - silence: 2s\n  - wait: 1s\n"
+	    "  - expect: {within: 3s}\n"
+	    "  - retransmits: {count: 3, schedule: [1s, 2s], silence: 1s}\n"
+	    "  - measure: {name: m, until: , max: 10s, range: [2s, 4s]}\n"
+	    "  - measure: {name: n, until: , max: 10s}\n"
+	    "  - exec: {cmd: x, within: 5s}\n"
+	    "  - any_of: [[expect: , wait: 1s], [expect: , wait: 2s]]\n");
+	assert_int_equal(scr_duration(c, &t, &x), 0);
+	/* 2 + 1 + (1 + 2 + 2 + 1) + 3 + 5 + 0 + 2 */
+	assert_int_equal(t, 19 * NS_PER_SEC);
+	/*
+	 * 1 (connect) + 2 + 1 + 3 + (1.1 + 2.2 + 2.2 + 1) + 10 + 10 + 5
+	 * + (1 + 2)
+	 */
+	assert_int_equal(x, 41500 * NS_PER_MS);
+	assert_int_equal(scr_duration(NULL, &t, &x), -1);
+}
+
 /* ---- files --------------------------------------------------------------- */
 
 static void
@@ -866,8 +1727,7 @@ test_directory(void **state)
 
 	assert_int_equal(scr_load(dir, &plan, &errs), 1);
 	snprintf(want, sizeof(want), "%s/sub/d.yaml:4:9: unknown step "
-	    "'conect' (expected one of: connect, send, expect, silence or "
-	    "state)", dir);
+	    "'conect' (expected one of: " STEPS ")", dir);
 	assert_string_equal(errs.msgs[0], want);
 	assert_int_equal(plan.ncases, 4);
 	assert_string_equal(plan.cases[0].id, "a");
@@ -959,6 +1819,35 @@ main(void)
 		T(test_data),
 		T(test_data_bad),
 		T(test_directory),
+		T(test_send_fields),
+		T(test_send_fields_bad),
+		T(test_variables),
+		T(test_variables_bad),
+		T(test_expect_fields),
+		T(test_expect_fields_bad),
+		T(test_expect_options),
+		T(test_expect_options_bad),
+		T(test_case_keys),
+		T(test_case_keys_bad),
+		T(test_profile),
+		T(test_profile_bad),
+		T(test_wait),
+		T(test_wait_bad),
+		T(test_retransmits),
+		T(test_retransmits_bad),
+		T(test_measure),
+		T(test_measure_bad),
+		T(test_exec),
+		T(test_exec_bad),
+		T(test_any_of),
+		T(test_any_of_bad),
+		T(test_repeat),
+		T(test_repeat_bad),
+		T(test_include),
+		T(test_include_bad),
+		T(test_matrix),
+		T(test_matrix_bad),
+		T(test_duration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
