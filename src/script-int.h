@@ -1,0 +1,319 @@
+/*
+ * script-int.h - the YAML loader's private declarations, shared by
+ * script.c (files, documents, cases, matrix, parameters), script-step.c
+ * (steps) and script-value.c (scalars, options, key tables).  Not for use
+ * outside the loader.
+ */
+#ifndef TC_SCRIPT_INT_H
+#define TC_SCRIPT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <yaml.h>
+
+#include "plan.h"
+#include "script.h"
+
+#define SCR_MAX_FILE	(1024 * 1024)	/* bytes per file */
+#define SCR_MAX_STEPS	10000		/* steps per case */
+#define SCR_MAX_ERRS	100		/* messages per file */
+#define SCR_MAX_DEPTH	32		/* directories (symlink loops) */
+#define SCR_MAX_DATA	65535		/* payload bytes in one step */
+#define SCR_OPT_SPACE	40		/* TCP option bytes (RFC 9293) */
+#define SCR_MAX_NEST	64		/* YAML nesting (schema: 8) */
+#define SCR_MAX_PROBS	10		/* anchors reported per doc */
+#define QLEN		48		/* a value quoted in a message */
+#define SCR_MAX_FILE_STEPS 100000	/* steps of all cases in a file */
+#define SCR_MAX_COMBOS	1000		/* matrix combinations */
+#define SCR_MAX_REPEAT	1000		/* repeat count */
+#define SCR_MAX_ANYOF	4		/* any_of nesting */
+#define SCR_MAX_ALTS	16		/* any_of alternatives */
+#define SCR_MAX_INCLUDE	8		/* include nesting */
+#define SCR_MAX_CMD	4096		/* exec command bytes */
+#define SCR_MAX_OPTEXP	40		/* option expectations in an expect */
+
+/* ${name} values: matrix parameters and include params. */
+struct param {
+	char *name, *value;
+};
+
+struct params {
+	struct param *v;
+	size_t n;
+};
+
+/* A growing list of steps. */
+struct stepv {
+	struct plan_step *v;
+	size_t n, cap;
+};
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Case ids in the plan, hashed for the duplicate check. */
+struct idset {
+	size_t *slot;			/* index in p->cases + 1; 0: empty */
+	size_t cap, n;			/* cap: a power of 2 */
+};
+
+/* Loading one file. */
+struct ld {
+	struct plan *p;
+	struct scr_errs *errs;
+	struct idset ids;
+	const char *file;		/* owned by p->files */
+	yaml_document_t *doc;
+	size_t nerr;			/* messages for this file */
+	bool stop;			/* too many errors: skip the rest */
+	/* The case being loaded. */
+	struct plan_case *c;
+	bool *captured;			/* per c->vars[]: captured so far */
+	size_t nsteps;			/* steps in c, all levels */
+	size_t filesteps;		/* steps in every case of the file */
+	bool toomany;			/* the step cap was reported */
+	int nest;			/* any_of depth */
+	const struct params *params;	/* ${name} values */
+	int incdepth;
+	char *incstack[SCR_MAX_INCLUDE + 1]; /* realpaths; [0] the file */
+	bool ts_form, ts_val_seen, ts_echo; /* the last option parsed */
+};
+
+/* Scalars whose value was replaced for one expansion, to restore. */
+struct swap {
+	yaml_node_t *n;
+	yaml_char_t *value;
+	size_t length;
+};
+
+struct swaps {
+	struct swap *v;
+	size_t n;
+};
+
+/*
+ * What the pre-scan found wrong in the first bad document: anchors or
+ * aliases, or nesting too deep.
+ */
+struct scan {
+	size_t doc;			/* 1-based; 0: nothing wrong */
+	size_t n;
+	struct {
+		yaml_mark_t mark;
+		char msg[96];
+	} probs[SCR_MAX_PROBS];
+};
+
+/* How a key of a mapping is parsed when it has no parser of its own. */
+enum fld_kind {
+	FLD_FN,			/* field.parse does it all */
+	FLD_NUM,		/* struct plan_num: N, +N, -N, $var */
+	FLD_FLAGS,		/* struct plan_flags, send: letters only */
+	FLD_XFLAGS,		/* struct plan_flags, expect: masks, any */
+	FLD_UINT,		/* an unsigned of size 1, 2, 4 or 8, min..max */
+	FLD_RANGE,		/* struct plan_range: N or [min, max] <= max */
+	FLD_BOOL,		/* bool */
+	FLD_DURATION,		/* uint64_t ns, over 0 */
+	FLD_OPTS,		/* struct plan_opts: TCP options to send */
+	FLD_NODE,		/* yaml_node_t *: kept for the caller */
+};
+
+/*
+ * A key of a mapping and its parser; dst is the struct being filled.  A key
+ * with parse NULL is parsed by its kind into the member at off of dst, what
+ * naming it in messages; set, when not 0, is 1 + the offset of a bool made
+ * true when the value was parsed without error (FLD_UINT, FLD_BOOL).
+ * Write entries with the F_* macros below.
+ */
+struct field {
+	const char *name;		/* first member: see join() */
+	void (*parse)(struct ld *, yaml_node_t *, void *dst);
+	bool required;
+	enum fld_kind kind;
+	size_t off, size, set;
+	const char *what;
+	uint64_t min, max;		/* FLD_UINT; max for FLD_RANGE */
+};
+
+#define FLD_SIZE(T, m)	sizeof(((T *)0)->m)
+#define FLD_AT(T, m)	.off = offsetof(T, m), .size = FLD_SIZE(T, m)
+
+/* A key with its own parser. */
+#define F_FN(key, fn, req)	\
+	{ .name = (key), .parse = (fn), .required = (req) }
+/* A key parsed by kind k into member m of struct T. */
+#define F_KIND(key, k, T, m, w, req)	\
+	{ .name = (key), .required = (req), .kind = (k), FLD_AT(T, m), \
+	    .what = (w) }
+/* An unsigned in lo..hi; setm: a bool member set too, or omitted. */
+#define F_UINT(key, T, m, w, lo, hi, req)	\
+	{ .name = (key), .required = (req), .kind = FLD_UINT, FLD_AT(T, m), \
+	    .what = (w), .min = (lo), .max = (hi) }
+#define F_UINT_SET(key, T, m, setm, w, lo, hi, req)	\
+	{ .name = (key), .required = (req), .kind = FLD_UINT, FLD_AT(T, m), \
+	    .set = offsetof(T, setm) + 1, .what = (w), .min = (lo), \
+	    .max = (hi) }
+#define F_BOOL_SET(key, T, m, setm, w)	\
+	{ .name = (key), .kind = FLD_BOOL, FLD_AT(T, m), \
+	    .set = offsetof(T, setm) + 1, .what = (w) }
+#define F_RANGE(key, T, m, w, hi)	\
+	{ .name = (key), .kind = FLD_RANGE, FLD_AT(T, m), .what = (w), \
+	    .max = (hi) }
+
+
+/* ---- script.c ---------------------------------------------------------- */
+
+/*
+ * An error at mark m (line and column) of the current file, unless the file
+ * has given up; past SCR_MAX_ERRS it gives up with one last message and
+ * sets ld->stop.
+ */
+void mark_err(struct ld *ld, const yaml_mark_t *m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The same, at node n's first character. */
+void lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Append a copy of name (nlen bytes) = value (vlen bytes) to ps. */
+void params_add(struct params *ps, const char *name, size_t nlen,
+    const char *value, size_t vlen);
+
+/* Free ps's names and values and zero it. */
+void params_free(struct params *ps);
+
+/*
+ * Replace every ${name} in the scalars of doc, but those under node skipid
+ * (0: none), by its value in ps, recording the old values in sw; an
+ * unknown name is an error.  unswap() must restore them before doc is
+ * freed or substituted again.
+ */
+void subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
+    const struct params *ps, struct swaps *sw);
+
+/* Restore the scalars subst_doc() replaced, free them and zero sw. */
+void unswap(struct swaps *sw);
+
+/*
+ * The plan's copy of file name name, added if new: positions point to it,
+ * so it lives as long as p.
+ */
+const char *plan_file(struct plan *p, const char *name);
+
+/*
+ * Read a whole file of at most SCR_MAX_FILE bytes into *buf (owned by the
+ * caller, also after an error).  Returns 0, or -1 with why filled in.
+ */
+int read_all(const char *path, char **buf, size_t *lenp, char *why,
+    size_t whylen);
+
+/*
+ * Pre-scan buf for anchors, aliases and nesting beyond SCR_MAX_NEST; sc
+ * tells the first bad document (sc->doc, 0 if none) and its problems.
+ */
+void scan_events(const char *buf, size_t len, struct scan *sc);
+
+/* Report libyaml's error in parser yp, which was reading buf. */
+void syntax_err(struct ld *ld, const yaml_parser_t *yp, const char *buf,
+    size_t len);
+
+/* ---- script-step.c ----------------------------------------------------- */
+
+/*
+ * Append the steps of sequence n to sv, repeat and include spliced in;
+ * stops at ld->stop or at the step caps.
+ */
+void parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
+
+/* ---- script-value.c ---------------------------------------------------- */
+
+/* n bytes of s for a message in buf: non-printables escaped, long cut. */
+const char *quote(const unsigned char *s, size_t n, char *buf, size_t len);
+
+/* Scalar n's value for a message, "{...}" or "[...]" for collections. */
+const char *qs(const yaml_node_t *n, char *buf, size_t len);
+
+/*
+ * "a, b, c", or "a, b or c" with last = " or ", into buf from a table of
+ * n entries of stride bytes that start with their name (a struct's first
+ * member, or a plain string).  Returns buf.
+ */
+const char *join(char *buf, size_t len, const void *tab, size_t n,
+    size_t stride, const char *last);
+
+#define JOIN(buf, tab, n, last)	\
+	join(buf, sizeof(buf), tab, n, sizeof((tab)[0]), last)
+
+/* Node id of the current document; a missing one is fatal. */
+yaml_node_t *node(struct ld *ld, int id);
+
+/* Node n's position in the current file. */
+struct plan_pos pos(struct ld *ld, const yaml_node_t *n);
+
+/* The pairs of mapping n, the items of sequence n. */
+size_t npairs(const yaml_node_t *n);
+size_t nitems(const yaml_node_t *n);
+
+/* A plain empty, "~" or "null" scalar: what "key:" alone gives. */
+bool is_null(const yaml_node_t *n);
+
+/* Does scalar n spell name exactly (no NUL tricks)? */
+bool is_word(const yaml_node_t *n, const char *name);
+
+/* A non-empty scalar without NUL bytes, or NULL after a message. */
+const char *get_str(struct ld *ld, yaml_node_t *n, const char *what);
+
+/*
+ * Unsigned decimal, or hex with 0x, at most max, into *v; no sign, no
+ * blanks.  Returns 0, or -1 (no message).
+ */
+int parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+/* An integer scalar in min..max into *v.  Returns 0, or -1 after a
+ * message. */
+int get_uint(struct ld *ld, yaml_node_t *n, const char *what, uint64_t min,
+    uint64_t max, uint64_t *v);
+
+/* A duration over 0 into *ns, or a message. */
+void get_duration(struct ld *ld, yaml_node_t *n, const char *what,
+    uint64_t *ns);
+
+/* true or false into *b.  Returns 0, or -1 after a message. */
+int get_bool(struct ld *ld, yaml_node_t *n, const char *what, bool *b);
+
+/* N, or [min, max], each at most max, into *r.  Returns 0, or -1 after a
+ * message. */
+int get_range(struct ld *ld, yaml_node_t *n, const char *what, uint64_t max,
+    struct plan_range *r);
+
+/* [lo, hi] durations.  Returns 0, or -1 after a message. */
+int get_duration_range(struct ld *ld, yaml_node_t *n, const char *what,
+    uint64_t *lo, uint64_t *hi);
+
+/*
+ * Payload: text as given, {hex: "0a0b"} or {len: N} filler bytes, replacing
+ * *data (freed) and *len.  Returns 0, or -1 after a message, *data intact.
+ */
+int get_data(struct ld *ld, yaml_node_t *n, uint8_t **data, size_t *len);
+
+/*
+ * Walk mapping map, parsing each key by its entry in f[] (its parse, else
+ * its kind) into dst.  Unknown keys, duplicates and missing required keys
+ * are errors; what names the mapping in messages (NULL at the top level).
+ * Returns the keys seen as bits (nf <= 32).
+ */
+unsigned map_fields(struct ld *ld, yaml_node_t *map, const char *what,
+    const struct field *f, size_t nf, void *dst);
+
+/* Length of the variable name at s ([A-Za-z_][A-Za-z0-9_]*), 0 if none. */
+size_t var_len(const char *s);
+
+/* The index of variable name (len bytes) in the case, registered if new. */
+int var_get(struct ld *ld, const char *name, size_t len);
+
+/* An expect's options key: a sequence of option expectations into dst, a
+ * struct plan_expect. */
+void expect_options(struct ld *ld, yaml_node_t *n, void *dst);
+
+#endif
