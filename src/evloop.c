@@ -43,10 +43,7 @@ struct ev_loop {
 uint64_t
 ev_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+	return tc_clock_ns(CLOCK_MONOTONIC);
 }
 
 struct ev_loop *

@@ -109,13 +109,13 @@ hook_spawn(const struct hook *h, const char *cmd, int *outfd, char *errbuf,
 	return pid;
 }
 
-static uint64_t
-mono_ns(void)
+/* Milliseconds until end (monotonic), rounded up; 0 once past. */
+static int
+left_ms(uint64_t end)
 {
-	struct timespec ts;
+	uint64_t now = tc_clock_ns(CLOCK_MONOTONIC);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+	return now >= end ? 0 : (int)((end - now + NS_PER_MS - 1) / NS_PER_MS);
 }
 
 int
@@ -125,18 +125,18 @@ hook_run(const struct hook *h, const char *cmd, uint64_t timeout_ns,
 	char buf[512];
 	size_t got = 0;
 	int outfd, status;
-	uint64_t end = mono_ns() + timeout_ns;
+	uint64_t end = tc_clock_ns(CLOCK_MONOTONIC) + timeout_ns;
 	pid_t pid, r;
 
 	pid = hook_spawn(h, cmd, &outfd, errbuf, errlen);
 	if (pid < 0)
 		return -1;
 	/* Read its output until EOF, then reap it; both bounded by end. */
-	while (outfd >= 0 && mono_ns() < end) {
+	while (outfd >= 0 && left_ms(end) > 0) {
 		struct pollfd pfd = { outfd, POLLIN, 0 };
 		ssize_t n;
 
-		if (poll(&pfd, 1, (int)((end - mono_ns()) / NS_PER_MS) + 1) <= 0)
+		if (poll(&pfd, 1, left_ms(end)) <= 0)
 			continue;
 		n = read(outfd, buf + got, sizeof(buf) - 1 - got);
 		if (n > 0 && got + (size_t)n < sizeof(buf) - 1)
@@ -146,7 +146,7 @@ hook_run(const struct hook *h, const char *cmd, uint64_t timeout_ns,
 			outfd = -1;
 		}
 	}
-	while ((r = waitpid(pid, &status, WNOHANG)) == 0 && mono_ns() < end)
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0 && left_ms(end) > 1)
 		poll(NULL, 0, 2);
 	if (outfd >= 0)
 		close(outfd);

@@ -193,10 +193,7 @@ random32(void)
 static uint64_t
 cap_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+	return tc_clock_ns(CLOCK_REALTIME);
 }
 
 static struct match_ctx

@@ -145,6 +145,15 @@ tc_fmt_duration(uint64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+uint64_t
+tc_clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
 void
 fatalx(const char *fmt, ...)
 {

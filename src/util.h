@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define NS_PER_SEC 1000000000ULL
 #define NS_PER_MS 1000000ULL
@@ -36,6 +37,10 @@ int tc_parse_duration(const char *s, uint64_t *ns);
 
 /* Format ns as "1.234s" / "12.3ms" into buf. Returns buf. */
 char *tc_fmt_duration(uint64_t ns, char *buf, size_t len);
+
+/* Nanoseconds on clock id (CLOCK_MONOTONIC for timers, CLOCK_REALTIME
+ * for comparing with capture timestamps). */
+uint64_t tc_clock_ns(clockid_t id);
 
 /* Internal invariant broken: print and abort (tmux fatalx). */
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
