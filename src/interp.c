@@ -27,6 +27,7 @@
 #include "inject.h"
 #include "interp.h"
 #include "match.h"
+#include "pcapw.h"
 #include "seg.h"
 #include "sniff.h"
 #include "tcpsm.h"
@@ -38,6 +39,8 @@
 #define QMAX 32			/* queued arrivals per case */
 #define DRAIN_NS (100 * NS_PER_MS)
 #define HOOK_TIMEOUT_NS (10 * NS_PER_SEC)
+#define PENDMAX 64		/* our segments sent, not yet captured */
+#define PKTMAX 4096		/* packet indices recorded per case */
 
 enum cr_status { CR_PENDING = 0, CR_RUNNING, CR_DONE };
 
@@ -69,6 +72,7 @@ struct qseg {
 	struct seg s;
 	uint8_t *data;		/* owned copy of the payload */
 	uint64_t ts;
+	unsigned pkt;		/* its index in the case's capture */
 };
 
 struct case_run {
@@ -124,6 +128,19 @@ struct case_run {
 
 	struct qseg q[QMAX];
 	unsigned qhead, qlen;
+
+	/* structured results for the reporters */
+	struct rep_meas *meas;
+	size_t nmeas;
+	struct rep_rtx *rtx;
+	size_t nrtx;
+	struct rep_step *steplog;	/* the steps that ran, in order */
+	size_t nsteplog;
+	unsigned npkt;		/* packets of the case captured so far */
+	unsigned cur_pkt;	/* index of the segment being judged */
+	size_t pend[PENDMAX];	/* steplog entries of our uncaptured sends */
+	unsigned pend_head, pend_len;
+	struct pcapw *pcap;	/* --pcap: this case's file */
 };
 
 struct interp {
@@ -210,6 +227,52 @@ mctx(struct case_run *cr)
 	};
 
 	return c;
+}
+
+/* ---- structured results ------------------------------------------------ */
+
+/* A step starts running: log it. */
+static void
+step_log(struct case_run *cr, const struct plan_step *st)
+{
+	struct rep_step *e;
+
+	cr->steplog = xreallocarray(cr->steplog, cr->nsteplog + 1,
+	    sizeof(*cr->steplog));
+	e = &cr->steplog[cr->nsteplog++];
+	memset(e, 0, sizeof(*e));
+	e->pos = &st->pos;
+	e->kind = plan_step_names[st->kind];
+}
+
+/* Packet pkt belongs to steplog entry i (it sent or matched it). */
+static void
+step_pkt(struct case_run *cr, size_t i, unsigned pkt)
+{
+	struct rep_step *e;
+
+	if (i >= cr->nsteplog || pkt == 0 || pkt > PKTMAX)
+		return;
+	e = &cr->steplog[i];
+	if (e->npkts < REP_STEP_PKTS)
+		e->pkts[e->npkts++] = pkt;
+}
+
+/* The segment being judged matched the current step. */
+static void
+step_matched(struct case_run *cr)
+{
+	if (cr->nsteplog > 0)
+		step_pkt(cr, cr->nsteplog - 1, cr->cur_pkt);
+}
+
+/* Count a captured packet of the case and write it to its pcap. */
+static unsigned
+case_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
+    size_t len, uint64_t ts)
+{
+	pcapw_write(cr->pcap, pkt, caplen, len, ts);
+	return ++cr->npkt;
 }
 
 /* ---- trace ------------------------------------------------------------ */
@@ -304,6 +367,7 @@ q_push(struct case_run *cr, const struct seg *s, uint64_t ts)
 	q = &cr->q[(cr->qhead + cr->qlen++) % QMAX];
 	q->s = *s;
 	q->ts = ts;
+	q->pkt = cr->cur_pkt;
 	q->data = NULL;
 	if (s->paylen > 0) {
 		q->data = xmalloc(s->paylen);
@@ -332,6 +396,7 @@ q_deliver(struct case_run *cr)
 
 		cr->qhead = (cr->qhead + 1) % QMAX;
 		cr->qlen--;
+		cr->cur_pkt = q.pkt;
 		on_target_seg(cr, &q.s, q.ts);
 		free(q.data);
 	}
@@ -364,6 +429,13 @@ report_ready(struct interp *in)
 			.msg = cr->msg,
 			.trace = cr->trace.s,
 			.notes = cr->notes.s,
+			.meas = cr->meas,
+			.nmeas = cr->nmeas,
+			.rtx = cr->rtx,
+			.nrtx = cr->nrtx,
+			.steps = cr->steplog,
+			.nsteps = cr->nsteplog,
+			.pcap = cr->pcap != NULL ? pcapw_path(cr->pcap) : NULL,
 		};
 
 		rep_case(in->rep, &res);
@@ -469,6 +541,7 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 	cr->msg = msg;
 	q_clear(cr);
 	exec_reap(cr);
+	pcapw_close(cr->pcap);
 	if (cr->t_start != 0) {
 		case_cleanup(cr);
 		sysctl_restore(cr);
@@ -564,6 +637,10 @@ send_seg(struct case_run *cr, struct seg *s)
 	cr->t_sent_cap = 0;
 	tcpsm_on_send(&cr->m, s);
 	tcpsm_on_recv(&cr->me, s);	/* our side sent it */
+	/* The current step sent it: its capture copy gets the index. */
+	if (cr->pend_len < PENDMAX && cr->nsteplog > 0)
+		cr->pend[(cr->pend_head + cr->pend_len++) % PENDMAX] =
+		    cr->nsteplog - 1;
 	/* Our own copy shows up in the capture and is traced from there,
 	 * with its wire timestamp. */
 	return 0;
@@ -737,6 +814,7 @@ accept_seg(struct case_run *cr, const struct plan_expect *ex,
 
 	if (ex != NULL)
 		match_capture(&c, ex, s);
+	step_matched(cr);
 	tcpsm_on_recv(&cr->m, s);
 	cr->rtx_orig = *s;
 	cr->rtx_orig.payload = NULL;
@@ -880,6 +958,9 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	buf_printf(&cr->notes, "retransmission %u after %s (expected %s)\n",
 	    cr->rtx_n + 1, tc_fmt_duration(gap, d1, sizeof(d1)),
 	    tc_fmt_duration(want, d2, sizeof(d2)));
+	cr->rtx = xreallocarray(cr->rtx, cr->nrtx + 1, sizeof(*cr->rtx));
+	cr->rtx[cr->nrtx++] = (struct rep_rtx){ cr->rtx_n + 1, gap, want };
+	step_matched(cr);
 	tcpsm_on_recv(&cr->m, s);
 	cr->rtx_prev_ts = ts;
 	if (++cr->rtx_n < r->count) {
@@ -909,6 +990,9 @@ seg_measure(struct case_run *cr, const struct plan_step *st,
 		return;		/* other answers to probes are fine */
 	v = ts > cr->meas_t0 ? ts - cr->meas_t0 : 0;
 	accept_seg(cr, &me->until, s, ts);
+	cr->meas = xreallocarray(cr->meas, cr->nmeas + 1, sizeof(*cr->meas));
+	cr->meas[cr->nmeas++] = (struct rep_meas){ me->name, v,
+	    me->range_set, me->range_lo, me->range_hi };
 	if (me->range_set)
 		buf_printf(&cr->notes, "measured %s = %s (expected %s .. %s)\n",
 		    me->name, tc_fmt_duration(v, d1, sizeof(d1)),
@@ -1133,6 +1217,7 @@ step_advance(struct case_run *cr)
 			step_done(cr);
 			continue;
 		}
+		step_log(cr, st);
 		switch (st->kind) {
 		case PLAN_CONNECT:
 			if (send_syn(cr, &st->u.connect) != 0)
@@ -1239,9 +1324,9 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	const struct seg_opt *o;
 	struct seg s;
 	char why[128];
+	unsigned n;
 	int rc;
 
-	(void)len;
 	memset(&s, 0, sizeof(s));
 	rc = seg_decode(snf_datalink(in->snf), pkt, caplen, &s, why,
 	    sizeof(why));
@@ -1257,6 +1342,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		    (cr = case_by_port(in, s.dport)) == NULL ||
 		    cr->status != CR_RUNNING)
 			return;
+		case_packet(cr, pkt, caplen, len, ts);
 		buf_printf(&cr->trace, "%10s in  %s segment: %s\n", "",
 		    rc == SEG_TRUNCATED ? "truncated" : "malformed", why);
 		if (rc == SEG_MALFORMED)
@@ -1269,6 +1355,12 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		cr = case_by_port(in, s.sport);
 		if (cr == NULL || cr->status != CR_RUNNING)
 			return;
+		n = case_packet(cr, pkt, caplen, len, ts);
+		if (cr->pend_len > 0) {
+			step_pkt(cr, cr->pend[cr->pend_head], n);
+			cr->pend_head = (cr->pend_head + 1) % PENDMAX;
+			cr->pend_len--;
+		}
 		if (cr->t_first_cap == 0)
 			cr->t_first_cap = ts;
 		cr->t_sent_cap = ts;
@@ -1283,6 +1375,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	cr = case_by_port(in, s.dport);
 	if (cr == NULL || s.sport != cr->dport || cr->status != CR_RUNNING)
 		return;
+	cr->cur_pkt = case_packet(cr, pkt, caplen, len, ts);
 	if (cr->t_first_cap == 0)
 		cr->t_first_cap = ts;
 	trace_seg(cr, &s, 0, ts);
@@ -1413,6 +1506,20 @@ case_start(struct interp *in, struct case_run *cr)
 		case_skip(cr, xstrdup("needs a target hook (--target-exec) "
 		    "to run commands on the target"));
 		return;
+	}
+	if (in->cfg->pcap_dir != NULL) {
+		char err[256];
+
+		cr->pcap = pcapw_open(in->cfg->pcap_dir, pc->id,
+		    snf_datalink(in->snf), err, sizeof(err));
+		if (cr->pcap == NULL) {
+			in->env_error = 1;
+			tc_errf(in->errbuf, sizeof(in->errbuf), "--pcap: %s",
+			    err);
+			case_skip(cr, xasprintf("cannot write its pcap: %s",
+			    err));
+			return;
+		}
 	}
 	cr->status = CR_RUNNING;
 	cr->dport = svc->port;
@@ -1556,6 +1663,10 @@ interp_free(struct interp *in)
 		free(cr->notes.s);
 		free(cr->vals);
 		free(cr->valset);
+		free(cr->meas);
+		free(cr->rtx);
+		free(cr->steplog);
+		pcapw_free(cr->pcap);
 	}
 	free(in->runs);
 	free(in);

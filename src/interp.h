@@ -32,6 +32,7 @@ struct interp_cfg {
 	uint64_t default_timeout_ns;	/* a case without "timeout" */
 	const char *profile;		/* "rfc", "linux": selects steps */
 	const struct hook *hook;	/* target hook, or NULL */
+	const char *pcap_dir;		/* --pcap: one file per case, or NULL */
 };
 
 struct interp;

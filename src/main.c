@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "guard.h"
@@ -26,6 +27,7 @@
 #include "inject.h"
 #include "interp.h"
 #include "plan.h"
+#include "priv.h"
 #include "report.h"
 #include "evloop.h"
 #include "script.h"
@@ -64,6 +66,9 @@ struct run_opts {
 	int verbose;
 	const char *profile;
 	const char *target_exec;
+	enum rep_format format;
+	const char *output;	/* -o FILE, NULL: stdout */
+	const char *pcap_dir;
 };
 
 static const char *progname = "tcpconform";
@@ -73,7 +78,9 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: tcpconform run -t TARGET -p SERVICE=PORT[,...] [-v] [-i IFACE]\n"
-	    "                      [-j JOBS] [-P PROFILE] [-x HOOK] PATH ...\n"
+	    "                      [-j JOBS] [-P PROFILE] [-x HOOK]\n"
+	    "                      [--format text|tap|junit|json] [-o FILE]\n"
+	    "                      [--pcap DIR] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform list [--tag TAG] PATH ...\n"
 	    "       tcpconform guard --clear\n"
@@ -245,6 +252,9 @@ cmd_run(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "target-exec", required_argument, NULL, 'x' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "pcap", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -259,6 +269,9 @@ cmd_run(int argc, char **argv)
 	struct ev_loop *loop = NULL;
 	struct interp *in = NULL;
 	struct rep *rep = NULL;
+	struct rep_cfg rcfg = { 0 };
+	struct stat sb;
+	FILE *out = stdout;
 	char ifname[IF_NAMESIZE + 1], err[512], filter[256];
 	sigset_t mask, omask;
 	int ch, rc = EXIT_ENV, eperm = 0, sfd = -1;
@@ -268,7 +281,7 @@ cmd_run(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+hi:j:p:P:t:vx:", longopts,
+	while ((ch = getopt_long(argc, argv, "+hi:j:o:p:P:t:vx:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -304,6 +317,19 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'v':
 			o.verbose++;
+			break;
+		case 'F':
+			if (rep_format_parse(optarg, &o.format) != 0) {
+				free_opts(&o);
+				return usage_error("--format %s: expected "
+				    "text, tap, junit or json", optarg);
+			}
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'C':
+			o.pcap_dir = optarg;
 			break;
 		default:
 			free_opts(&o);
@@ -346,6 +372,21 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s: no test cases found\n", progname);
 		return EXIT_USAGE;
 	}
+	if (o.pcap_dir != NULL && stat(o.pcap_dir, &sb) != 0 &&
+	    mkdir(o.pcap_dir, 0777) != 0 && errno != EEXIST) {
+		rc = env_error(o.pcap_dir, strerror(errno), 0);
+		goto out;
+	}
+	if (o.pcap_dir != NULL && (stat(o.pcap_dir, &sb) != 0 ||
+	    !S_ISDIR(sb.st_mode))) {
+		rc = env_error(o.pcap_dir, "not a directory", 0);
+		goto out;
+	}
+	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {
+		out = stdout;
+		rc = env_error(o.output, strerror(errno), 0);
+		goto out;
+	}
 
 	if (route_to(cfg.dst, &cfg.src, ifname, sizeof(ifname), err,
 	    sizeof(err)) != 0) {
@@ -371,6 +412,7 @@ cmd_run(int argc, char **argv)
 	cfg.default_timeout_ns = DEFAULT_TIMEOUT_NS;
 	cfg.profile = o.profile;
 	cfg.hook = hook = hook_new(o.target_exec);
+	cfg.pcap_dir = o.pcap_dir;
 
 	snprintf(filter, sizeof(filter),
 	    "tcp and host %s and portrange %u-%u", o.target, cfg.port_lo,
@@ -390,6 +432,12 @@ cmd_run(int argc, char **argv)
 		rc = env_error("guard", err, eperm);
 		goto out;
 	}
+	/* Set-up done: give up the capabilities the run no longer needs.
+	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
+	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
+		rc = env_error("privileges", err, 0);
+		goto out;
+	}
 
 	/* SIGINT/SIGTERM end the run through the loop: cases still running
 	 * fail, the report and the guard are closed properly.  SIGCHLD
@@ -404,7 +452,12 @@ cmd_run(int argc, char **argv)
 		rc = env_error("setup", strerror(errno), 0);
 		goto out;
 	}
-	rep = rep_new(stdout, o.verbose);
+	rcfg.format = o.format;
+	rcfg.verbose = o.verbose;
+	rcfg.plan = &plan;
+	rcfg.target = o.target;
+	rcfg.profile = o.profile;
+	rep = rep_open(out, &rcfg);
 	in = interp_new(&plan, &cfg, inj, snf, loop, rep);
 	ev_add_fd(loop, sfd, signal_cb, in);
 	t0 = ev_now_ns();
@@ -430,6 +483,11 @@ out:
 	snf_close(snf);
 	plan_free(&plan);
 	free_opts(&o);
+	if (out != stdout && fclose(out) != 0 && rc != EXIT_ENV) {
+		fprintf(stderr, "%s: %s: %s\n", progname, o.output,
+		    strerror(errno));
+		rc = EXIT_ENV;
+	}
 	return rc;
 }
 

@@ -1,10 +1,13 @@
 /*
  * report.h - what a run tells its user: one line per case, the failure
- * message, the packet trace, and a summary.
+ * message, the packet trace, and a summary; as text (default), TAP,
+ * JUnit XML or JSON.
  */
 #ifndef TC_REPORT_H
 #define TC_REPORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,7 +20,40 @@ enum rep_verdict {
 	REP_VERDICT_MAX
 };
 
-/* One finished case. Strings belong to the caller. */
+enum rep_format {
+	REP_TEXT = 0,
+	REP_TAP,
+	REP_JUNIT,
+	REP_JSON,
+	REP_FORMAT_MAX
+};
+
+/* A value a measure step measured. */
+struct rep_meas {
+	const char *name;
+	uint64_t value_ns;
+	bool range_set;
+	uint64_t min_ns, max_ns;
+};
+
+/* A retransmission a retransmits step saw. */
+struct rep_rtx {
+	unsigned n;		/* 1: the first retransmission */
+	uint64_t gap_ns, expected_ns;
+};
+
+#define REP_STEP_PKTS 64	/* packet indices kept per step */
+
+/* A step that ran, and the packets (1-based, in capture order) it sent
+ * or matched. */
+struct rep_step {
+	const struct plan_pos *pos;
+	const char *kind;
+	unsigned npkts;
+	unsigned pkts[REP_STEP_PKTS];
+};
+
+/* One finished case. Strings and arrays belong to the caller. */
 struct rep_result {
 	const struct plan_case *pc;
 	enum rep_verdict verdict;
@@ -25,6 +61,22 @@ struct rep_result {
 	const char *msg;	/* failure or skip reason; NULL on pass */
 	const char *trace;	/* packet trace, one segment per line; may be NULL */
 	const char *notes;	/* measurements, one per line; may be NULL */
+	const struct rep_meas *meas;
+	size_t nmeas;
+	const struct rep_rtx *rtx;
+	size_t nrtx;
+	const struct rep_step *steps;
+	size_t nsteps;
+	const char *pcap;	/* the case's capture file, or NULL */
+};
+
+/* How to report. */
+struct rep_cfg {
+	enum rep_format format;
+	int verbose;		/* text, TAP: the trace of every case */
+	const struct plan *plan;	/* the cases, in order (TAP plan) */
+	const char *target;	/* JSON: the target's address */
+	const char *profile;	/* JSON: the profile */
 };
 
 struct rep;
@@ -32,6 +84,10 @@ struct rep;
 /* report.c */
 
 extern const char *const rep_verdict_names[REP_VERDICT_MAX];
+extern const char *const rep_format_names[REP_FORMAT_MAX];
+
+/* "text", "tap", "junit", "json": 0 and *f set, or -1. */
+int rep_format_parse(const char *name, enum rep_format *f);
 
 /*
  * New text reporter writing to out.  verbose: print the trace of every
@@ -39,10 +95,14 @@ extern const char *const rep_verdict_names[REP_VERDICT_MAX];
  */
 struct rep *rep_new(FILE *out, int verbose);
 
+/* New reporter in cfg->format writing to out.  Free with rep_free. */
+struct rep *rep_open(FILE *out, const struct rep_cfg *cfg);
+
 /* Report one case. */
 void rep_case(struct rep *r, const struct rep_result *res);
 
-/* Print the summary line; returns the number of failed cases. */
+/* Print the summary (JUnit, JSON: the whole document); returns the number
+ * of failed cases. */
 unsigned rep_summary(struct rep *r, uint64_t wall_ns);
 
 void rep_free(struct rep *r);
