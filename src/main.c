@@ -25,6 +25,7 @@
 #include "guard.h"
 #include "hook.h"
 #include "inject.h"
+#include "lab.h"
 #include "interp.h"
 #include "plan.h"
 #include "priv.h"
@@ -84,6 +85,7 @@ usage(FILE *f)
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform list [--tag TAG] PATH ...\n"
 	    "       tcpconform guard --clear\n"
+	    "       tcpconform lab run|shell|down [--sysctl K=V] ...\n"
 	    "       tcpconform --help | --version\n");
 }
 
@@ -608,6 +610,7 @@ static const struct {
 	{ "check", cmd_check },
 	{ "list", cmd_list },
 	{ "guard", cmd_guard },
+	{ "lab", lab_main },
 };
 
 int

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lab.sh - run a command in the tester namespace of a fresh tcpconform lab.
 #
-#   lab.sh [-v] [--sysctl KEY=VALUE]... [--peer PATH] -- COMMAND [ARGS...]
+#   lab.sh [-v] [--sysctl KEY=VALUE]... [--netem SPEC] [--peer PATH] --
+#          COMMAND [ARGS...]
 #
 # Builds two namespaces (see common.sh), pins the target's TCP sysctls,
 # applies the --sysctl overrides (KEY with or without "net.ipv4."), starts
@@ -29,12 +30,13 @@ LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 99
 . "$LAB_HERE/common.sh" || exit 99
 
 lab_usage() {
-	echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--peer PATH]" \
-	    "-- COMMAND [ARGS...]" >&2
+	echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--netem SPEC]" \
+	    "[--peer PATH] -- COMMAND [ARGS...]" >&2
 	exit 99
 }
 
 LAB_PEER=
+LAB_NETEM=
 LAB_VERBOSE=0
 lab_overrides=()
 while [ $# -gt 0 ]; do
@@ -53,6 +55,11 @@ while [ $# -gt 0 ]; do
 		LAB_PEER=$2
 		shift 2
 		;;
+	--netem)
+		[ $# -ge 2 ] || lab_usage
+		LAB_NETEM=$2
+		shift 2
+		;;
 	--peer=*)
 		LAB_PEER=${1#--peer=}
 		shift
@@ -62,8 +69,8 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	-h|--help)
-		echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--peer PATH]" \
-		    "-- COMMAND [ARGS...]"
+		echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--netem SPEC]" \
+		    "[--peer PATH] -- COMMAND [ARGS...]"
 		exit 0
 		;;
 	--)
@@ -80,5 +87,12 @@ done
 lab_require_root
 lab_traps
 lab_setup "${lab_overrides[@]}"
+if [ -n "$LAB_NETEM" ]; then
+	# Shape what the target sends (its egress), e.g. "delay 20ms loss 1%".
+	# shellcheck disable=SC2086
+	lab_exec_target tc qdisc add dev "$LAB_IF_TARGET" root netem \
+	    $LAB_NETEM || lab__die 99 "cannot apply netem '$LAB_NETEM'" \
+	    "(does this kernel have sch_netem?)"
+fi
 lab_run "$@"
 exit $?
