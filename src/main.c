@@ -26,6 +26,7 @@
 #include "hook.h"
 #include "inject.h"
 #include "lab.h"
+#include "oneshot.h"
 #include "interp.h"
 #include "plan.h"
 #include "priv.h"
@@ -85,6 +86,8 @@ usage(FILE *f)
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform list [--tag TAG] PATH ...\n"
 	    "       tcpconform guard --clear\n"
+	    "       tcpconform send -t TARGET -p PORT [--flags FLAGS] [-c COUNT] ...\n"
+	    "       tcpconform send --flood -c COUNT --max-time DUR -t TARGET -p PORT\n"
 	    "       tcpconform lab run|shell|down [--sysctl K=V] ...\n"
 	    "       tcpconform --help | --version\n");
 }
@@ -601,6 +604,13 @@ cmd_guard(int argc, char **argv)
 	return EXIT_PASS;
 }
 
+/* send: oneshot.c, with this file's route lookup and error messages. */
+static int
+cmd_send(int argc, char **argv)
+{
+	return oneshot_main(argc, argv, route_to, env_error);
+}
+
 /* Subcommands (as ip(8)'s cmds[]). */
 static const struct {
 	const char *name;
@@ -610,6 +620,7 @@ static const struct {
 	{ "check", cmd_check },
 	{ "list", cmd_list },
 	{ "guard", cmd_guard },
+	{ "send", cmd_send },
 	{ "lab", lab_main },
 };
 

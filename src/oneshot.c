@@ -1,0 +1,857 @@
+/*
+ * oneshot.c - "tcpconform send": craft one segment (or a short train) from
+ * the command line, the way hping3 and nping users expect, and print every
+ * reply decoded, with its RTT taken from capture timestamps.
+ *
+ * "send --flood" sends a bounded number of SYNs as fast as it can, with
+ * varying source ports and sequence numbers, for load tests of a target
+ * (tcpconform-peer, a lab kernel).  It never waits for replies.
+ *
+ * Set-up order as in cmd_run: parse and check everything, then open the
+ * capture, the injector and the guard, drop privileges, send.
+ */
+#include "config.h"
+
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <netinet/ip.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "evloop.h"
+#include "guard.h"
+#include "inject.h"
+#include "oneshot.h"
+#include "priv.h"
+#include "seg.h"
+#include "sniff.h"
+#include "util.h"
+
+#define OS_EXIT_REPLY	0
+#define OS_EXIT_NONE	1
+#define OS_EXIT_USAGE	2
+#define OS_EXIT_ENV	3
+
+/* Source ports: below the usual ephemeral range, as cmd_run's. */
+#define OS_PORT_LO	20000
+#define OS_PORT_SPAN	10000
+#define OS_DEFAULT_WIN	64240
+#define OS_MAX_COUNT	100000		/* without --flood */
+#define OS_FLOOD_MAX_COUNT 10000000u
+#define OS_FLOOD_MAX_NS	(60 * NS_PER_SEC)
+#define OS_BATCH	64		/* packets per sendmmsg(2) */
+#define OS_IP_H		20
+#define OS_TCP_H	20
+#define OS_PKT_MAX	(OS_IP_H + 60 + 1460)	/* one Ethernet frame */
+#define OS_MAX_WORKERS	8
+
+struct os_opts {
+	const char *target;
+	const char *iface;
+	struct in_addr dst;
+	long dport;
+	long sport;		/* -1: random */
+	int fixed_sport;	/* -s given */
+	uint16_t flags;
+	uint32_t seq, ack;
+	int have_seq, have_ack;
+	long win;
+	long mss;		/* -1: none */
+	long wscale;		/* -1: none */
+	int sackok, ts;
+	const char *data;
+	long ttl;
+	long count;		/* -1: not given */
+	uint64_t interval_ns, wait_ns, max_ns;
+	int have_max;
+	int flood;
+};
+
+/* The state of a plain send while the loop runs. */
+struct os_run {
+	struct seg tmpl;	/* what we send, every time */
+	struct inj *inj;
+	struct snf *snf;
+	struct ev_loop *loop;
+	int dlt;
+	long count, sent, replies;
+	uint64_t interval_ns, wait_ns;
+	uint32_t their_isn;
+	int have_their_isn;
+	uint64_t *send_ts;	/* per send: capture ts, else the send clock */
+	long captured;		/* our segments seen by the capture */
+	long last_sent;		/* index of the latest captured send, -1 */
+	int failed;
+	char err[512];
+};
+
+static void
+os_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: tcpconform send -t TARGET -p PORT [--flags FLAGS] [--seq N]\n"
+	    "                       [--ack N] [--win N] [--mss N] [--wscale N]\n"
+	    "                       [--sackok] [--ts] [--data TEXT] [--ttl N]\n"
+	    "                       [-c COUNT] [--interval DUR] [--wait DUR]\n"
+	    "                       [-i IFACE] [-s SPORT]\n"
+	    "       tcpconform send --flood -c COUNT --max-time DUR -t TARGET\n"
+	    "                       -p PORT [options above]\n");
+}
+
+static int
+os_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+os_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcpconform: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	os_usage(stderr);
+	return OS_EXIT_USAGE;
+}
+
+/* A whole decimal number in [lo, hi], or -1. */
+static int
+os_num(const char *s, long long lo, long long hi, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || *v < lo || *v > hi)
+		return -1;
+	return 0;
+}
+
+static uint32_t
+os_random32(void)
+{
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (uint32_t)(tc_clock_ns(CLOCK_MONOTONIC) ^
+		    ((uint64_t)getpid() << 16));
+	return r;
+}
+
+/* Options in the order Linux sends them on a SYN. */
+static void
+os_build_opts(const struct os_opts *o, struct seg *s)
+{
+	struct seg_opt *p;
+
+	if (o->mss >= 0 && (p = seg_opt_add(s, SEG_OPT_MSS)) != NULL) {
+		p->len = 4;
+		p->u.mss = (uint16_t)o->mss;
+	}
+	if (!o->sackok || !o->ts) {
+		if (o->sackok || o->ts) {
+			seg_opt_add(s, SEG_OPT_NOP)->len = 1;
+			seg_opt_add(s, SEG_OPT_NOP)->len = 1;
+		}
+	}
+	if (o->sackok && (p = seg_opt_add(s, SEG_OPT_SACKOK)) != NULL)
+		p->len = 2;
+	if (o->ts && (p = seg_opt_add(s, SEG_OPT_TS)) != NULL) {
+		p->len = 10;
+		p->u.ts.val = (uint32_t)(tc_clock_ns(CLOCK_MONOTONIC) /
+		    NS_PER_MS);
+		p->u.ts.ecr = 0;
+	}
+	if (o->wscale >= 0) {
+		seg_opt_add(s, SEG_OPT_NOP)->len = 1;
+		if ((p = seg_opt_add(s, SEG_OPT_WS)) != NULL) {
+			p->len = 3;
+			p->u.ws = (uint8_t)o->wscale;
+		}
+	}
+}
+
+static void
+os_build_seg(const struct os_opts *o, struct in_addr src, struct seg *s)
+{
+	seg_init(s);
+	s->src = src;
+	s->dst = o->dst;
+	s->ttl = (uint8_t)o->ttl;
+	s->sport = (uint16_t)o->sport;
+	s->dport = (uint16_t)o->dport;
+	s->seq = o->have_seq ? o->seq : os_random32();
+	s->ack = o->have_ack ? o->ack : 0;
+	s->flags = o->flags;
+	s->win = (uint16_t)o->win;
+	os_build_opts(o, s);
+	if (o->data != NULL) {
+		s->payload = (const uint8_t *)o->data;
+		s->paylen = strlen(o->data);
+	}
+}
+
+/* ---- plain send: one segment per --interval, replies until --wait ------ */
+
+static void
+os_print(const char *dir, const struct seg *s, uint32_t seq_base,
+    uint32_t ack_base, const char *tail)
+{
+	char line[1024];
+
+	printf("%s %s%s\n", dir, seg_format(s, seq_base, ack_base, line,
+	    sizeof(line)), tail);
+	fflush(stdout);
+}
+
+static void
+os_capture_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
+    void *arg)
+{
+	struct os_run *r = arg;
+	const struct seg *t = &r->tmpl;
+	struct seg s;
+	char tail[64];
+	uint64_t ref;
+
+	(void)len;
+	if (seg_decode(r->dlt, pkt, caplen, &s, NULL, 0) != SEG_OK)
+		return;
+	if (s.src.s_addr == t->src.s_addr && s.sport == t->sport &&
+	    s.dst.s_addr == t->dst.s_addr && s.dport == t->dport) {
+		/* Ours, in send order: the k-th capture is the k-th send. */
+		if (r->captured < r->sent) {
+			r->send_ts[r->captured] = ts_ns;
+			r->last_sent = r->captured++;
+		}
+		return;
+	}
+	if (s.src.s_addr != t->dst.s_addr || s.sport != t->dport ||
+	    s.dport != t->sport)
+		return;
+	if ((s.flags & SEG_SYN) && !r->have_their_isn) {
+		r->their_isn = s.seq;
+		r->have_their_isn = 1;
+	}
+	r->replies++;
+	ref = r->last_sent >= 0 ? r->send_ts[r->last_sent] :
+	    r->sent > 0 ? r->send_ts[r->sent - 1] : 0;
+	if (ref != 0 && ts_ns >= ref)
+		snprintf(tail, sizeof(tail), ", rtt %.3f ms",
+		    (double)(ts_ns - ref) / 1e6);
+	else
+		snprintf(tail, sizeof(tail), ", rtt ?");
+	os_print("RECV", &s, r->have_their_isn ? r->their_isn : 0, t->seq,
+	    tail);
+}
+
+static void
+os_drain(struct os_run *r)
+{
+	if (snf_dispatch(r->snf, os_capture_cb, r, r->err,
+	    sizeof(r->err)) < 0) {
+		r->failed = 1;
+		ev_stop(r->loop);
+	}
+}
+
+static void
+os_read_cb(int fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	os_drain(arg);
+}
+
+static void
+os_stop_cb(uint64_t id, void *arg)
+{
+	struct os_run *r = arg;
+
+	(void)id;
+	os_drain(r);
+	ev_stop(r->loop);
+}
+
+static void
+os_send_cb(uint64_t id, void *arg)
+{
+	struct os_run *r = arg;
+	uint32_t ack_base = r->have_their_isn ? r->their_isn : 0;
+
+	(void)id;
+	/* The fallback RTT reference if the capture misses our segment. */
+	r->send_ts[r->sent] = tc_clock_ns(CLOCK_REALTIME);
+	if (inj_send(r->inj, &r->tmpl, r->err, sizeof(r->err)) != 0) {
+		r->failed = 1;
+		ev_stop(r->loop);
+		return;
+	}
+	r->sent++;
+	os_print("SENT", &r->tmpl, r->tmpl.seq, ack_base, "");
+	if (r->sent < r->count)
+		ev_add_timer(r->loop, r->interval_ns, os_send_cb, r);
+	else
+		ev_add_timer(r->loop, r->wait_ns, os_stop_cb, r);
+}
+
+static int
+os_plain(const struct os_opts *o, struct in_addr src, const char *ifname,
+    oneshot_env_fn *env_error)
+{
+	struct os_run r = { 0 };
+	struct guard *guard = NULL;
+	char filter[128], dst[INET_ADDRSTRLEN];
+	int rc = OS_EXIT_ENV, eperm = 0;
+
+	os_build_seg(o, src, &r.tmpl);
+	r.count = o->count;
+	r.interval_ns = o->interval_ns;
+	r.wait_ns = o->wait_ns;
+	r.last_sent = -1;
+	r.send_ts = xcalloc((size_t)r.count, sizeof(*r.send_ts));
+	inet_ntop(AF_INET, &o->dst, dst, sizeof(dst));
+
+	/* Only this conversation: the target and our one source port. */
+	snprintf(filter, sizeof(filter), "tcp and host %s and port %u", dst,
+	    r.tmpl.sport);
+	if ((r.snf = snf_open(ifname, filter, r.err, sizeof(r.err), &eperm)) ==
+	    NULL) {
+		rc = env_error("capture", r.err, eperm);
+		goto out;
+	}
+	r.dlt = snf_datalink(r.snf);
+	if ((r.inj = inj_open(ifname, r.err, sizeof(r.err))) == NULL) {
+		rc = env_error("injector", r.err, errno == EPERM ||
+		    errno == EACCES);
+		goto out;
+	}
+	/* Without it the tester kernel RSTs the target's SYN-ACK. */
+	if ((guard = guard_open(o->dst, r.tmpl.sport, r.tmpl.sport, r.err,
+	    sizeof(r.err), &eperm)) == NULL) {
+		rc = env_error("guard", r.err, eperm);
+		goto out;
+	}
+	if (priv_drop(r.err, sizeof(r.err)) != 0) {
+		rc = env_error("privileges", r.err, 0);
+		goto out;
+	}
+	if ((r.loop = ev_new()) == NULL ||
+	    ev_add_fd(r.loop, snf_fd(r.snf), os_read_cb, &r) != 0 ||
+	    ev_add_timer(r.loop, 0, os_send_cb, &r) == 0) {
+		rc = env_error("setup", strerror(errno ? errno : ENOMEM), 0);
+		goto out;
+	}
+	if (ev_run(r.loop) != 0) {
+		rc = env_error("poll", strerror(errno), 0);
+		goto out;
+	}
+	if (r.failed) {
+		rc = env_error("send", r.err, 0);
+		goto out;
+	}
+	printf("--- %s port %ld: %ld sent, %ld repl%s received\n", dst,
+	    o->dport, r.sent, r.replies, r.replies == 1 ? "y" : "ies");
+	rc = r.replies > 0 ? OS_EXIT_REPLY : OS_EXIT_NONE;
+out:
+	ev_free(r.loop);
+	guard_close(guard);
+	inj_close(r.inj);
+	snf_close(r.snf);
+	free(r.send_ts);
+	return rc;
+}
+
+/* ---- --flood ------------------------------------------------------------ */
+
+/*
+ * libnet is bypassed here on purpose.  inj_send rebuilds the protocol
+ * blocks, recomputes the checksum over the whole segment and makes one
+ * sendto(2) per packet (libnet_build_* + libnet_write): that costs far
+ * more than this batch path, and at flood rates it is time the kernel's
+ * own per-packet work (BENCHMARKS.md) cannot use.  Instead the packet is
+ * built once,
+ * copied into OS_BATCH buffers, and per packet only the source port, the
+ * sequence number and the TCP checksum are patched (incrementally,
+ * RFC 1624 eqn. 3) before one sendmmsg(2) sends the whole batch on a raw
+ * IPPROTO_RAW socket (IP_HDRINCL implied: the kernel fills in the IP
+ * checksum, and the IP id because we leave it 0).
+ */
+
+/* Build s as IPv4 + TCP + options + payload into buf; returns the length
+ * or -1 when it does not fit. */
+static int
+os_build_packet(const struct seg *s, uint8_t *buf, size_t bufsz)
+{
+	uint8_t opt[40];
+	int optlen;
+	size_t tcplen, total;
+	uint16_t csum;
+	uint8_t *ip = buf, *th = buf + OS_IP_H;
+
+	if ((optlen = seg_opts_encode(s, opt, sizeof(opt))) < 0)
+		return -1;
+	tcplen = OS_TCP_H + (size_t)optlen + s->paylen;
+	total = OS_IP_H + tcplen;
+	if (total > bufsz || total > 65535)
+		return -1;
+	memset(buf, 0, total);
+	ip[0] = 0x45;
+	ip[1] = s->tos;
+	ip[2] = total >> 8;
+	ip[3] = total & 0xff;
+	/* ip[4..5] id 0: the kernel chooses one (raw_send_hdrinc). */
+	if (s->df)
+		ip[6] = 0x40;
+	ip[8] = s->ttl;
+	ip[9] = IPPROTO_TCP;
+	/* ip[10..11] checksum: the kernel computes it for IP_HDRINCL. */
+	memcpy(ip + 12, &s->src.s_addr, 4);
+	memcpy(ip + 16, &s->dst.s_addr, 4);
+
+	th[0] = s->sport >> 8;
+	th[1] = s->sport & 0xff;
+	th[2] = s->dport >> 8;
+	th[3] = s->dport & 0xff;
+	th[4] = s->seq >> 24;
+	th[5] = (s->seq >> 16) & 0xff;
+	th[6] = (s->seq >> 8) & 0xff;
+	th[7] = s->seq & 0xff;
+	th[8] = s->ack >> 24;
+	th[9] = (s->ack >> 16) & 0xff;
+	th[10] = (s->ack >> 8) & 0xff;
+	th[11] = s->ack & 0xff;
+	th[12] = (uint8_t)(((OS_TCP_H + optlen) / 4) << 4 |
+	    (s->flags & SEG_RES_MASK) >> 8);
+	th[13] = s->flags & 0xff;
+	th[14] = s->win >> 8;
+	th[15] = s->win & 0xff;
+	th[18] = s->urp >> 8;
+	th[19] = s->urp & 0xff;
+	memcpy(th + OS_TCP_H, opt, (size_t)optlen);
+	if (s->paylen > 0)
+		memcpy(th + OS_TCP_H + optlen, s->payload, s->paylen);
+	csum = seg_tcp_checksum(s, th, tcplen);
+	th[16] = csum >> 8;
+	th[17] = csum & 0xff;
+	return (int)total;
+}
+
+static uint32_t
+os_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* One flood worker: its own raw socket, buffers and share of the count. */
+struct os_worker {
+	pthread_t tid;
+	int fd;
+	int vary_sport;
+	uint8_t bufs[OS_BATCH][OS_PKT_MAX];
+	int len;
+	struct sockaddr_in sin;
+	uint64_t count, sent, deadline;
+	uint32_t base;		/* ~HC + ~m of the template, folded */
+	unsigned port_i;	/* index into the source port range */
+	uint32_t seq;
+	int err;		/* errno of a failed sendmmsg, or 0 */
+};
+
+static void *
+os_worker_run(void *arg)
+{
+	struct os_worker *w = arg;
+	struct mmsghdr msgs[OS_BATCH];
+	struct iovec iov[OS_BATCH];
+	uint32_t sum;
+	uint16_t sport;
+	int i, n, want;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < OS_BATCH; i++) {
+		iov[i].iov_base = w->bufs[i];
+		iov[i].iov_len = (size_t)w->len;
+		msgs[i].msg_hdr.msg_name = &w->sin;
+		msgs[i].msg_hdr.msg_namelen = sizeof(w->sin);
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	while (w->sent < w->count) {
+		want = w->count - w->sent < OS_BATCH ?
+		    (int)(w->count - w->sent) : OS_BATCH;
+		for (i = 0; i < want; i++) {
+			uint8_t *th = w->bufs[i] + OS_IP_H;
+
+			/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'). */
+			sum = w->base;
+			if (w->vary_sport) {
+				w->port_i = w->port_i + 1 == OS_PORT_SPAN ? 0 :
+				    w->port_i + 1;
+				sport = (uint16_t)(OS_PORT_LO + w->port_i);
+				th[0] = sport >> 8;
+				th[1] = sport & 0xff;
+				sum += sport;
+			}
+			w->seq += 0x9e3779b1u;	/* golden ratio: well spread */
+			th[4] = w->seq >> 24;
+			th[5] = (w->seq >> 16) & 0xff;
+			th[6] = (w->seq >> 8) & 0xff;
+			th[7] = w->seq & 0xff;
+			sum += (w->seq >> 16) + (w->seq & 0xffff);
+			sum = (uint16_t)~os_fold(sum);
+			th[16] = sum >> 8;
+			th[17] = sum & 0xff;
+		}
+		n = sendmmsg(w->fd, msgs, (unsigned)want, 0);
+		if (n < 0) {
+			if (errno != EINTR && errno != ENOBUFS &&
+			    errno != EAGAIN) {
+				w->err = errno;
+				break;
+			}
+			n = 0;	/* a full queue: go again */
+		}
+		/* Packets of the batch not taken are rebuilt next time
+		 * with new numbers; nothing repeats. */
+		w->sent += (uint64_t)n;
+		if (tc_clock_ns(CLOCK_MONOTONIC) >= w->deadline)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * One worker per CPU we may run on (at most OS_MAX_WORKERS): the cost per packet
+ * is almost all in the kernel (our send, and on a veth the target's
+ * receive and its SYN-ACK, run in the sender's context), so a second CPU
+ * nearly doubles the rate.
+ */
+static int
+os_flood(const struct os_opts *o, struct in_addr src,
+    oneshot_env_fn *env_error)
+{
+	struct os_worker *w;
+	struct guard *guard = NULL;
+	struct seg s;
+	uint8_t pkt[OS_PKT_MAX];
+	char err[512];
+	uint64_t t0, now, sent = 0, count = (uint64_t)o->count;
+	uint32_t base, csum0;
+	cpu_set_t cpus;
+	long ncpu;
+	unsigned nw, k, started = 0;
+	int len, i, eperm = 0, mark = INJ_MARK, rc = OS_EXIT_REPLY, werr = 0;
+	double secs;
+
+	os_build_seg(o, src, &s);
+	if ((len = os_build_packet(&s, pkt, sizeof(pkt))) < 0)
+		return os_usage_error("--flood: options and data exceed %d "
+		    "bytes", OS_PKT_MAX);
+	/* The CPUs we may run on (taskset(1) narrows them). */
+	CPU_ZERO(&cpus);
+	ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ?
+	    CPU_COUNT(&cpus) : sysconf(_SC_NPROCESSORS_ONLN);
+	nw = ncpu < 1 ? 1 : ncpu > OS_MAX_WORKERS ? OS_MAX_WORKERS :
+	    (unsigned)ncpu;
+	if ((uint64_t)nw > count)
+		nw = (unsigned)count;
+
+	/* ~HC + ~m over the template's variable words. */
+	csum0 = (uint32_t)pkt[OS_IP_H + 16] << 8 | pkt[OS_IP_H + 17];
+	base = (uint16_t)~csum0;
+	if (!o->fixed_sport)
+		base += (uint16_t)~s.sport;
+	base += (uint16_t)~(s.seq >> 16);
+	base += (uint16_t)~(s.seq & 0xffff);
+	base = os_fold(base);
+
+	w = xcalloc(nw, sizeof(*w));
+	for (k = 0; k < nw; k++)
+		w[k].fd = -1;
+	for (k = 0; k < nw; k++) {
+		if ((w[k].fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) == -1) {
+			rc = env_error("injector", strerror(errno),
+			    errno == EPERM || errno == EACCES);
+			goto out;
+		}
+		/* Marked like inj's socket, so that the guard lets them
+		 * pass. */
+		if (setsockopt(w[k].fd, SOL_SOCKET, SO_MARK, &mark,
+		    sizeof(mark)) == -1) {
+			rc = env_error("injector", strerror(errno),
+			    errno == EPERM);
+			goto out;
+		}
+		if (o->iface != NULL && setsockopt(w[k].fd, SOL_SOCKET,
+		    SO_BINDTODEVICE, o->iface, (socklen_t)strlen(o->iface)) ==
+		    -1) {
+			rc = env_error(o->iface, strerror(errno),
+			    errno == EPERM);
+			goto out;
+		}
+		for (i = 0; i < OS_BATCH; i++)
+			memcpy(w[k].bufs[i], pkt, (size_t)len);
+		w[k].len = len;
+		w[k].sin.sin_family = AF_INET;
+		w[k].sin.sin_addr = o->dst;
+		w[k].vary_sport = !o->fixed_sport;
+		w[k].base = base;
+		w[k].count = count / nw + (k < count % nw ? 1 : 0);
+		/* Disjoint start points in the port range and seq space. */
+		w[k].port_i = (unsigned)(s.sport - OS_PORT_LO +
+		    k * (OS_PORT_SPAN / nw)) % OS_PORT_SPAN;
+		w[k].seq = s.seq + k * 0x40000000u;
+	}
+	/* Source ports vary over the whole range: guard all of it. */
+	if ((guard = guard_open(o->dst, o->fixed_sport ? s.sport : OS_PORT_LO,
+	    o->fixed_sport ? s.sport : OS_PORT_LO + OS_PORT_SPAN - 1, err,
+	    sizeof(err), &eperm)) == NULL) {
+		rc = env_error("guard", err, eperm);
+		goto out;
+	}
+	if (priv_drop(err, sizeof(err)) != 0) {
+		rc = env_error("privileges", err, 0);
+		goto out;
+	}
+
+	t0 = tc_clock_ns(CLOCK_MONOTONIC);
+	for (k = 0; k < nw; k++) {
+		w[k].deadline = t0 + o->max_ns;
+		if (pthread_create(&w[k].tid, NULL, os_worker_run, &w[k]) != 0)
+			break;
+		started++;
+	}
+	for (k = 0; k < started; k++) {
+		pthread_join(w[k].tid, NULL);
+		sent += w[k].sent;
+		if (w[k].err != 0)
+			werr = w[k].err;
+	}
+	now = tc_clock_ns(CLOCK_MONOTONIC);
+	if (started == 0) {
+		rc = env_error("flood", "cannot start a thread", 0);
+		goto out;
+	}
+	if (werr != 0) {
+		rc = env_error("sendmmsg", strerror(werr), werr == EPERM);
+		goto out;
+	}
+	secs = (double)(now - t0) / 1e9;
+	printf("sent %llu packets in %.3f s: %.0f packets/s\n",
+	    (unsigned long long)sent, secs,
+	    secs > 0 ? (double)sent / secs : 0.0);
+out:
+	guard_close(guard);
+	for (k = 0; k < nw; k++)
+		if (w[k].fd >= 0)
+			close(w[k].fd);
+	free(w);
+	return rc;
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+int
+oneshot_main(int argc, char **argv, oneshot_route_fn *route_to,
+    oneshot_env_fn *env_error)
+{
+	enum {
+		O_FLAGS = 256, O_SEQ, O_ACK, O_WIN, O_MSS, O_WSCALE, O_SACKOK,
+		O_TS, O_DATA, O_TTL, O_INTERVAL, O_WAIT, O_FLOOD, O_MAXTIME,
+	};
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "sport", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "flags", required_argument, NULL, O_FLAGS },
+		{ "seq", required_argument, NULL, O_SEQ },
+		{ "ack", required_argument, NULL, O_ACK },
+		{ "win", required_argument, NULL, O_WIN },
+		{ "mss", required_argument, NULL, O_MSS },
+		{ "wscale", required_argument, NULL, O_WSCALE },
+		{ "sackok", no_argument, NULL, O_SACKOK },
+		{ "ts", no_argument, NULL, O_TS },
+		{ "data", required_argument, NULL, O_DATA },
+		{ "ttl", required_argument, NULL, O_TTL },
+		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "wait", required_argument, NULL, O_WAIT },
+		{ "flood", no_argument, NULL, O_FLOOD },
+		{ "max-time", required_argument, NULL, O_MAXTIME },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct os_opts o = {
+		.dport = -1, .sport = -1, .flags = SEG_SYN,
+		.win = OS_DEFAULT_WIN, .mss = -1, .wscale = -1, .ttl = 64,
+		.count = -1, .interval_ns = NS_PER_SEC, .wait_ns = NS_PER_SEC,
+	};
+	struct in_addr src;
+	char ifname[IF_NAMESIZE + 1], err[512], bad;
+	long long v;
+	uint64_t ns;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+c:hi:p:s:t:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			os_usage(stdout);
+			return OS_EXIT_REPLY;
+		case 't':
+			o.target = optarg;
+			break;
+		case 'i':
+			o.iface = optarg;
+			break;
+		case 'p':
+			if (os_num(optarg, 1, 65535, &v) != 0)
+				return os_usage_error("-p %s: expected a port "
+				    "1..65535", optarg);
+			o.dport = (long)v;
+			break;
+		case 's':
+			if (os_num(optarg, 1, 65535, &v) != 0)
+				return os_usage_error("-s %s: expected a port "
+				    "1..65535", optarg);
+			o.sport = (long)v;
+			o.fixed_sport = 1;
+			break;
+		case 'c':
+			if (os_num(optarg, 1, OS_FLOOD_MAX_COUNT, &v) != 0)
+				return os_usage_error("-c %s: expected 1..%u",
+				    optarg, OS_FLOOD_MAX_COUNT);
+			o.count = (long)v;
+			break;
+		case O_FLAGS:
+			if (seg_flags_parse(optarg, &o.flags, &bad) != 0)
+				return os_usage_error("--flags %s: bad flag "
+				    "'%c' (expected letters of FSRPAUEC or "
+				    "none)", optarg, bad ? bad : ' ');
+			break;
+		case O_SEQ:
+		case O_ACK:
+			if (os_num(optarg, 0, UINT32_MAX, &v) != 0)
+				return os_usage_error("--%s %s: expected "
+				    "0..4294967295", ch == O_SEQ ? "seq" :
+				    "ack", optarg);
+			if (ch == O_SEQ) {
+				o.seq = (uint32_t)v;
+				o.have_seq = 1;
+			} else {
+				o.ack = (uint32_t)v;
+				o.have_ack = 1;
+			}
+			break;
+		case O_WIN:
+			if (os_num(optarg, 0, 65535, &v) != 0)
+				return os_usage_error("--win %s: expected "
+				    "0..65535", optarg);
+			o.win = (long)v;
+			break;
+		case O_MSS:
+			if (os_num(optarg, 0, 65535, &v) != 0)
+				return os_usage_error("--mss %s: expected "
+				    "0..65535", optarg);
+			o.mss = (long)v;
+			break;
+		case O_WSCALE:
+			if (os_num(optarg, 0, 255, &v) != 0)
+				return os_usage_error("--wscale %s: expected "
+				    "0..255", optarg);
+			o.wscale = (long)v;
+			break;
+		case O_SACKOK:
+			o.sackok = 1;
+			break;
+		case O_TS:
+			o.ts = 1;
+			break;
+		case O_DATA:
+			o.data = optarg;
+			break;
+		case O_TTL:
+			if (os_num(optarg, 1, 255, &v) != 0)
+				return os_usage_error("--ttl %s: expected "
+				    "1..255", optarg);
+			o.ttl = (long)v;
+			break;
+		case O_INTERVAL:
+		case O_WAIT:
+		case O_MAXTIME:
+			if (tc_parse_duration(optarg, &ns) != 0)
+				return os_usage_error("--%s %s: expected a "
+				    "duration such as 500ms or 2s",
+				    ch == O_INTERVAL ? "interval" :
+				    ch == O_WAIT ? "wait" : "max-time", optarg);
+			if (ch == O_INTERVAL)
+				o.interval_ns = ns;
+			else if (ch == O_WAIT)
+				o.wait_ns = ns;
+			else {
+				o.max_ns = ns;
+				o.have_max = 1;
+			}
+			break;
+		case O_FLOOD:
+			o.flood = 1;
+			break;
+		default:
+			os_usage(stderr);
+			return OS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return os_usage_error("send: unexpected argument '%s'",
+		    argv[optind]);
+	if (o.target == NULL)
+		return os_usage_error("send: -t TARGET is required");
+	if (o.dport < 0)
+		return os_usage_error("send: -p PORT is required");
+	if (inet_pton(AF_INET, o.target, &o.dst) != 1)
+		return os_usage_error("-t %s: not an IPv4 address", o.target);
+	if (o.flood) {
+		if (o.count < 0 || !o.have_max)
+			return os_usage_error("--flood needs -c COUNT and "
+			    "--max-time DUR");
+		if (o.max_ns == 0 || o.max_ns > OS_FLOOD_MAX_NS)
+			return os_usage_error("--max-time: at most 60s");
+	} else {
+		if (o.have_max)
+			return os_usage_error("--max-time goes with --flood");
+		if (o.count < 0)
+			o.count = 1;
+		if (o.count > OS_MAX_COUNT)
+			return os_usage_error("-c %ld: at most %d without "
+			    "--flood", o.count, OS_MAX_COUNT);
+	}
+	if (o.sport < 0)
+		o.sport = OS_PORT_LO + (long)(os_random32() % OS_PORT_SPAN);
+
+	if (route_to(o.dst, &src, ifname, sizeof(ifname), err,
+	    sizeof(err)) != 0)
+		return env_error("route", err, 0);
+	if (o.iface != NULL)
+		snprintf(ifname, sizeof(ifname), "%s", o.iface);
+	if (o.flood) {
+		/* A given -s stays fixed; otherwise ports vary per packet. */
+		return os_flood(&o, src, env_error);
+	}
+	return os_plain(&o, src, ifname, env_error);
+}
