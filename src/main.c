@@ -75,6 +75,17 @@ struct run_opts {
 
 static const char *progname = "tcpconform";
 
+static int
+known_profile(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (strcmp(name, profiles[i].name) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
@@ -84,7 +95,7 @@ usage(FILE *f)
 	    "                      [--format text|tap|junit|json] [-o FILE]\n"
 	    "                      [--pcap DIR] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
-	    "       tcpconform list [--tag TAG] PATH ...\n"
+	    "       tcpconform list [--tag TAG] [-P PROFILE] PATH ...\n"
 	    "       tcpconform guard --clear\n"
 	    "       tcpconform send -t TARGET -p PORT [--flags FLAGS] [-c COUNT] ...\n"
 	    "       tcpconform send --flood -c COUNT --max-time DUR -t TARGET -p PORT\n"
@@ -265,7 +276,6 @@ cmd_run(int argc, char **argv)
 	};
 	struct run_opts o = { .jobs = DEFAULT_JOBS, .profile = "rfc" };
 	struct hook *hook = NULL;
-	size_t k;
 	struct plan plan = { 0 };
 	struct interp_cfg cfg = { 0 };
 	struct inj *inj = NULL;
@@ -356,10 +366,7 @@ cmd_run(int argc, char **argv)
 		free_opts(&o);
 		return usage_error("-t %s: not an IPv4 address", o.target);
 	}
-	for (k = 0; k < sizeof(profiles) / sizeof(profiles[0]); k++)
-		if (strcmp(o.profile, profiles[k].name) == 0)
-			break;
-	if (k == sizeof(profiles) / sizeof(profiles[0])) {
+	if (!known_profile(o.profile)) {
 		free_opts(&o);
 		return usage_error("-P %s: unknown profile (rfc, linux)",
 		    o.profile);
@@ -533,22 +540,29 @@ cmd_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "tag", required_argument, NULL, 'T' },
+		{ "profile", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plan plan = { 0 };
-	const char *tag = NULL;
+	const char *tag = NULL, *profile = "rfc";
 	char d1[32], d2[32];
 	uint64_t typ, max, sum_typ = 0;
 	size_t i, j, shown = 0;
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "T:", longopts, NULL)) != -1) {
-		if (ch != 'T') {
+	while ((ch = getopt_long(argc, argv, "P:T:", longopts, NULL)) != -1) {
+		if (ch == 'T')
+			tag = optarg;
+		else if (ch == 'P' && known_profile(optarg))
+			profile = optarg;
+		else if (ch == 'P')
+			return usage_error("-P %s: unknown profile (rfc, "
+			    "linux)", optarg);
+		else {
 			usage(stderr);
 			return EXIT_USAGE;
 		}
-		tag = optarg;
 	}
 	if (optind == argc)
 		return usage_error("list: no test case PATH given");
@@ -561,7 +575,7 @@ cmd_list(int argc, char **argv)
 
 		if (tag != NULL && !has_tag(c, tag))
 			continue;
-		scr_duration(c, &typ, &max);
+		scr_duration(c, profile, &typ, &max);
 		sum_typ += typ;
 		shown++;
 		printf("%s\n  %s\n  service %s, about %s (at most %s)%s\n",

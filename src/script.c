@@ -1165,8 +1165,8 @@ sat_add(uint64_t a, uint64_t b)
 }
 
 static void
-steps_duration(const struct plan_step *st, size_t n, uint64_t *typ,
-    uint64_t *max)
+steps_duration(const struct plan_step *st, size_t n, const char *profile,
+    uint64_t *typ, uint64_t *max)
 {
 	const struct plan_retransmits *r;
 	const struct plan_measure *m;
@@ -1174,6 +1174,10 @@ steps_duration(const struct plan_step *st, size_t n, uint64_t *typ,
 	size_t i, j;
 
 	for (i = 0; i < n; i++, st++) {
+		/* The same selection as the interpreter's (profile:). */
+		if (profile != NULL && st->profile != NULL &&
+		    (strcmp(st->profile, profile) == 0) == st->profile_not)
+			continue;
 		switch (st->kind) {
 		case PLAN_SILENCE:
 			t = sat_add(t, st->u.silence_ns);
@@ -1220,7 +1224,8 @@ steps_duration(const struct plan_step *st, size_t n, uint64_t *typ,
 				uint64_t at, ax;
 
 				steps_duration(st->u.any_of.alts[j].steps,
-				    st->u.any_of.alts[j].nsteps, &at, &ax);
+				    st->u.any_of.alts[j].nsteps, profile, &at,
+				    &ax);
 				bt = at > bt ? at : bt;
 				bx = ax > bx ? ax : bx;
 			}
@@ -1236,14 +1241,14 @@ steps_duration(const struct plan_step *st, size_t n, uint64_t *typ,
 }
 
 int
-scr_duration(const struct plan_case *c, uint64_t *typical_ns,
-    uint64_t *max_ns)
+scr_duration(const struct plan_case *c, const char *profile,
+    uint64_t *typical_ns, uint64_t *max_ns)
 {
 	uint64_t t, x;
 
 	if (c == NULL)
 		return -1;
-	steps_duration(c->steps, c->nsteps, &t, &x);
+	steps_duration(c->steps, c->nsteps, profile, &t, &x);
 	if (typical_ns != NULL)
 		*typical_ns = t;
 	if (max_ns != NULL)

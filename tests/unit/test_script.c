@@ -1677,7 +1677,7 @@ test_duration(void **state)
 	    "  - measure: {name: n, until: , max: 10s}\n"
 	    "  - exec: {cmd: x, within: 5s}\n"
 	    "  - any_of: [[expect: , wait: 1s], [expect: , wait: 2s]]\n");
-	assert_int_equal(scr_duration(c, &t, &x), 0);
+	assert_int_equal(scr_duration(c, NULL, &t, &x), 0);
 	/* 2 + 1 + (1 + 2 + 2 + 1) + 3 + 5 + 0 + 2 */
 	assert_int_equal(t, 19 * NS_PER_SEC);
 	/*
@@ -1685,7 +1685,18 @@ test_duration(void **state)
 	 * + (1 + 2)
 	 */
 	assert_int_equal(x, 41500 * NS_PER_MS);
-	assert_int_equal(scr_duration(NULL, &t, &x), -1);
+	assert_int_equal(scr_duration(NULL, NULL, &t, &x), -1);
+	/* Steps for another profile do not count. */
+	reset();
+	c = load_ok(HDR "  - {wait: 2s, profile: linux}\n"
+	    "  - {wait: 5s, profile: rfc}\n"
+	    "  - {wait: 7s, profile: \"!linux\"}\n");
+	assert_int_equal(scr_duration(c, "linux", &t, NULL), 0);
+	assert_int_equal(t, 2 * NS_PER_SEC);
+	assert_int_equal(scr_duration(c, "rfc", &t, NULL), 0);
+	assert_int_equal(t, 12 * NS_PER_SEC);
+	assert_int_equal(scr_duration(c, NULL, &t, NULL), 0);
+	assert_int_equal(t, 14 * NS_PER_SEC);
 }
 
 /* ---- files --------------------------------------------------------------- */
