@@ -144,7 +144,6 @@ struct case_run {
 };
 
 struct interp {
-	const struct plan *plan;
 	const struct interp_cfg *cfg;
 	struct inj *inj;
 	struct snf *snf;
@@ -1567,7 +1566,6 @@ interp_new(const struct plan *p, const struct interp_cfg *cfg,
 	struct interp *in = xcalloc(1, sizeof(*in));
 	size_t i;
 
-	in->plan = p;
 	in->cfg = cfg;
 	in->inj = inj;
 	in->snf = snf;

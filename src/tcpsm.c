@@ -566,7 +566,6 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 	    m->state != TCPSM_LISTEN)
 		m->our_nxt = m->rcv_nxt;
 	set_expect(m, c, s);
-	m->last_event_rule = c->rule;
 }
 
 void

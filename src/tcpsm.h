@@ -61,7 +61,6 @@ struct tcpsm {
 	int target_ws;			/* shift applied to the target's windows */
 	bool have_ts_recent;
 	uint32_t ts_recent;		/* the target's TS.Recent: our last TSval */
-	const char *last_event_rule;	/* rule applied to our last segment */
 	struct tcpsm_expect next;	/* prediction after the last event */
 };
 
