@@ -20,6 +20,18 @@
  *		the ACK of the peer's FIN and our own FIN are separate
  *		segments (Linux delays the ACK of a FIN and would piggyback
  *		it on an immediate FIN).
+ *	coa	close-on-accept: close() at once (FIN, RFC 9293 3.10.4).
+ *	roc	reset-on-close: SO_LINGER {1, 0}, then close() at once, so
+ *		the stack aborts with a RST (RFC 9293 3.10.5).
+ *	hc	half-close: shutdown(SHUT_WR) at once, then read and count
+ *		what arrives until EOF (RFC 9293 3.6.1), then close.
+ *	ka	hold with SO_KEEPALIVE and per-socket idle, interval and
+ *		count (RFC 9293 3.8.4), so no sysctl has to be pinned;
+ *		ka:IDLE,INTVL,CNT=PORT sets them (default 5,2,3 s/s/probes).
+ *
+ * "tcpconform-peer connect ADDR PORT ..." is the client side instead: one
+ * active open to the tester (SYN-SENT cases, simultaneous open), see
+ * client_main().
  */
 #include "config.h"
 
@@ -32,8 +44,10 @@
 #include <linux/sockios.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -54,9 +68,16 @@
 #define GREET_MS	2000		/* max wait for the banner's ACK */
 #define LAZY_MS		250		/* lazyclose: EOF to close() */
 #define DEFBANNER	"tcpconform-peer greet\r\n"
+#define KA_IDLE		5		/* ka: seconds idle before probing */
+#define KA_INTVL	2		/* ka: seconds between probes */
+#define KA_CNT		3		/* ka: unanswered probes before abort */
+#define CL_TIMEOUT	60		/* connect: default --timeout, seconds */
+#define CL_SENDMAX	(1024 * 1024)	/* connect: largest --send */
 
 #define EX_USAGE	1
 #define EX_SOCKET	2
+#define EX_CONNECT	3		/* connect: the active open failed */
+#define EX_RESET	4		/* connect: reset after it was open */
 
 enum ev { EV_START, EV_IO, EV_TICK };
 
@@ -66,6 +87,12 @@ typedef int handler_fn(struct conn *, enum ev);
 struct service {
 	const char	*name;
 	handler_fn	*handler;	/* returns 0 to keep, 1 to close */
+	int		 takes_arg;	/* accepts NAME:ARG=PORT */
+};
+
+/* ka's keepalive parameters (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT). */
+struct kaparm {
+	int		 idle, intvl, cnt;
 };
 
 struct conn {
@@ -76,6 +103,8 @@ struct conn {
 	int			 eof;	/* peer sent FIN */
 	int			 ticking;	/* wants EV_TICK every TICK_MS */
 	const char		*why;	/* close reason, for -v */
+	const struct kaparm	*ka;	/* ka: its listener's parameters */
+	unsigned long long	 nread;	/* hc: bytes read and dropped */
 	char			 name[INET6_ADDRSTRLEN + 16];
 	/* echo: ring buffer; daytime: banner offset in off */
 	unsigned char		*buf;
@@ -86,18 +115,24 @@ struct conn {
 struct listener {
 	int			 fd;
 	const struct service	*svc;
+	struct kaparm		 ka;
 	char			 name[INET6_ADDRSTRLEN + 16];
 };
 
 static handler_fn echo_handler, discard_handler, daytime_handler,
-    hold_handler, lazyclose_handler;
+    hold_handler, lazyclose_handler, coa_handler, roc_handler, hc_handler,
+    ka_handler;
 
 static const struct service services[] = {
-	{ "echo",	echo_handler },
-	{ "discard",	discard_handler },
-	{ "daytime",	daytime_handler },
-	{ "hold",	hold_handler },
-	{ "lazyclose",	lazyclose_handler },
+	{ "echo",	echo_handler,		0 },
+	{ "discard",	discard_handler,	0 },
+	{ "daytime",	daytime_handler,	0 },
+	{ "hold",	hold_handler,		0 },
+	{ "lazyclose",	lazyclose_handler,	0 },
+	{ "coa",	coa_handler,		0 },
+	{ "roc",	roc_handler,		0 },
+	{ "hc",		hc_handler,		0 },
+	{ "ka",		ka_handler,		1 },
 };
 
 static struct conn	 conns[MAXCONN];
@@ -139,7 +174,9 @@ usage(int status)
 	FILE *f = status ? stderr : stdout;
 
 	fprintf(f,
-	    "usage: %s [-v] [-a ADDR] [-b BANNER] SERVICE=PORT ...\n"
+	    "usage: %s [-v] [-a ADDR] [-b BANNER] SERVICE[:ARG]=PORT ...\n"
+	    "       %s connect [-v] [--syncnt N] [--send N] [--timeout S]"
+	    " ADDR PORT\n"
 	    "  -a ADDR    bind to ADDR (default: any IPv4, and any IPv6 if"
 	    " available)\n"
 	    "  -b BANNER  daytime banner; \\r \\n \\t \\\\ are expanded"
@@ -147,8 +184,14 @@ usage(int status)
 	    "  -v         log each accept and close to stderr\n"
 	    "services: echo (RFC 862), discard (RFC 863),"
 	    " daytime (RFC 867, greet then close), hold,\n"
-	    "          lazyclose (discard, close 250 ms after EOF)\n"
-	    "prints \"ready\" on stdout once every listener is up\n", PROG);
+	    "          lazyclose (discard, close 250 ms after EOF),"
+	    " coa (close on accept),\n"
+	    "          roc (reset on close: SO_LINGER 0), hc (shutdown(SHUT_WR),"
+	    " then read),\n"
+	    "          ka[:IDLE,INTVL,CNT] (hold with SO_KEEPALIVE;"
+	    " default 5,2,3)\n"
+	    "prints \"ready\" on stdout once every listener is up\n", PROG,
+	    PROG);
 	exit(status);
 }
 
@@ -465,6 +508,105 @@ hold_handler(struct conn *c, enum ev ev)
 	return ev == EV_IO && dead(c);
 }
 
+/* Close right after accept: a FIN at once (RFC 9293 3.10.4, CLOSE). */
+static int
+coa_handler(struct conn *c, enum ev ev)
+{
+	(void)ev;
+	c->why = "closed on accept";
+	return 1;
+}
+
+/*
+ * Reset on close: SO_LINGER with a zero timeout makes close() an ABORT
+ * (RFC 9293 3.10.5): the stack sends a RST and keeps no TIME-WAIT.
+ */
+static int
+roc_handler(struct conn *c, enum ev ev)
+{
+	struct linger lg = { 1, 0 };
+
+	(void)ev;
+	if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1)
+		c->why = strerror(errno);
+	else
+		c->why = "aborted on accept";
+	return 1;
+}
+
+/*
+ * Half-close: shutdown(SHUT_WR) at once sends our FIN, and the connection
+ * still receives (RFC 9293 3.6.1: FIN-WAIT-1/2 accept text).  What
+ * arrives is read and counted; EOF (the peer's FIN) ends it.
+ */
+static int
+hc_handler(struct conn *c, enum ev ev)
+{
+	static char why[64];
+	ssize_t n;
+
+	if (ev == EV_START) {
+		if (shutdown(c->fd, SHUT_WR) == -1) {
+			c->why = strerror(errno);
+			return 1;
+		}
+		c->events = POLLIN;
+		return 0;
+	}
+	if (ev != EV_IO)
+		return 0;
+	if (c->revents & POLLERR && dead(c))
+		return 1;
+	for (;;) {
+		n = recv(c->fd, scratch, sizeof(scratch), 0);
+		if (n > 0) {
+			c->nread += (unsigned long long)n;
+			continue;
+		}
+		if (n == 0) {
+			snprintf(why, sizeof(why), "eof after %llu bytes",
+			    c->nread);
+			c->why = why;
+			return 1;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		c->why = strerror(errno);
+		return 1;
+	}
+}
+
+/*
+ * Hold with keepalive (RFC 9293 3.8.4; RFC 1122 4.2.3.6).  The per-socket
+ * options override the net.ipv4.tcp_keepalive_* sysctls, so a case needs
+ * no sysctl pin.  The abort after the last unanswered probe shows up as
+ * POLLERR (ETIMEDOUT).
+ */
+static int
+ka_handler(struct conn *c, enum ev ev)
+{
+	const struct kaparm *k = c->ka;
+	int on = 1;
+
+	if (ev != EV_START)
+		return ev == EV_IO && dead(c);
+	if (setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &on,
+	    sizeof(on)) == -1 ||
+	    setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPIDLE, &k->idle,
+	    sizeof(k->idle)) == -1 ||
+	    setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPINTVL, &k->intvl,
+	    sizeof(k->intvl)) == -1 ||
+	    setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPCNT, &k->cnt,
+	    sizeof(k->cnt)) == -1) {
+		c->why = strerror(errno);
+		return 1;
+	}
+	c->events = 0;
+	return 0;
+}
+
 static void
 conn_close(struct conn *c)
 {
@@ -510,6 +652,7 @@ do_accept(struct listener *l)
 		c = &conns[i];
 		c->fd = fd;
 		c->svc = l->svc;
+		c->ka = &l->ka;
 		fmtaddr((struct sockaddr *)&ss, sslen, c->name,
 		    sizeof(c->name));
 		nconns++;
@@ -520,8 +663,8 @@ do_accept(struct listener *l)
 }
 
 static int
-open_listener(const struct service *svc, int family, const void *addr,
-    int port, int optional)
+open_listener(const struct service *svc, const struct kaparm *ka,
+    int family, const void *addr, int port, int optional)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
@@ -548,6 +691,7 @@ open_listener(const struct service *svc, int family, const void *addr,
 	}
 	l = &listeners[nlisteners];
 	l->svc = svc;
+	l->ka = *ka;
 	fmtaddr((struct sockaddr *)&ss, sslen, l->name, sizeof(l->name));
 
 	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -661,6 +805,232 @@ raise_nofile(void)
 		    (size_t)(rl.rlim_cur - MAXLISTEN - 16) : 1;
 }
 
+/* A decimal number in lo..hi spanning s..stop; 0 or -1. */
+static int
+parse_num(const char *s, const char *stop, long lo, long hi, long *v)
+{
+	char buf[16], *end;
+	size_t n = (size_t)(stop - s);
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	*v = strtol(buf, &end, 10);
+	return *end != '\0' || errno != 0 || *v < lo || *v > hi ? -1 : 0;
+}
+
+/* "IDLE,INTVL,CNT" up to stop (the '='); 32767 is Linux's limit. */
+static int
+parse_ka(const char *s, const char *stop, struct kaparm *k)
+{
+	int *f[3] = { &k->idle, &k->intvl, &k->cnt };
+	const char *e;
+	long v;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		for (e = s; e < stop && *e != ','; e++)
+			;
+		if ((i < 2) != (e < stop) ||
+		    parse_num(s, e, 1, 32767, &v) != 0)
+			return -1;
+		*f[i] = (int)v;
+		s = e + 1;
+	}
+	return 0;
+}
+
+static long
+ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000L +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000L;
+}
+
+/*
+ * Client mode: one active open to ADDR PORT, for the cases where the
+ * target is the one that connects (SYN-SENT, simultaneous open).
+ * --syncnt sets TCP_SYNCNT, so a case bounds the SYN retransmissions
+ * without pinning net.ipv4.tcp_syn_retries; --send queues N bytes once
+ * connected; what arrives is read and dropped.  It ends on EOF (then
+ * close(), a FIN), on an error, or after --timeout seconds in all.
+ */
+static int
+client_main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "send",	required_argument,	NULL,	's' },
+		{ "syncnt",	required_argument,	NULL,	'c' },
+		{ "timeout",	required_argument,	NULL,	't' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 },
+	};
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct timespec deadline;
+	struct pollfd pfd;
+	socklen_t sslen, len;
+	const char *p;
+	char name[INET6_ADDRSTRLEN + 16], rbuf[4096];
+	long v, syncnt = 0, tosend = 0, timeout = CL_TIMEOUT, left;
+	ssize_t n;
+	size_t i;
+	int ch, fd, err, connected = 0;
+
+	while ((ch = getopt_long(argc, argv, "+hv", longopts, NULL)) != -1) {
+		p = optarg;
+		switch (ch) {
+		case 'c':
+			/* Linux accepts 1..MAX_TCP_SYNCNT (127). */
+			if (parse_num(p, p + strlen(p), 1, 127, &syncnt) != 0)
+				goto bad;
+			break;
+		case 's':
+			if (parse_num(p, p + strlen(p), 0, CL_SENDMAX,
+			    &tosend) != 0)
+				goto bad;
+			break;
+		case 't':
+			if (parse_num(p, p + strlen(p), 1, 86400,
+			    &timeout) != 0)
+				goto bad;
+			break;
+		case 'h':
+			usage(0);
+			/* NOTREACHED */
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			usage(EX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		usage(EX_USAGE);
+	memset(&ss, 0, sizeof(ss));
+	if (parse_num(argv[1], argv[1] + strlen(argv[1]), 1, 65535, &v) != 0) {
+		pwarn("connect: %s: bad port", argv[1]);
+		exit(EX_USAGE);
+	}
+	if (inet_pton(AF_INET, argv[0], &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((unsigned short)v);
+		sslen = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, argv[0], &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((unsigned short)v);
+		sslen = sizeof(*sin6);
+	} else {
+		pwarn("connect: %s: not a numeric IPv4 or IPv6 address",
+		    argv[0]);
+		exit(EX_USAGE);
+	}
+	fmtaddr((struct sockaddr *)&ss, sslen, name, sizeof(name));
+	for (i = 0; i < sizeof(scratch); i++)
+		scratch[i] = (unsigned char)('a' + i % 26);
+
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1) {
+		pwarn("socket: %s", strerror(errno));
+		exit(EX_SOCKET);
+	}
+	if (syncnt > 0 && setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT,
+	    &(int){ (int)syncnt }, sizeof(int)) == -1) {
+		pwarn("TCP_SYNCNT: %s", strerror(errno));
+		exit(EX_SOCKET);
+	}
+	timespec_add_ms(&deadline, timeout * 1000L);
+	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0)
+		connected = 1;
+	else if (errno != EINPROGRESS) {
+		pwarn("connect %s: %s", name, strerror(errno));
+		exit(EX_CONNECT);
+	}
+
+	for (;;) {
+		if ((left = ms_left(&deadline)) <= 0) {
+			if (!connected) {
+				pwarn("connect %s: no answer in %ld s", name,
+				    timeout);
+				exit(EX_CONNECT);
+			}
+			if (verbose)
+				pwarn("connect %s: time is up", name);
+			break;
+		}
+		pfd.fd = fd;
+		pfd.events = !connected ? POLLOUT :
+		    POLLIN | (tosend > 0 ? POLLOUT : 0);
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) ==
+		    -1) {
+			if (errno == EINTR)
+				continue;
+			pwarn("poll: %s", strerror(errno));
+			exit(EX_SOCKET);
+		}
+		if (pfd.revents == 0)
+			continue;
+		if (!connected || pfd.revents & (POLLERR | POLLNVAL)) {
+			err = 0;
+			len = sizeof(err);
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+			    &len) == -1)
+				err = errno;
+			if (err != 0) {
+				pwarn("connect %s: %s", name, strerror(err));
+				exit(connected ? EX_RESET : EX_CONNECT);
+			}
+			if (!connected) {
+				connected = 1;
+				if (verbose)
+					pwarn("connect %s: connected", name);
+				continue;
+			}
+		}
+		while (tosend > 0 && pfd.revents & POLLOUT) {
+			n = send(fd, scratch, (size_t)tosend < sizeof(scratch) ?
+			    (size_t)tosend : sizeof(scratch), MSG_NOSIGNAL);
+			if (n > 0) {
+				tosend -= n;
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			pwarn("connect %s: send: %s", name, strerror(errno));
+			exit(EX_RESET);
+		}
+		if (!(pfd.revents & (POLLIN | POLLHUP)))
+			continue;
+		n = recv(fd, rbuf, sizeof(rbuf), 0);
+		if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN ||
+		    errno == EWOULDBLOCK)))
+			continue;
+		if (n < 0) {
+			pwarn("connect %s: %s", name, strerror(errno));
+			exit(EX_RESET);
+		}
+		if (verbose)
+			pwarn("connect %s: eof", name);
+		break;
+	}
+	close(fd);
+	return 0;
+bad:
+	pwarn("connect: %s: bad value", p);
+	exit(EX_USAGE);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -674,11 +1044,14 @@ main(int argc, char *argv[])
 	const struct service *svc;
 	const char *bindaddr = NULL;
 	const char *bannerarg = DEFBANNER;
+	static struct kaparm kas[MAXLISTEN];
 	char *eq, *end;
-	size_t i, j, n;
+	size_t i, j, n, namelen;
 	int ch, family = 0, ports[MAXLISTEN], nports, ticking, r;
 	long port;
 
+	if (argc > 1 && strcmp(argv[1], "connect") == 0)
+		return client_main(argc - 1, argv + 1);
 	while ((ch = getopt(argc, argv, "a:b:hv")) != -1) {
 		switch (ch) {
 		case 'a':
@@ -726,16 +1099,26 @@ main(int argc, char *argv[])
 			pwarn("%s: expected SERVICE=PORT", argv[i]);
 			exit(EX_USAGE);
 		}
-		if ((size_t)(eq - argv[i]) == strlen("closed") &&
+		namelen = strcspn(argv[i], ":=");
+		if (namelen == strlen("closed") &&
 		    strncmp(argv[i], "closed", 6) == 0) {
 			pwarn("%s: \"closed\" is not a service: a closed port "
 			    "is one with no listener, so just leave it out",
 			    argv[i]);
 			exit(EX_USAGE);
 		}
-		if (lookup(argv[i], (size_t)(eq - argv[i])) == NULL) {
+		if ((svc = lookup(argv[i], namelen)) == NULL) {
 			pwarn("%s: unknown service (echo, discard, daytime, "
-			    "hold)", argv[i]);
+			    "hold, lazyclose, coa, roc, hc, ka)", argv[i]);
+			exit(EX_USAGE);
+		}
+		kas[i] = (struct kaparm){ KA_IDLE, KA_INTVL, KA_CNT };
+		if (argv[i][namelen] == ':' && (!svc->takes_arg ||
+		    parse_ka(argv[i] + namelen + 1, eq, &kas[i]) != 0)) {
+			pwarn("%s: %s", argv[i], svc->takes_arg ?
+			    "expected ka:IDLE,INTVL,CNT=PORT (seconds, "
+			    "seconds, probes; each 1..32767)" :
+			    "this service takes no argument");
 			exit(EX_USAGE);
 		}
 		errno = 0;
@@ -759,17 +1142,17 @@ main(int argc, char *argv[])
 		conns[i].fd = -1;
 
 	for (i = 0; i < (size_t)argc; i++) {
-		eq = strchr(argv[i], '=');
-		svc = lookup(argv[i], (size_t)(eq - argv[i]));
+		svc = lookup(argv[i], strcspn(argv[i], ":="));
 		if (family == AF_INET)
-			open_listener(svc, AF_INET, &a4, ports[i], 0);
+			open_listener(svc, &kas[i], AF_INET, &a4, ports[i], 0);
 		else if (family == AF_INET6)
-			open_listener(svc, AF_INET6, &a6, ports[i], 0);
+			open_listener(svc, &kas[i], AF_INET6, &a6, ports[i],
+			    0);
 		else {
 			a4.s_addr = htonl(INADDR_ANY);
-			open_listener(svc, AF_INET, &a4, ports[i], 0);
-			open_listener(svc, AF_INET6, &in6addr_any, ports[i],
-			    1);
+			open_listener(svc, &kas[i], AF_INET, &a4, ports[i], 0);
+			open_listener(svc, &kas[i], AF_INET6, &in6addr_any,
+			    ports[i], 1);
 		}
 	}
 

@@ -19,8 +19,8 @@ LAB_TARGET=198.18.0.2
 LAB_PREFIX=24
 LAB_MAC_TESTER=02:00:c6:12:00:01	# locally administered, fixed so
 LAB_MAC_TARGET=02:00:c6:12:00:02	# captures compare across runs
-LAB_PEER_SERVICES="echo=7 discard=9 lazyclose=10 daytime=13 hold=19"
-LAB_SERVICES="echo=7,discard=9,lazyclose=10,daytime=13,hold=19,closed=1" # 1: no listener
+LAB_PEER_SERVICES="echo=7 discard=9 lazyclose=10 coa=11 roc=12 daytime=13 hc=14 ka=15 hold=19"
+LAB_SERVICES="echo=7,discard=9,lazyclose=10,coa=11,roc=12,daytime=13,hc=14,ka=15,hold=19,closed=1" # 1: no listener
 
 # Target TCP baseline.  TCP sysctls are per network namespace; a new one
 # takes some from the host (e.g. the congestion control), so every knob a
