@@ -81,12 +81,12 @@ guard_run(struct nft_ctx *nft, const char *cmd, char *errbuf, size_t errlen,
 
 /* The whole guard as one nft script; owner selects "flags owner". */
 static char *
-guard_script(const char *table, struct in_addr dst, uint16_t lo,
-    uint16_t hi, int owner)
+guard_script(const char *table, int af, const union seg_addr *dst,
+    uint16_t lo, uint16_t hi, int owner)
 {
-	char addr[INET_ADDRSTRLEN], ports[16];
+	char addr[INET6_ADDRSTRLEN], ports[16];
 
-	inet_ntop(AF_INET, &dst, addr, sizeof(addr));
+	seg_addr_str(af, dst, addr, sizeof(addr));
 	if (lo == hi)
 		snprintf(ports, sizeof(ports), "%u", lo);
 	else
@@ -102,15 +102,16 @@ guard_script(const char *table, struct in_addr dst, uint16_t lo,
 	    "add table inet %s { %s}\n"
 	    "add chain inet %s out { type filter hook output priority 0; "
 	    "policy accept; }\n"
-	    "add rule inet %s out ip daddr %s tcp sport %s "
+	    "add rule inet %s out %s daddr %s tcp sport %s "
 	    "meta mark != 0x%x counter drop\n",
 	    table, table, table, owner ? "flags owner; " : "",
-	    table, table, addr, ports, INJ_MARK);
+	    table, table, af == AF_INET ? "ip" : "ip6", addr, ports,
+	    INJ_MARK);
 }
 
 struct guard *
-guard_open(struct in_addr dst, uint16_t port_lo, uint16_t port_hi,
-    char *errbuf, size_t errlen, int *eperm)
+guard_open(int af, const union seg_addr *dst, uint16_t port_lo,
+    uint16_t port_hi, char *errbuf, size_t errlen, int *eperm)
 {
 	struct guard *g;
 	char *cmd, err1[256];
@@ -129,7 +130,7 @@ guard_open(struct in_addr dst, uint16_t port_lo, uint16_t port_hi,
 		return NULL;
 	}
 
-	cmd = guard_script(g->table, dst, port_lo, port_hi, 1);
+	cmd = guard_script(g->table, af, dst, port_lo, port_hi, 1);
 	if (guard_run(g->nft, cmd, err1, sizeof(err1), eperm) == 0) {
 		free(cmd);
 		return g;
@@ -142,7 +143,7 @@ guard_open(struct in_addr dst, uint16_t port_lo, uint16_t port_hi,
 
 	/* Owner tables need Linux 5.12: without them guard_close (or a
 	 * later guard_clear, after a crash) deletes the table. */
-	cmd = guard_script(g->table, dst, port_lo, port_hi, 0);
+	cmd = guard_script(g->table, af, dst, port_lo, port_hi, 0);
 	if (guard_run(g->nft, cmd, errbuf, errlen, eperm) == 0) {
 		free(cmd);
 		g->fallback = 1;

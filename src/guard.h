@@ -8,6 +8,8 @@
 #define TC_GUARD_H
 
 #include <netinet/in.h>
+
+#include "seg.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,14 +22,15 @@ struct guard;
 
 /*
  * Install the guard: in table "inet tcpconform_PID" (owner flag), drop every
- * packet from this host to dst with a TCP source port in [port_lo,
+ * packet from this host to dst (family af) with a TCP source port in [port_lo,
  * port_hi] that does not carry INJ_MARK.  The nft context stays open until
  * guard_close.  If the kernel refuses owner tables, falls back to a plain
  * table that guard_close deletes.  Returns NULL with a message in errbuf;
  * *eperm = 1 when the cause is a missing privilege.
  */
-struct guard *guard_open(struct in_addr dst, uint16_t port_lo,
-    uint16_t port_hi, char *errbuf, size_t errlen, int *eperm);
+struct guard *guard_open(int af, const union seg_addr *dst,
+    uint16_t port_lo, uint16_t port_hi, char *errbuf, size_t errlen,
+    int *eperm);
 
 /* Remove the guard (explicitly, in case of the fallback table). */
 void guard_close(struct guard *g);

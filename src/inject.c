@@ -1,5 +1,7 @@
 /*
- * inject.c - send crafted segments through libnet (raw IPv4).
+ * inject.c - send crafted segments through libnet: a raw IPv4 socket that
+ * the kernel routes, or whole Ethernet frames at the link layer (IPv6, and
+ * spoofed sources whose replies we answer ARP/ND for ourselves).
  *
  * The packet is kept between sends: libnet rebuilds a protocol block in
  * place when given its ptag, so a run does not allocate per segment.  A
@@ -29,28 +31,41 @@ struct inj {
 	libnet_ptag_t	 opt_tag;	/* 0 when the packet has no options */
 	libnet_ptag_t	 tcp_tag;
 	libnet_ptag_t	 ip_tag;
+	libnet_ptag_t	 eth_tag;	/* link mode only */
+	int		 af;		/* of the IP header we build */
+	int		 link;		/* 1: LIBNET_LINK, frames with eth_* */
+	uint8_t		 eth_src[6], eth_dst[6];
 	int		 optlen;	/* -1: nothing built yet */
 	int		 has_data;
 };
 
 struct inj *
-inj_open(const char *iface, char *errbuf, size_t errlen)
+inj_open(const char *iface, int af, const struct inj_link *link,
+    char *errbuf, size_t errlen)
 {
 	char lerr[LIBNET_ERRBUF_SIZE];
 	struct inj *inj;
 	libnet_t *l;
 	int mark = INJ_MARK, saved, fd;
 
+	if (af != AF_INET && link == NULL) {
+		tc_errf(errbuf, errlen, "inject: IPv6 needs link-layer "
+		    "injection");
+		errno = EINVAL;
+		return NULL;
+	}
 	lerr[0] = '\0';
 	/* libnet_init's prototype wants char *, it does not modify it. */
-	l = libnet_init(LIBNET_RAW4, (char *)iface, lerr);
+	l = libnet_init(link != NULL ? LIBNET_LINK : LIBNET_RAW4,
+	    (char *)iface, lerr);
 	if (l == NULL) {
 		/*
 		 * libnet 1.1.6 cleans up with close(-1) and leaves EBADF:
 		 * redo the socket call it makes to recover the real errno.
 		 */
 		saved = errno;
-		if ((fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) == -1)
+		if ((fd = link != NULL ? socket(AF_PACKET, SOCK_RAW, 0) :
+		    socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) == -1)
 			saved = errno;
 		else
 			close(fd);
@@ -70,7 +85,13 @@ inj_open(const char *iface, char *errbuf, size_t errlen)
 	}
 	inj = xcalloc(1, sizeof(*inj));
 	inj->l = l;
+	inj->af = af;
 	inj->optlen = -1;
+	if (link != NULL) {
+		inj->link = 1;
+		memcpy(inj->eth_src, link->src, sizeof(inj->eth_src));
+		memcpy(inj->eth_dst, link->dst, sizeof(inj->eth_dst));
+	}
 	return inj;
 }
 
@@ -98,21 +119,24 @@ static uint16_t
 inj_tcp_csum(const struct seg *s, const uint8_t *hdr, const uint8_t *opt,
     size_t optlen)
 {
-	uint8_t ph[12];
+	uint8_t ph[4];
 	uint8_t h[LIBNET_TCP_H];
 	uint32_t sum, tcplen;
+	size_t alen = seg_addr_len(s->af);
 
+	/* RFC 9293 3.1 / RFC 8200 8.1: addresses, then protocol and TCP
+	 * length; the IPv6 zero padding adds nothing to the sum. */
 	tcplen = LIBNET_TCP_H + optlen + s->paylen;
-	memcpy(ph, &s->src.s_addr, 4);
-	memcpy(ph + 4, &s->dst.s_addr, 4);
-	ph[8] = 0;
-	ph[9] = IPPROTO_TCP;
-	ph[10] = tcplen >> 8;
-	ph[11] = tcplen & 0xff;
+	ph[0] = 0;
+	ph[1] = IPPROTO_TCP;
+	ph[2] = tcplen >> 8;
+	ph[3] = tcplen & 0xff;
 	memcpy(h, hdr, sizeof(h));
 	h[16] = h[17] = 0;
 
-	sum = inj_sum(0, ph, sizeof(ph));
+	sum = inj_sum(0, (const uint8_t *)&s->src, alen);
+	sum = inj_sum(sum, (const uint8_t *)&s->dst, alen);
+	sum = inj_sum(sum, ph, sizeof(ph));
 	sum = inj_sum(sum, h, sizeof(h));
 	sum = inj_sum(sum, opt, optlen);
 	sum = inj_sum(sum, s->payload, s->paylen);
@@ -126,7 +150,7 @@ static void
 inj_reset(struct inj *inj)
 {
 	libnet_clear_packet(inj->l);
-	inj->opt_tag = inj->tcp_tag = inj->ip_tag = 0;
+	inj->opt_tag = inj->tcp_tag = inj->ip_tag = inj->eth_tag = 0;
 	inj->optlen = -1;
 	inj->has_data = 0;
 }
@@ -142,14 +166,19 @@ inj_send(struct inj *inj, const struct seg *s, char *errbuf, size_t errlen)
 	uint16_t csum;
 	int optlen, has_data;
 
-	if (s->af != AF_INET) {
-		tc_errf(errbuf, errlen, "inject: only IPv4 is supported");
+	struct libnet_in6_addr a6s, a6d;
+
+	if (s->af != inj->af) {
+		tc_errf(errbuf, errlen, "inject: segment is IPv%d, the "
+		    "injector IPv%d", s->af == AF_INET ? 4 : 6,
+		    inj->af == AF_INET ? 4 : 6);
 		return -1;
 	}
 	if ((optlen = seg_opts_encode(s, opt, sizeof(opt))) < 0) {
 		tc_errf(errbuf, errlen, "inject: TCP options exceed 40 bytes");
 		return -1;
 	}
+	/* The IPv4 bound is the tighter one (IPv6 counts no header). */
 	if (s->paylen > INJ_IP_MAX - LIBNET_IPV4_H - INJ_TCP_HMAX ||
 	    (s->paylen > 0 && s->payload == NULL)) {
 		tc_errf(errbuf, errlen, "inject: bad payload length %zu",
@@ -199,14 +228,32 @@ inj_send(struct inj *inj, const struct seg *s, char *errbuf, size_t errlen)
 	} else if (libnet_toggle_checksum(l, t, LIBNET_ON) == -1)
 		goto fail;
 
-	/* With IP_HDRINCL Linux recomputes the IP checksum, and replaces an
-	 * ipid of 0 with one of its own (raw_send_hdrinc). */
-	t = libnet_build_ipv4(LIBNET_IPV4_H + tcplen, s->tos, s->ipid,
-	    s->df ? IP_DF : 0, s->ttl, IPPROTO_TCP, 0, s->src.s_addr,
-	    s->dst.s_addr, NULL, 0, l, inj->ip_tag);
+	if (s->af == AF_INET) {
+		/* With IP_HDRINCL Linux recomputes the IP checksum, and
+		 * replaces an ipid of 0 with one of its own
+		 * (raw_send_hdrinc); at the link layer libnet sums it. */
+		t = libnet_build_ipv4(LIBNET_IPV4_H + tcplen, s->tos, s->ipid,
+		    s->df ? IP_DF : 0, s->ttl, IPPROTO_TCP, 0,
+		    s->src.v4.s_addr, s->dst.v4.s_addr, NULL, 0, l,
+		    inj->ip_tag);
+	} else {
+		memcpy(&a6s, &s->src.v6, sizeof(a6s));
+		memcpy(&a6d, &s->dst.v6, sizeof(a6d));
+		/* RFC 8200 3: payload length excludes the 40-byte header. */
+		t = libnet_build_ipv6(s->tos, s->flow & 0xfffff, tcplen,
+		    IPPROTO_TCP, s->ttl, a6s, a6d, NULL, 0, l, inj->ip_tag);
+	}
 	if (t == -1)
 		goto fail;
 	inj->ip_tag = t;
+	if (inj->link) {
+		t = libnet_build_ethernet(inj->eth_dst, inj->eth_src,
+		    s->af == AF_INET ? ETHERTYPE_IP : ETHERTYPE_IPV6, NULL, 0,
+		    l, inj->eth_tag);
+		if (t == -1)
+			goto fail;
+		inj->eth_tag = t;
+	}
 	inj->optlen = optlen;
 	inj->has_data = has_data;
 

@@ -1,6 +1,7 @@
 /*
- * inject.h - send crafted segments through libnet (raw IPv4).  One handle
- * per run: opening it is the expensive part.
+ * inject.h - send crafted segments through libnet: raw IPv4 routed by the
+ * kernel, or Ethernet frames at the link layer (IPv6, spoofed sources).
+ * One handle per run: opening it is the expensive part.
  */
 #ifndef TC_INJECT_H
 #define TC_INJECT_H
@@ -16,18 +17,27 @@ struct inj;
  * tell our crafted segments from the tester kernel's own RSTs. */
 #define INJ_MARK 0x7463u	/* "tc" */
 
+/* Link-layer injection: our MAC and the next hop's. */
+struct inj_link {
+	uint8_t src[6], dst[6];
+};
+
 /* inject.c */
 
 /*
- * Open the injector (a libnet LIBNET_RAW4 handle; iface may be NULL) and
- * mark its socket with INJ_MARK.  Returns NULL with a message in errbuf
+ * Open the injector for segments of family af.  With link NULL: a libnet
+ * LIBNET_RAW4 handle (IPv4 only; iface may be NULL), the kernel routes and
+ * resolves.  With link: a LIBNET_LINK handle on iface that frames every
+ * segment with link's addresses.  The socket is marked with INJ_MARK.  Returns NULL with a message in errbuf
  * (e.g. "libnet_init: Operation not permitted") on failure.  errno is
  * left as the failing call set it (EPERM/EACCES for no privilege).
  */
-struct inj *inj_open(const char *iface, char *errbuf, size_t errlen);
+struct inj *inj_open(const char *iface, int af, const struct inj_link *link,
+    char *errbuf, size_t errlen);
 
 /*
- * Build s (IPv4 + TCP + options + payload; checksums by libnet, or a
+ * Build s (IPv4 or IPv6 + TCP + options + payload, framed in link mode;
+ * checksums by libnet, or a
  * deliberately wrong TCP checksum when s->bad_csum) and send it.
  * Returns 0, or -1 with a message in errbuf.
  */

@@ -28,6 +28,8 @@
 #include "interp.h"
 #include "match.h"
 #include "pcapw.h"
+#include "progress.h"
+#include "script.h"
 #include "seg.h"
 #include "sniff.h"
 #include "tcpsm.h"
@@ -143,22 +145,33 @@ struct case_run {
 	struct pcapw *pcap;	/* --pcap: this case's file */
 };
 
+/* A sysctl the cases require, read from the target once before the run. */
+struct req_val {
+	const char *key;
+	char *value;		/* NULL: could not be read */
+};
+
 struct interp {
 	const struct interp_cfg *cfg;
 	struct inj *inj;
 	struct snf *snf;
 	struct ev_loop *loop;
 	struct rep *rep;
+	struct prog *prog;	/* the progress line, or NULL */
 
 	struct case_run *runs;
 	size_t nruns;
-	size_t next_start;	/* next case to start */
+	size_t *order;		/* start order: indices into runs */
+	size_t next_start;	/* next case to start, index into order */
 	size_t next_report;	/* next case to report (plan order) */
 	unsigned running;
 	int exclusive;		/* a case that must run alone is running */
 	int aborted;
 	int env_error;
 	char errbuf[256];
+
+	struct req_val *req;	/* requires.sysctl values of the target */
+	size_t nreq;
 };
 
 static void step_advance(struct case_run *cr);
@@ -437,6 +450,7 @@ report_ready(struct interp *in)
 			.pcap = cr->pcap != NULL ? pcapw_path(cr->pcap) : NULL,
 		};
 
+		prog_hide(in->prog);	/* its next tick draws it below */
 		rep_case(in->rep, &res);
 	}
 }
@@ -466,6 +480,7 @@ case_cleanup(struct case_run *cr)
 		return;
 	}
 	seg_init(&s);
+	s.af = in->cfg->af;
 	s.src = in->cfg->src;
 	s.dst = in->cfg->dst;
 	s.sport = cr->sport;
@@ -519,6 +534,8 @@ del_timer(struct case_run *cr, uint64_t *id)
 	if (*id != 0)
 		ev_del_timer(cr->in->loop, *id);
 	*id = 0;
+	if (id == &cr->timer)
+		prog_timer(cr->in->prog, (size_t)(cr - cr->in->runs), 0);
 }
 
 static void
@@ -538,6 +555,7 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 	cr->t_end = cr->t_start != 0 ? ev_now_ns() : 0;
 	cr->verdict = v;
 	cr->msg = msg;
+	prog_case_end(in->prog, (size_t)(cr - in->runs), v == REP_FAIL);
 	q_clear(cr);
 	exec_reap(cr);
 	pcapw_close(cr->pcap);
@@ -615,6 +633,7 @@ send_seg(struct case_run *cr, struct seg *s)
 	const struct seg_opt *o;
 	char err[256];
 
+	s->af = in->cfg->af;
 	s->src = in->cfg->src;
 	s->dst = in->cfg->dst;
 	s->sport = cr->sport;
@@ -743,6 +762,8 @@ arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns)
 	cr->timer = ev_add_timer(cr->in->loop, ns, wait_timeout_cb, cr);
 	if (cr->timer == 0)
 		fatalx("out of memory");
+	prog_timer(cr->in->prog, (size_t)(cr - cr->in->runs),
+	    ev_now_ns() + ns);
 }
 
 /* End the wait of the current step and go on with the next one. */
@@ -1057,6 +1078,7 @@ wait_timeout_cb(uint64_t id, void *arg)
 
 	(void)id;
 	cr->timer = 0;
+	prog_timer(cr->in->prog, (size_t)(cr - cr->in->runs), 0);
 	if (cr->status != CR_RUNNING)
 		return;
 	switch (cr->wait) {
@@ -1314,6 +1336,14 @@ case_by_port(struct interp *in, uint16_t port)
 	return &in->runs[i];
 }
 
+/* a (an address of captured segment s) is want, in the run's family. */
+static int
+addr_is(const struct interp *in, const struct seg *s,
+    const union seg_addr *a, const union seg_addr *want)
+{
+	return s->af == in->cfg->af && seg_addr_eq(s->af, a, want);
+}
+
 static void
 packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
     void *arg)
@@ -1337,7 +1367,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		 * could be read.  A truncated capture is our problem, not
 		 * the target's (STYLE 2): traced, never a verdict.
 		 */
-		if (s.dst.s_addr != in->cfg->src.s_addr ||
+		if (!addr_is(in, &s, &s.dst, &in->cfg->src) ||
 		    (cr = case_by_port(in, s.dport)) == NULL ||
 		    cr->status != CR_RUNNING)
 			return;
@@ -1349,8 +1379,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 			    why);
 		return;
 	}
-	if (s.src.s_addr == in->cfg->src.s_addr &&
-	    s.dst.s_addr == in->cfg->dst.s_addr) {
+	if (addr_is(in, &s, &s.src, &in->cfg->src) &&
+	    addr_is(in, &s, &s.dst, &in->cfg->dst)) {
 		cr = case_by_port(in, s.sport);
 		if (cr == NULL || cr->status != CR_RUNNING)
 			return;
@@ -1368,8 +1398,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 			case_end(cr, REP_PASS, NULL);
 		return;
 	}
-	if (s.src.s_addr != in->cfg->dst.s_addr ||
-	    s.dst.s_addr != in->cfg->src.s_addr)
+	if (!addr_is(in, &s, &s.src, &in->cfg->dst) ||
+	    !addr_is(in, &s, &s.dst, &in->cfg->src))
 		return;
 	cr = case_by_port(in, s.dport);
 	if (cr == NULL || s.sport != cr->dport || cr->status != CR_RUNNING)
@@ -1424,9 +1454,57 @@ steps_exec(const struct plan_step *steps, size_t n)
 	return 0;
 }
 
+static const struct req_val *
+req_find(const struct interp *in, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < in->nreq; i++)
+		if (strcmp(in->req[i].key, key) == 0)
+			return &in->req[i];
+	return NULL;
+}
+
 /*
- * Check requires.sysctl and pin sysctl through the hook; the case runs
- * alone, so blocking here delays no other case.  Returns 0 to go on.
+ * Read every sysctl a case requires, once per key, before any case runs:
+ * a hook command blocks the loop, and cases with only a requires share
+ * the target with others (their timers must not be held up).  No case
+ * has pinned anything yet, so these are the target's own values.
+ */
+static void
+req_read(struct interp *in)
+{
+	char cmd[512], out[256], err[256];
+	size_t i, j;
+
+	if (in->cfg->hook == NULL)
+		return;
+	for (i = 0; i < in->nruns; i++) {
+		const struct plan_case *pc = in->runs[i].pc;
+
+		for (j = 0; j < pc->nreq_sysctl; j++) {
+			const char *key = pc->req_sysctl[j].key;
+			struct req_val *rv;
+
+			if (req_find(in, key) != NULL)
+				continue;
+			in->req = xreallocarray(in->req, in->nreq + 1,
+			    sizeof(*in->req));
+			rv = &in->req[in->nreq++];
+			rv->key = key;
+			rv->value = NULL;
+			snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", key);
+			if (hook_run(in->cfg->hook, cmd, HOOK_TIMEOUT_NS, out,
+			    sizeof(out), err, sizeof(err)) == 0)
+				rv->value = xstrdup(out);
+		}
+	}
+}
+
+/*
+ * Check requires.sysctl (read by req_read) and pin sysctl through the
+ * hook; a case that pins runs alone, so blocking here delays no other
+ * case.  Returns 0 to go on.
  */
 static int
 case_sysctls(struct case_run *cr)
@@ -1438,17 +1516,16 @@ case_sysctls(struct case_run *cr)
 
 	for (i = 0; i < pc->nreq_sysctl; i++) {
 		const struct plan_sysctl *r = &pc->req_sysctl[i];
+		const struct req_val *rv = req_find(cr->in, r->key);
 
-		snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", r->key);
-		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, out, sizeof(out), err,
-		    sizeof(err)) != 0) {
+		if (rv == NULL || rv->value == NULL) {
 			case_end(cr, REP_SKIP, xasprintf("cannot read %s on "
 			    "the target", r->key));
 			return -1;
 		}
-		if (strcmp(out, r->value) != 0) {
+		if (strcmp(rv->value, r->value) != 0) {
 			case_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
-			    "target has %s", r->key, r->value, out));
+			    "target has %s", r->key, r->value, rv->value));
 			return -1;
 		}
 	}
@@ -1491,9 +1568,13 @@ case_start(struct interp *in, struct case_run *cr)
 		    pc->service));
 		return;
 	}
-	if (pc->req_ipv6) {
-		case_skip(cr, xstrdup("requires IPv6, which this version "
-		    "does not run"));
+	if (pc->req_ipv6 && in->cfg->af != AF_INET6) {
+		case_skip(cr, xstrdup("an IPv6 case (run with an IPv6 "
+		    "target, -6)"));
+		return;
+	}
+	if (pc->req_ipv4 && in->cfg->af != AF_INET) {
+		case_skip(cr, xstrdup("an IPv4-only case"));
 		return;
 	}
 	if (pc->req_root && geteuid() != 0) {
@@ -1535,6 +1616,7 @@ case_start(struct interp *in, struct case_run *cr)
 	in->running++;
 	if (pc->exclusive)
 		in->exclusive = 1;
+	prog_case_start(in->prog, (size_t)(cr - in->runs), pc->id);
 	if (case_sysctls(cr) != 0)
 		return;
 	cr->case_timer = ev_add_timer(in->loop, pc->timeout_ns ?
@@ -1542,19 +1624,70 @@ case_start(struct interp *in, struct case_run *cr)
 	step_advance(cr);
 }
 
-/* Start cases up to -j; a case marked exclusive runs alone. */
+/* Start cases up to -j, in run order; a case marked exclusive runs alone. */
 static void
 start_cases(struct interp *in)
 {
 	while (!in->aborted && in->next_start < in->nruns &&
 	    in->running < in->cfg->jobs && !in->exclusive) {
-		struct case_run *cr = &in->runs[in->next_start];
+		struct case_run *cr = &in->runs[in->order[in->next_start]];
 
 		if (cr->pc->exclusive && in->running > 0)
 			break;
 		in->next_start++;
 		case_start(in, cr);
 	}
+}
+
+struct order_key {
+	size_t i;
+	bool exclusive;
+	uint64_t typ, max;
+};
+
+static int
+order_cmp(const void *a, const void *b)
+{
+	const struct order_key *x = a, *y = b;
+
+	if (x->exclusive != y->exclusive)
+		return x->exclusive ? -1 : 1;
+	if (!x->exclusive) {
+		if (x->typ != y->typ)
+			return x->typ > y->typ ? -1 : 1;
+		if (x->max != y->max)
+			return x->max > y->max ? -1 : 1;
+	}
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * The order cases start in, so that the run's wall time approaches its
+ * longest case: the cases that run alone first, one after another (they
+ * cost their sum wherever they go, and at the start they hold nothing
+ * up), then the others longest expected first (the estimate "list"
+ * prints), so that no long case starts late and the short ones fill the
+ * slots beside it.  With -j 1 nothing overlaps and the order cannot
+ * shorten the run: keep the plan's, so reports come out as cases end.
+ */
+static void
+plan_order(struct interp *in)
+{
+	struct order_key *k;
+	size_t i;
+
+	k = xcalloc(in->nruns ? in->nruns : 1, sizeof(*k));
+	for (i = 0; i < in->nruns; i++) {
+		k[i].i = i;
+		k[i].exclusive = in->runs[i].pc->exclusive;
+		scr_duration(in->runs[i].pc, in->cfg->profile, &k[i].typ,
+		    &k[i].max);
+	}
+	if (in->cfg->jobs > 1)
+		qsort(k, in->nruns, sizeof(*k), order_cmp);
+	for (i = 0; i < in->nruns; i++)
+		in->order[i] = k[i].i;
+	free(k);
 }
 
 /* ---- public ----------------------------------------------------------- */
@@ -1571,13 +1704,16 @@ interp_new(const struct plan *p, const struct interp_cfg *cfg,
 	in->snf = snf;
 	in->loop = loop;
 	in->rep = rep;
+	in->prog = cfg->prog;
 	in->nruns = p->ncases;
 	in->runs = xcalloc(p->ncases, sizeof(*in->runs));
+	in->order = xcalloc(p->ncases ? p->ncases : 1, sizeof(*in->order));
 	for (i = 0; i < p->ncases; i++) {
 		in->runs[i].in = in;
 		in->runs[i].pc = &p->cases[i];
 		in->runs[i].sport = (uint16_t)(cfg->port_lo + i);
 	}
+	plan_order(in);
 	return in;
 }
 
@@ -1590,6 +1726,7 @@ interp_run(struct interp *in, char *errbuf, size_t errlen)
 		tc_errf(errbuf, errlen, "cannot watch the capture fd");
 		return -1;
 	}
+	req_read(in);
 	start_cases(in);
 	if (in->running > 0 || in->next_start < in->nruns) {
 		if (ev_run(in->loop) != 0) {
@@ -1609,7 +1746,7 @@ interp_run(struct interp *in, char *errbuf, size_t errlen)
 void
 interp_abort(struct interp *in, const char *why)
 {
-	size_t i;
+	size_t i, last;
 
 	if (in->aborted)
 		return;
@@ -1617,6 +1754,16 @@ interp_abort(struct interp *in, const char *why)
 	for (i = 0; i < in->nruns; i++)
 		if (in->runs[i].status == CR_RUNNING)
 			case_fail(&in->runs[i], "interrupted: %s", why);
+	/* Cases start out of plan order: one never started would hold back
+	 * the report of a later one that ran.  Report those as not run; the
+	 * ones after the last case that ran stay unreported, as before. */
+	for (last = in->nruns; last > 0; last--)
+		if (in->runs[last - 1].status == CR_DONE)
+			break;
+	for (i = 0; i + 1 < last; i++)
+		if (in->runs[i].status == CR_PENDING)
+			case_skip(&in->runs[i],
+			    xstrdup("not run: the run ended early"));
 	ev_stop(in->loop);
 }
 
@@ -1666,6 +1813,10 @@ interp_free(struct interp *in)
 		free(cr->steplog);
 		pcapw_free(cr->pcap);
 	}
+	for (i = 0; i < in->nreq; i++)
+		free(in->req[i].value);
+	free(in->req);
+	free(in->order);
 	free(in->runs);
 	free(in);
 }

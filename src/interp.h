@@ -10,12 +10,14 @@
 #include <stdint.h>
 
 #include "plan.h"
+#include "seg.h"
 #include "report.h"
 
 struct inj;
 struct snf;
 struct hook;
 struct ev_loop;
+struct prog;
 
 struct interp_service {
 	char *name;
@@ -23,7 +25,8 @@ struct interp_service {
 };
 
 struct interp_cfg {
-	struct in_addr src, dst;	/* our address, the target's */
+	int af;				/* AF_INET or AF_INET6 */
+	union seg_addr src, dst;	/* our address, the target's */
 	uint16_t port_lo, port_hi;	/* our source ports, one per case */
 	const struct interp_service *svc;
 	size_t nsvc;
@@ -33,6 +36,7 @@ struct interp_cfg {
 	const char *profile;		/* "rfc", "linux": selects steps */
 	const struct hook *hook;	/* target hook, or NULL */
 	const char *pcap_dir;		/* --pcap: one file per case, or NULL */
+	struct prog *prog;		/* progress line to feed, or NULL */
 };
 
 struct interp;

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <signal.h>
@@ -25,11 +26,14 @@
 #include "guard.h"
 #include "hook.h"
 #include "inject.h"
+#include "nd.h"
+#include "route.h"
 #include "lab.h"
 #include "oneshot.h"
 #include "interp.h"
 #include "plan.h"
 #include "priv.h"
+#include "progress.h"
 #include "report.h"
 #include "evloop.h"
 #include "script.h"
@@ -45,7 +49,15 @@ enum {
 	EXIT_INTR = 130,	/* interrupted by SIGINT/SIGTERM */
 };
 
-#define DEFAULT_JOBS 4
+/*
+ * Cases at once.  A case spends nearly all its time waiting on the
+ * target's timers (retransmissions, TIME-WAIT, FIN-WAIT-2), not on CPU:
+ * one capture handle and one event loop serve them all, each on its own
+ * source port.  32 keeps a suite of ~100 cases near its longest case and
+ * stays far below what the target's listen backlogs (tcpconform-peer:
+ * 128) and the capture buffer take in a burst of handshakes.
+ */
+#define DEFAULT_JOBS 32
 #define PORT_SPAN_MIN 64
 #define DEFAULT_WITHIN_NS NS_PER_SEC
 #define DEFAULT_TIMEOUT_NS (60 * NS_PER_SEC)
@@ -62,6 +74,8 @@ static const struct {
 struct run_opts {
 	const char *target;
 	const char *iface;
+	const char *spoof;	/* -s ADDR: a source no interface owns */
+	int family;		/* -4/-6: AF_INET/AF_INET6, 0: from -t */
 	struct interp_service *svc;
 	size_t nsvc;
 	unsigned jobs;
@@ -71,6 +85,7 @@ struct run_opts {
 	enum rep_format format;
 	const char *output;	/* -o FILE, NULL: stdout */
 	const char *pcap_dir;
+	int no_progress;	/* --no-progress */
 };
 
 static const char *progname = "tcpconform";
@@ -90,10 +105,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: tcpconform run -t TARGET -p SERVICE=PORT[,...] [-v] [-i IFACE]\n"
+	    "usage: tcpconform run [-4|-6] -t TARGET -p SERVICE=PORT[,...] [-v]\n"
+	    "                      [-i IFACE] [-s SPOOFED-SOURCE]\n"
 	    "                      [-j JOBS] [-P PROFILE] [-x HOOK]\n"
 	    "                      [--format text|tap|junit|json] [-o FILE]\n"
-	    "                      [--pcap DIR] PATH ...\n"
+	    "                      [--pcap DIR] [--no-progress] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform list [--tag TAG] [-P PROFILE] PATH ...\n"
 	    "       tcpconform guard --clear\n"
@@ -105,6 +121,7 @@ usage(FILE *f)
 
 static int
 usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int env_error(const char *what, const char *err, int eperm);
 
 static int
 usage_error(const char *fmt, ...)
@@ -174,51 +191,150 @@ parse_services(const char *arg, struct run_opts *o)
 }
 
 /*
- * Find our source address for dst (the kernel's route choice, via a
- * connected UDP socket: nothing is sent) and the interface owning it.
+ * The target: a numeric address or a name, of the family -4/-6 asked for
+ * (like ping and curl).  Returns 0, or -1 with a message in errbuf.
  */
 static int
-route_to(struct in_addr dst, struct in_addr *src, char *ifname, size_t len,
+resolve_target(const char *name, int family, int *af, union seg_addr *dst,
     char *errbuf, size_t errlen)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(9) };
-	socklen_t slen = sizeof(sin);
-	struct ifaddrs *ifa, *i;
-	int fd, found = 0;
+	struct addrinfo hints = { .ai_family = family ? family : AF_UNSPEC,
+	    .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res;
+	int rc;
 
-	sin.sin_addr = dst;
-	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
-	    connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &slen) < 0) {
-		tc_errf(errbuf, errlen, "no route to %s: %s", inet_ntoa(dst),
-		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0) {
+		tc_errf(errbuf, errlen, "%s: %s", name, gai_strerror(rc));
 		return -1;
 	}
-	close(fd);
-	*src = sin.sin_addr;
-	if (getifaddrs(&ifa) < 0) {
-		tc_errf(errbuf, errlen, "getifaddrs: %s", strerror(errno));
-		return -1;
-	}
-	for (i = ifa; i != NULL; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+	*af = res->ai_family;
+	memset(dst, 0, sizeof(*dst));
+	if (*af == AF_INET)
+		dst->v4 = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+	else
+		dst->v6 = ((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* The interface owning addr (family af), or NULL. */
+static char *
+owner_of(int af, const union seg_addr *addr, char *ifname, size_t len)
+{
+	struct ifaddrs *ifa, *i;
+	const void *a;
+	char *found = NULL;
+
+	if (getifaddrs(&ifa) < 0)
+		return NULL;
+	for (i = ifa; i != NULL && found == NULL; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != af)
 			continue;
-		if (((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr ==
-		    src->s_addr) {
+		a = af == AF_INET ?
+		    (const void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr :
+		    (const void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+		if (memcmp(a, addr, seg_addr_len(af)) == 0) {
 			snprintf(ifname, len, "%s", i->ifa_name);
-			found = 1;
-			break;
+			found = ifname;
 		}
 	}
 	freeifaddrs(ifa);
-	if (!found) {
-		tc_errf(errbuf, errlen, "no interface owns %s",
-		    inet_ntoa(*src));
-		return -1;
+	return found;
+}
+
+/* What a run sends and captures with. */
+struct net {
+	struct snf *snf;
+	struct inj *inj;
+	struct guard *guard;
+	struct nd *nd;
+};
+
+static void
+net_close(struct net *n)
+{
+	guard_close(n->guard);
+	inj_close(n->inj);
+	nd_close(n->nd);
+	snf_close(n->snf);
+	memset(n, 0, sizeof(*n));
+}
+
+static void
+nd_tap(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
+    void *arg)
+{
+	(void)len;
+	(void)ts_ns;
+	nd_input(arg, pkt, caplen);
+}
+
+/*
+ * Open the capture, the injector and what keeps the tester's kernel out
+ * (DESIGN 4): the nft guard for our own address, or, with -s, nothing but
+ * our answers to ARP/ND for the spoofed one.  IPv6 and spoofed sources
+ * are injected at the link layer, to the next hop's MAC that we resolve
+ * ourselves.  Returns EXIT_PASS, or an exit status after printing why.
+ */
+static int
+net_open(const struct run_opts *o, struct interp_cfg *cfg, struct net *n)
+{
+	struct rt_path path;
+	struct inj_link link;
+	char err[512], filter[512], dst[INET6_ADDRSTRLEN], own[IF_NAMESIZE];
+	union seg_addr spoof;
+	int eperm = 0, use_link;
+
+	if (rt_lookup(cfg->af, &cfg->dst, o->iface, &path, err,
+	    sizeof(err)) != 0)
+		return env_error("route", err, 0);
+	cfg->src = path.src;
+	if (o->spoof != NULL) {
+		if (seg_addr_parse(o->spoof, &spoof) != cfg->af)
+			return usage_error("-s %s: not an IPv%d address like "
+			    "the target", o->spoof, cfg->af == AF_INET ? 4 : 6);
+		if (owner_of(cfg->af, &spoof, own, sizeof(own)) != NULL)
+			return usage_error("-s %s: interface %s owns it; a "
+			    "spoofed source must be an address no local "
+			    "interface has", o->spoof, own);
+		cfg->src = spoof;
 	}
-	return 0;
+	use_link = cfg->af == AF_INET6 || o->spoof != NULL;
+	if (use_link && !path.has_mac)
+		return env_error(path.ifname, "IPv6 and -s inject Ethernet "
+		    "frames, and this interface has no Ethernet address", 0);
+
+	seg_addr_str(cfg->af, &cfg->dst, dst, sizeof(dst));
+	snprintf(filter, sizeof(filter),
+	    "(tcp and host %s and portrange %u-%u)%s%s", dst, cfg->port_lo,
+	    cfg->port_hi, use_link ? " or " : "",
+	    use_link ? nd_filter(cfg->af) : "");
+	if ((n->snf = snf_open(path.ifname, filter, err, sizeof(err),
+	    &eperm)) == NULL)
+		return env_error("capture", err, eperm);
+	if (use_link) {
+		if ((n->nd = nd_open(path.ifname, path.mac, err,
+		    sizeof(err))) == NULL)
+			return env_error("neighbour discovery", err,
+			    errno == EPERM || errno == EACCES);
+		if (o->spoof != NULL)
+			nd_claim(n->nd, cfg->af, &spoof);
+		memcpy(link.src, path.mac, sizeof(link.src));
+		if (nd_resolve(n->nd, n->snf, cfg->af, &cfg->src,
+		    &path.nexthop, link.dst, err, sizeof(err)) != 0)
+			return env_error("neighbour discovery", err, 0);
+		snf_set_tap(n->snf, nd_tap, n->nd);
+	}
+	if ((n->inj = inj_open(path.ifname, cfg->af, use_link ? &link : NULL,
+	    err, sizeof(err))) == NULL)
+		return env_error("injector", err, errno == EPERM ||
+		    errno == EACCES);
+	/* A spoofed source needs no guard: the tester's kernel drops what
+	 * comes for an address it does not own, without a RST. */
+	if (o->spoof == NULL && (n->guard = guard_open(cfg->af, &cfg->dst,
+	    cfg->port_lo, cfg->port_hi, err, sizeof(err), &eperm)) == NULL)
+		return env_error("guard", err, eperm);
+	return EXIT_PASS;
 }
 
 static void
@@ -264,6 +380,9 @@ cmd_run(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "interface", required_argument, NULL, 'i' },
+		{ "source", required_argument, NULL, 's' },
+		{ "ipv4", no_argument, NULL, '4' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "profile", required_argument, NULL, 'P' },
@@ -271,6 +390,7 @@ cmd_run(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "pcap", required_argument, NULL, 'C' },
+		{ "no-progress", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -280,31 +400,41 @@ cmd_run(int argc, char **argv)
 	struct interp_cfg cfg = { 0 };
 	struct inj *inj = NULL;
 	struct snf *snf = NULL;
-	struct guard *guard = NULL;
+	struct net net = { 0 };
 	struct ev_loop *loop = NULL;
 	struct interp *in = NULL;
 	struct rep *rep = NULL;
 	struct rep_cfg rcfg = { 0 };
+	struct prog *prog = NULL;
 	struct stat sb;
 	FILE *out = stdout;
-	char ifname[IF_NAMESIZE + 1], err[512], filter[256];
+	char err[512];
 	sigset_t mask, omask;
-	int ch, rc = EXIT_ENV, eperm = 0, sfd = -1;
+	int ch, rc = EXIT_ENV, sfd = -1;
 	unsigned span, failed;
 	uint64_t t0;
 	long n;
 	char *end;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+hi:j:o:p:P:t:vx:", longopts,
+	while ((ch = getopt_long(argc, argv, "+46hi:j:o:p:P:s:t:vx:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case '4':
+			o.family = AF_INET;
+			break;
+		case '6':
+			o.family = AF_INET6;
+			break;
 		case 'h':
 			usage(stdout);
 			free_opts(&o);
 			return EXIT_PASS;
 		case 'i':
 			o.iface = optarg;
+			break;
+		case 's':
+			o.spoof = optarg;
 			break;
 		case 'j':
 			n = strtol(optarg, &end, 10);
@@ -346,6 +476,9 @@ cmd_run(int argc, char **argv)
 		case 'C':
 			o.pcap_dir = optarg;
 			break;
+		case 'N':
+			o.no_progress = 1;
+			break;
 		default:
 			free_opts(&o);
 			usage(stderr);
@@ -362,9 +495,10 @@ cmd_run(int argc, char **argv)
 		free_opts(&o);
 		return usage_error("run: no test case PATH given");
 	}
-	if (inet_pton(AF_INET, o.target, &cfg.dst) != 1) {
+	if (resolve_target(o.target, o.family, &cfg.af, &cfg.dst, err,
+	    sizeof(err)) != 0) {
 		free_opts(&o);
-		return usage_error("-t %s: not an IPv4 address", o.target);
+		return usage_error("-t %s", err);
 	}
 	if (!known_profile(o.profile)) {
 		free_opts(&o);
@@ -400,14 +534,6 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	if (route_to(cfg.dst, &cfg.src, ifname, sizeof(ifname), err,
-	    sizeof(err)) != 0) {
-		rc = env_error("route", err, 0);
-		goto out;
-	}
-	if (o.iface != NULL)
-		snprintf(ifname, sizeof(ifname), "%s", o.iface);
-
 	/*
 	 * Our source ports: one per case, from a random base below the
 	 * usual ephemeral range (32768-60999) so the tester's own
@@ -426,24 +552,11 @@ cmd_run(int argc, char **argv)
 	cfg.hook = hook = hook_new(o.target_exec);
 	cfg.pcap_dir = o.pcap_dir;
 
-	snprintf(filter, sizeof(filter),
-	    "tcp and host %s and portrange %u-%u", o.target, cfg.port_lo,
-	    cfg.port_hi);
-	if ((snf = snf_open(ifname, filter, err, sizeof(err), &eperm)) ==
-	    NULL) {
-		rc = env_error("capture", err, eperm);
+	if ((rc = net_open(&o, &cfg, &net)) != EXIT_PASS)
 		goto out;
-	}
-	if ((inj = inj_open(ifname, err, sizeof(err))) == NULL) {
-		rc = env_error("injector", err, errno == EPERM ||
-		    errno == EACCES);
-		goto out;
-	}
-	if ((guard = guard_open(cfg.dst, cfg.port_lo, cfg.port_hi, err,
-	    sizeof(err), &eperm)) == NULL) {
-		rc = env_error("guard", err, eperm);
-		goto out;
-	}
+	rc = EXIT_ENV;
+	snf = net.snf;
+	inj = net.inj;
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
 	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
@@ -470,29 +583,36 @@ cmd_run(int argc, char **argv)
 	rcfg.target = o.target;
 	rcfg.profile = o.profile;
 	rep = rep_open(out, &rcfg);
+	/* Only for a person watching: never into a pipe, file or CI log. */
+	if (!o.no_progress && isatty(STDERR_FILENO))
+		cfg.prog = prog = prog_new(loop, STDERR_FILENO,
+		    (unsigned)plan.ncases);
 	in = interp_new(&plan, &cfg, inj, snf, loop, rep);
 	ev_add_fd(loop, sfd, signal_cb, in);
 	t0 = ev_now_ns();
 	if (interp_run(in, err, sizeof(err)) != 0) {
+		prog_free(prog);
+		prog = NULL;
 		rep_summary(rep, ev_now_ns() - t0);
 		rc = env_error("run", err, 0);
 		goto out;
 	}
+	prog_free(prog);
+	prog = NULL;
 	failed = rep_summary(rep, ev_now_ns() - t0);
 	if (interp_aborted(in))
 		rc = EXIT_INTR;
 	else
 		rc = failed > 0 ? EXIT_FAILED : EXIT_PASS;
 out:
+	prog_free(prog);
 	interp_free(in);
 	rep_free(rep);
 	ev_free(loop);
 	if (sfd >= 0)
 		close(sfd);
-	guard_close(guard);
 	hook_free(hook);
-	inj_close(inj);
-	snf_close(snf);
+	net_close(&net);
 	plan_free(&plan);
 	free_opts(&o);
 	if (out != stdout && fclose(out) != 0 && rc != EXIT_ENV) {
@@ -622,7 +742,7 @@ cmd_guard(int argc, char **argv)
 static int
 cmd_send(int argc, char **argv)
 {
-	return oneshot_main(argc, argv, route_to, env_error);
+	return oneshot_main(argc, argv, env_error);
 }
 
 /* Subcommands (as ip(8)'s cmds[]). */

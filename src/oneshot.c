@@ -32,6 +32,7 @@
 #include "guard.h"
 #include "inject.h"
 #include "oneshot.h"
+#include "route.h"
 #include "priv.h"
 #include "seg.h"
 #include "sniff.h"
@@ -186,8 +187,8 @@ static void
 os_build_seg(const struct os_opts *o, struct in_addr src, struct seg *s)
 {
 	seg_init(s);
-	s->src = src;
-	s->dst = o->dst;
+	s->src.v4 = src;
+	s->dst.v4 = o->dst;
 	s->ttl = (uint8_t)o->ttl;
 	s->sport = (uint16_t)o->sport;
 	s->dport = (uint16_t)o->dport;
@@ -228,8 +229,9 @@ os_capture_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
 	(void)len;
 	if (seg_decode(r->dlt, pkt, caplen, &s, NULL, 0) != SEG_OK)
 		return;
-	if (s.src.s_addr == t->src.s_addr && s.sport == t->sport &&
-	    s.dst.s_addr == t->dst.s_addr && s.dport == t->dport) {
+	if (s.af == t->af && seg_addr_eq(s.af, &s.src, &t->src) &&
+	    s.sport == t->sport && seg_addr_eq(s.af, &s.dst, &t->dst) &&
+	    s.dport == t->dport) {
 		/* Ours, in send order: the k-th capture is the k-th send. */
 		if (r->captured < r->sent) {
 			r->send_ts[r->captured] = ts_ns;
@@ -237,8 +239,8 @@ os_capture_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
 		}
 		return;
 	}
-	if (s.src.s_addr != t->dst.s_addr || s.sport != t->dport ||
-	    s.dport != t->sport)
+	if (s.af != t->af || !seg_addr_eq(s.af, &s.src, &t->dst) ||
+	    s.sport != t->dport || s.dport != t->sport)
 		return;
 	if ((s.flags & SEG_SYN) && !r->have_their_isn) {
 		r->their_isn = s.seq;
@@ -332,13 +334,14 @@ os_plain(const struct os_opts *o, struct in_addr src, const char *ifname,
 		goto out;
 	}
 	r.dlt = snf_datalink(r.snf);
-	if ((r.inj = inj_open(ifname, r.err, sizeof(r.err))) == NULL) {
+	if ((r.inj = inj_open(ifname, AF_INET, NULL, r.err, sizeof(r.err))) == NULL) {
 		rc = env_error("injector", r.err, errno == EPERM ||
 		    errno == EACCES);
 		goto out;
 	}
 	/* Without it the tester kernel RSTs the target's SYN-ACK. */
-	if ((guard = guard_open(o->dst, r.tmpl.sport, r.tmpl.sport, r.err,
+	if ((guard = guard_open(AF_INET, &r.tmpl.dst, r.tmpl.sport,
+	    r.tmpl.sport, r.err,
 	    sizeof(r.err), &eperm)) == NULL) {
 		rc = env_error("guard", r.err, eperm);
 		goto out;
@@ -417,8 +420,8 @@ os_build_packet(const struct seg *s, uint8_t *buf, size_t bufsz)
 	ip[8] = s->ttl;
 	ip[9] = IPPROTO_TCP;
 	/* ip[10..11] checksum: the kernel computes it for IP_HDRINCL. */
-	memcpy(ip + 12, &s->src.s_addr, 4);
-	memcpy(ip + 16, &s->dst.s_addr, 4);
+	memcpy(ip + 12, &s->src.v4, 4);
+	memcpy(ip + 16, &s->dst.v4, 4);
 
 	th[0] = s->sport >> 8;
 	th[1] = s->sport & 0xff;
@@ -617,7 +620,8 @@ os_flood(const struct os_opts *o, struct in_addr src,
 		w[k].seq = s.seq + k * 0x40000000u;
 	}
 	/* Source ports vary over the whole range: guard all of it. */
-	if ((guard = guard_open(o->dst, o->fixed_sport ? s.sport : OS_PORT_LO,
+	if ((guard = guard_open(AF_INET, &s.dst,
+	    o->fixed_sport ? s.sport : OS_PORT_LO,
 	    o->fixed_sport ? s.sport : OS_PORT_LO + OS_PORT_SPAN - 1, err,
 	    sizeof(err), &eperm)) == NULL) {
 		rc = env_error("guard", err, eperm);
@@ -666,8 +670,7 @@ out:
 /* ---- options -------------------------------------------------------------- */
 
 int
-oneshot_main(int argc, char **argv, oneshot_route_fn *route_to,
-    oneshot_env_fn *env_error)
+oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 {
 	enum {
 		O_FLAGS = 256, O_SEQ, O_ACK, O_WIN, O_MSS, O_WSCALE, O_SACKOK,
@@ -702,6 +705,8 @@ oneshot_main(int argc, char **argv, oneshot_route_fn *route_to,
 		.count = -1, .interval_ns = NS_PER_SEC, .wait_ns = NS_PER_SEC,
 	};
 	struct in_addr src;
+	struct rt_path path;
+	union seg_addr dst;
 	char ifname[IF_NAMESIZE + 1], err[512], bad;
 	long long v;
 	uint64_t ns;
@@ -844,11 +849,12 @@ oneshot_main(int argc, char **argv, oneshot_route_fn *route_to,
 	if (o.sport < 0)
 		o.sport = OS_PORT_LO + (long)(os_random32() % OS_PORT_SPAN);
 
-	if (route_to(o.dst, &src, ifname, sizeof(ifname), err,
-	    sizeof(err)) != 0)
+	memset(&dst, 0, sizeof(dst));
+	dst.v4 = o.dst;
+	if (rt_lookup(AF_INET, &dst, o.iface, &path, err, sizeof(err)) != 0)
 		return env_error("route", err, 0);
-	if (o.iface != NULL)
-		snprintf(ifname, sizeof(ifname), "%s", o.iface);
+	src = path.src.v4;
+	snprintf(ifname, sizeof(ifname), "%s", path.ifname);
 	if (o.flood) {
 		/* A given -s stays fixed; otherwise ports vary per packet. */
 		return os_flood(&o, src, env_error);

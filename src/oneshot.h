@@ -9,10 +9,6 @@
 #include <netinet/in.h>
 #include <stddef.h>
 
-/* main.c's route lookup: our source address and interface for dst. */
-typedef int oneshot_route_fn(struct in_addr dst, struct in_addr *src,
-    char *ifname, size_t len, char *errbuf, size_t errlen);
-
 /* main.c's environment error printer: prints, returns exit status 3. */
 typedef int oneshot_env_fn(const char *what, const char *err, int eperm);
 
@@ -23,7 +19,6 @@ typedef int oneshot_env_fn(const char *what, const char *err, int eperm);
  * arrived (--flood: the flood was sent), 1 no reply, 2 usage, 3
  * environment (through env_error).
  */
-int oneshot_main(int argc, char **argv, oneshot_route_fn *route_to,
-    oneshot_env_fn *env_error);
+int oneshot_main(int argc, char **argv, oneshot_env_fn *env_error);
 
 #endif

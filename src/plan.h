@@ -253,7 +253,7 @@ struct plan_case {
 	size_t nsysctl;
 	struct plan_sysctl *req_sysctl;	/* required values, else SKIP */
 	size_t nreq_sysctl;
-	bool req_root, req_ipv6;
+	bool req_root, req_ipv6, req_ipv4;	/* requires: root, ipv6, ipv4 */
 	bool exclusive;			/* run alone (implied by sysctl) */
 };
 

@@ -500,6 +500,7 @@ req_sysctl(struct ld *ld, yaml_node_t *n, void *dst)
 static const struct field req_fields[] = {
 	F_KIND("root", FLD_BOOL, struct plan_case, req_root, "root", false),
 	F_KIND("ipv6", FLD_BOOL, struct plan_case, req_ipv6, "ipv6", false),
+	F_KIND("ipv4", FLD_BOOL, struct plan_case, req_ipv4, "ipv4", false),
 	F_FN("sysctl", req_sysctl, false),
 };
 
@@ -573,7 +574,9 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 	ld->captured = NULL;
 	ld->c = NULL;
 	ld->params = NULL;
-	if (c->nsysctl > 0 || c->nreq_sysctl > 0)
+	/* A pin changes the target for every connection: run alone.  A
+	 * requires only reads, before any pin, so it may share the target. */
+	if (c->nsysctl > 0)
 		c->exclusive = true;
 	if (ld->nerr == e0 && suffix != NULL) {
 		id = xasprintf("%s%s", c->id, suffix);

@@ -21,7 +21,13 @@
 #define ETHERTYPE_IPV4	0x0800
 #define ETHERTYPE_8021Q	0x8100	/* IEEE 802.1Q customer tag */
 #define ETHERTYPE_8021AD 0x88a8	/* IEEE 802.1ad service tag */
+#define ETHERTYPE_IPV6	0x86dd
 #define IP_PROTO_TCP	6
+#define IP6_NH_HOPOPTS	0	/* RFC 8200 4.3 */
+#define IP6_NH_ROUTING	43	/* RFC 8200 4.4 */
+#define IP6_NH_FRAGMENT	44	/* RFC 8200 4.5 */
+#define IP6_NH_DSTOPTS	60	/* RFC 8200 4.6 */
+#define IP6_MAX_EXT	8	/* more is an attack, not a test */
 #define IP_DF		0x4000	/* RFC 791 3.1 flags */
 #define IP_MF		0x2000
 #define IP_OFFMASK	0x1fff
@@ -414,16 +420,21 @@ seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr, size_t tcplen)
 {
 	struct dec d;
 	uint64_t sum = 0;
-	uint32_t a;
 	uint16_t w;
 	uint8_t b;
 
-	a = ntohl(s->src.s_addr);
-	sum += (a >> 16) + (a & 0xffff);
-	a = ntohl(s->dst.s_addr);
-	sum += (a >> 16) + (a & 0xffff);
+	/* Pseudo-header: RFC 9293 3.1 (IPv4), RFC 8200 8.1 (IPv6, with a
+	 * 32-bit upper-layer length; its high half is 0 for any TCP we
+	 * can capture). */
+	dec_init(&d, (const uint8_t *)&s->src, seg_addr_len(s->af));
+	while (dec_be16(&d, &w) == 0)
+		sum += w;
+	dec_init(&d, (const uint8_t *)&s->dst, seg_addr_len(s->af));
+	while (dec_be16(&d, &w) == 0)
+		sum += w;
 	sum += IP_PROTO_TCP;
 	sum += tcplen & 0xffff;
+	sum += tcplen >> 16;
 
 	dec_init(&d, tcphdr, tcplen);
 	while (dec_off(&d) != TCP_CSUM_OFF && dec_be16(&d, &w) == 0)
@@ -445,83 +456,18 @@ csum_ok(uint16_t want, uint16_t got)
 	return want == got || (want == 0 && got == 0xffff);
 }
 
-int
-seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s, char *why,
+/* The TCP header, options and payload: th[0..tcplen) (RFC 9293 3.1). */
+static int
+decode_tcp(const uint8_t *th, size_t tcplen, struct seg *s, char *why,
     size_t whylen)
 {
-	struct dec d, t;
-	const uint8_t *th, *opts;
-	uint32_t src, dst;
-	uint16_t totlen, id, frag, csum;
-	uint8_t vhl, tos, ttl, proto, off, fl;
-	size_t hlen, tcplen, optlen;
+	struct dec t;
+	const uint8_t *opts;
+	uint16_t csum;
+	uint8_t off, fl;
+	size_t optlen;
 	int rv;
 
-	seg_init(s);
-	dec_init(&d, p, caplen);
-
-	/* RFC 791 3.1 */
-	if (dec_u8(&d, &vhl) == -1) {
-		tc_errf(why, whylen, "ip header truncated: captured 0 of 20 "
-		    "bytes");
-		return SEG_TRUNCATED;
-	}
-	if (vhl >> 4 == 6) {
-		tc_errf(why, whylen, "ip version 6");
-		return SEG_NOT_TCP;
-	}
-	if (vhl >> 4 != 4) {
-		tc_errf(why, whylen, "ip version %u != 4", vhl >> 4);
-		return SEG_MALFORMED;
-	}
-	hlen = (size_t)(vhl & 0x0f) * 4;
-	if (hlen < 20) {
-		tc_errf(why, whylen, "ip header length %u < 5", vhl & 0x0f);
-		return SEG_MALFORMED;
-	}
-	if (dec_u8(&d, &tos) == -1 || dec_be16(&d, &totlen) == -1 ||
-	    dec_be16(&d, &id) == -1 || dec_be16(&d, &frag) == -1 ||
-	    dec_u8(&d, &ttl) == -1 || dec_u8(&d, &proto) == -1 ||
-	    dec_skip(&d, 2) == -1 || dec_be32(&d, &src) == -1 ||
-	    dec_be32(&d, &dst) == -1) {
-		tc_errf(why, whylen, "ip header truncated: captured %zu of 20 "
-		    "bytes", caplen);
-		return SEG_TRUNCATED;
-	}
-	s->tos = tos;
-	s->ipid = id;
-	s->df = (frag & IP_DF) != 0;
-	s->ttl = ttl;
-	s->src.s_addr = htonl(src);
-	s->dst.s_addr = htonl(dst);
-	if (totlen < hlen) {
-		tc_errf(why, whylen, "ip total length %u < header length %zu",
-		    totlen, hlen);
-		return SEG_MALFORMED;
-	}
-	if (frag & (IP_MF | IP_OFFMASK)) {
-		tc_errf(why, whylen, "fragment");
-		return SEG_NOT_TCP;
-	}
-	if (proto != IP_PROTO_TCP) {
-		tc_errf(why, whylen, "ip protocol %u", proto);
-		return SEG_NOT_TCP;
-	}
-	/* Trust the total length: a short frame may carry link padding. */
-	if (dec_limit(&d, totlen) == -1) {
-		tc_errf(why, whylen, "ip total length %u > captured %zu",
-		    totlen, caplen);
-		return SEG_TRUNCATED;
-	}
-	if (dec_skip(&d, hlen - 20) == -1) {
-		/* unreachable: totlen >= hlen */
-		tc_errf(why, whylen, "ip options truncated");
-		return SEG_MALFORMED;
-	}
-
-	/* RFC 9293 3.1 */
-	tcplen = dec_left(&d);
-	th = dec_bytes(&d, tcplen);
 	dec_init(&t, th, tcplen);
 	if (dec_be16(&t, &s->sport) == -1 || dec_be16(&t, &s->dport) == -1 ||
 	    dec_be32(&t, &s->seq) == -1 || dec_be32(&t, &s->ack) == -1 ||
@@ -549,9 +495,181 @@ seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s, char *why,
 	s->paylen = dec_left(&t);
 	s->payload = dec_bytes(&t, s->paylen);
 
-	/* The whole segment is captured here (totlen <= caplen). */
+	/* The whole segment is captured here (the IP length <= caplen). */
 	s->bad_csum = !csum_ok(seg_tcp_checksum(s, th, tcplen), s->csum);
 	return SEG_OK;
+}
+
+/* IPv4 header at d (version already read as vhl), then TCP. */
+static int
+decode_ip4(struct dec *d, uint8_t vhl, size_t caplen, struct seg *s,
+    char *why, size_t whylen)
+{
+	uint32_t src, dst;
+	uint16_t totlen, id, frag;
+	uint8_t tos, ttl, proto;
+	size_t hlen, tcplen;
+
+	hlen = (size_t)(vhl & 0x0f) * 4;
+	if (hlen < 20) {
+		tc_errf(why, whylen, "ip header length %u < 5", vhl & 0x0f);
+		return SEG_MALFORMED;
+	}
+	if (dec_u8(d, &tos) == -1 || dec_be16(d, &totlen) == -1 ||
+	    dec_be16(d, &id) == -1 || dec_be16(d, &frag) == -1 ||
+	    dec_u8(d, &ttl) == -1 || dec_u8(d, &proto) == -1 ||
+	    dec_skip(d, 2) == -1 || dec_be32(d, &src) == -1 ||
+	    dec_be32(d, &dst) == -1) {
+		tc_errf(why, whylen, "ip header truncated: captured %zu of 20 "
+		    "bytes", caplen);
+		return SEG_TRUNCATED;
+	}
+	s->af = AF_INET;
+	s->tos = tos;
+	s->ipid = id;
+	s->df = (frag & IP_DF) != 0;
+	s->ttl = ttl;
+	s->src.v4.s_addr = htonl(src);
+	s->dst.v4.s_addr = htonl(dst);
+	if (totlen < hlen) {
+		tc_errf(why, whylen, "ip total length %u < header length %zu",
+		    totlen, hlen);
+		return SEG_MALFORMED;
+	}
+	if (frag & (IP_MF | IP_OFFMASK)) {
+		tc_errf(why, whylen, "fragment");
+		return SEG_NOT_TCP;
+	}
+	if (proto != IP_PROTO_TCP) {
+		tc_errf(why, whylen, "ip protocol %u", proto);
+		return SEG_NOT_TCP;
+	}
+	/* Trust the total length: a short frame may carry link padding. */
+	if (dec_limit(d, totlen) == -1) {
+		tc_errf(why, whylen, "ip total length %u > captured %zu",
+		    totlen, caplen);
+		return SEG_TRUNCATED;
+	}
+	if (dec_skip(d, hlen - 20) == -1) {
+		/* unreachable: totlen >= hlen */
+		tc_errf(why, whylen, "ip options truncated");
+		return SEG_MALFORMED;
+	}
+	tcplen = dec_left(d);
+	return decode_tcp(dec_bytes(d, tcplen), tcplen, s, why, whylen);
+}
+
+/*
+ * IPv6 header at d (first byte already read as vtc), its extension
+ * headers (RFC 8200 4), then TCP.  Jumbograms (payload length 0,
+ * RFC 2675) are not TCP we send or expect: NOT_TCP.
+ */
+static int
+decode_ip6(struct dec *d, uint8_t vtc, size_t caplen, struct seg *s,
+    char *why, size_t whylen)
+{
+	const uint8_t *a;
+	uint16_t plen, fragoff;
+	uint8_t b1, b2, b3, nh, hlim, elen;
+	size_t tcplen, skip;
+	int hops;
+
+	if (dec_u8(d, &b1) == -1 || dec_u8(d, &b2) == -1 ||
+	    dec_u8(d, &b3) == -1 || dec_be16(d, &plen) == -1 ||
+	    dec_u8(d, &nh) == -1 || dec_u8(d, &hlim) == -1 ||
+	    (a = dec_bytes(d, 32)) == NULL) {
+		tc_errf(why, whylen, "ipv6 header truncated: captured %zu of "
+		    "40 bytes", caplen);
+		return SEG_TRUNCATED;
+	}
+	s->af = AF_INET6;
+	s->tos = (uint8_t)((vtc & 0x0f) << 4 | b1 >> 4);
+	s->flow = (uint32_t)(b1 & 0x0f) << 16 | (uint32_t)b2 << 8 | b3;
+	s->ttl = hlim;
+	s->df = false;
+	memcpy(&s->src.v6, a, 16);
+	memcpy(&s->dst.v6, a + 16, 16);
+	if (plen == 0) {
+		tc_errf(why, whylen, "ipv6 payload length 0");
+		return SEG_NOT_TCP;
+	}
+	if (dec_limit(d, dec_off(d) + plen) == -1) {
+		tc_errf(why, whylen, "ipv6 payload length %u > captured %zu",
+		    plen, caplen > 40 ? caplen - 40 : 0);
+		return SEG_TRUNCATED;
+	}
+	/* Bounded: each header is at least 8 bytes of a 16-bit length. */
+	for (hops = 0; nh != IP_PROTO_TCP; hops++) {
+		switch (nh) {
+		case IP6_NH_HOPOPTS:
+		case IP6_NH_ROUTING:
+		case IP6_NH_DSTOPTS:
+			if (dec_u8(d, &nh) == -1 || dec_u8(d, &elen) == -1) {
+				tc_errf(why, whylen, "ipv6 extension header "
+				    "truncated");
+				return SEG_MALFORMED;
+			}
+			skip = ((size_t)elen + 1) * 8 - 2;
+			break;
+		case IP6_NH_FRAGMENT:
+			/* RFC 8200 4.5: only an atomic fragment (offset 0,
+			 * M clear) holds a whole segment. */
+			if (dec_u8(d, &nh) == -1 || dec_skip(d, 1) == -1 ||
+			    dec_be16(d, &fragoff) == -1) {
+				tc_errf(why, whylen, "ipv6 fragment header "
+				    "truncated");
+				return SEG_MALFORMED;
+			}
+			if (fragoff & 0xfff9) {
+				tc_errf(why, whylen, "fragment");
+				return SEG_NOT_TCP;
+			}
+			skip = 4;
+			break;
+		default:
+			tc_errf(why, whylen, "ipv6 next header %u", nh);
+			return SEG_NOT_TCP;
+		}
+		if (dec_skip(d, skip) == -1) {
+			tc_errf(why, whylen, "ipv6 extension header truncated");
+			return SEG_MALFORMED;
+		}
+		if (hops > IP6_MAX_EXT) {
+			tc_errf(why, whylen, "more than %d ipv6 extension "
+			    "headers", IP6_MAX_EXT);
+			return SEG_NOT_TCP;
+		}
+	}
+	tcplen = dec_left(d);
+	return decode_tcp(dec_bytes(d, tcplen), tcplen, s, why, whylen);
+}
+
+int
+seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s, char *why,
+    size_t whylen)
+{
+	struct dec d;
+	uint8_t vhl;
+
+	seg_init(s);
+	dec_init(&d, p, caplen);
+
+	/* RFC 791 3.1, RFC 8200 3: the version is the first nibble. */
+	if (dec_u8(&d, &vhl) == -1) {
+		tc_errf(why, whylen, "ip header truncated: captured 0 of 20 "
+		    "bytes");
+		return SEG_TRUNCATED;
+	}
+	switch (vhl >> 4) {
+	case 4:
+		return decode_ip4(&d, vhl, caplen, s, why, whylen);
+	case 6:
+		return decode_ip6(&d, vhl, caplen, s, why, whylen);
+	default:
+		tc_errf(why, whylen, "ip version %u is neither 4 nor 6",
+		    vhl >> 4);
+		return SEG_MALFORMED;
+	}
 }
 
 static const struct link_desc *
@@ -611,20 +729,22 @@ seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
 	case LINK_FAMILY:
 		if (dec_be32(&h, &fam) == -1)
 			fatalx("link table: %s family", ld->name);
-		if (fam != AF_INET && fam != (uint32_t)AF_INET << 24) {
-			if (fam > 0xffff)	/* little-endian DLT_NULL */
-				fam = fam >> 24 | (fam >> 8 & 0xff00) |
-				    (fam << 8 & 0xff0000) | fam << 24;
+		if (fam > 0xffff)	/* little-endian DLT_NULL */
+			fam = fam >> 24 | (fam >> 8 & 0xff00) |
+			    (fam << 8 & 0xff0000) | fam << 24;
+		/* BSDs number AF_INET6 24, 28 or 30 in DLT_NULL headers. */
+		if (fam != AF_INET && fam != 24 && fam != 28 && fam != 30 &&
+		    fam != AF_INET6) {
 			tc_errf(why, whylen, "%s address family %u", ld->name,
 			    fam);
 			return SEG_NOT_TCP;
 		}
 		break;
 	case LINK_NONE:
-		break;		/* IPv6 on DLT_RAW: seg_decode_ip says so */
+		break;		/* the version nibble tells */
 	}
-	if (type != ETHERTYPE_IPV4) {
-		tc_errf(why, whylen, "ethertype 0x%04x is not IPv4", type);
+	if (type != ETHERTYPE_IPV4 && type != ETHERTYPE_IPV6) {
+		tc_errf(why, whylen, "ethertype 0x%04x is not IP", type);
 		return SEG_NOT_TCP;
 	}
 	n = dec_left(&d);
@@ -710,17 +830,15 @@ seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
     char *buf, size_t len)
 {
 	struct fmtbuf fb = { buf, len, 0 };
-	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN], fl[32];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], fl[32];
 	uint32_t seq = s->seq - seq_base;
 	unsigned i;
 
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
-	if (inet_ntop(AF_INET, &s->src, src, sizeof(src)) == NULL)
-		strcpy(src, "?");
-	if (inet_ntop(AF_INET, &s->dst, dst, sizeof(dst)) == NULL)
-		strcpy(dst, "?");
+	seg_addr_str(s->af, &s->src, src, sizeof(src));
+	seg_addr_str(s->af, &s->dst, dst, sizeof(dst));
 	fb_add(&fb, "%s.%u > %s.%u: Flags [%s]", src, s->sport, dst, s->dport,
 	    seg_flags_str(s->flags, fl, sizeof(fl)));
 	/* tcpdump leaves out seq on a bare ACK. */
@@ -746,5 +864,38 @@ seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
 	fb_add(&fb, ", length %zu", s->paylen);
 	if (s->bad_csum)
 		fb_add(&fb, ", bad cksum");
+	return buf;
+}
+
+size_t
+seg_addr_len(int af)
+{
+	return af == AF_INET ? 4 : af == AF_INET6 ? 16 : 0;
+}
+
+bool
+seg_addr_eq(int af, const union seg_addr *a, const union seg_addr *b)
+{
+	size_t n = seg_addr_len(af);
+
+	return n > 0 && memcmp(a, b, n) == 0;
+}
+
+int
+seg_addr_parse(const char *str, union seg_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, str, &a->v4) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, str, &a->v6) == 1)
+		return AF_INET6;
+	return -1;
+}
+
+const char *
+seg_addr_str(int af, const union seg_addr *a, char *buf, size_t len)
+{
+	if (inet_ntop(af, a, buf, (socklen_t)len) == NULL)
+		tc_errf(buf, len, "?");
 	return buf;
 }

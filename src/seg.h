@@ -58,13 +58,20 @@ struct seg_opt {
 	uint8_t nsack;		/* SEG_OPT_SACK: number of blocks */
 };
 
-/* A segment, IPv4 for now (af kept for IPv6 later). */
+/* An IPv4 or IPv6 address; the holder's af says which. */
+union seg_addr {
+	struct in_addr v4;
+	struct in6_addr v6;
+};
+
+/* A segment over IPv4 (RFC 791) or IPv6 (RFC 8200). */
 struct seg {
-	int af;			/* AF_INET */
-	struct in_addr src, dst;
-	uint8_t ttl, tos;
-	uint16_t ipid;
-	bool df;
+	int af;			/* AF_INET or AF_INET6 */
+	union seg_addr src, dst;
+	uint8_t ttl, tos;	/* IPv6: hop limit, traffic class */
+	uint16_t ipid;		/* IPv4 only */
+	bool df;		/* IPv4 only (IPv6 never fragments en route) */
+	uint32_t flow;		/* IPv6 flow label (20 bits) */
 
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -86,7 +93,7 @@ enum seg_status {
 	SEG_OK = 0,
 	SEG_TRUNCATED,		/* capture ends before the headers do */
 	SEG_MALFORMED,		/* header fields contradict each other */
-	SEG_NOT_TCP,		/* valid packet, but not IPv4/TCP: ignore it */
+	SEG_NOT_TCP,		/* valid packet, but not TCP over IP: ignore it */
 };
 
 /* seg.c */
@@ -107,7 +114,9 @@ void seg_init(struct seg *s);
 int seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
     char *why, size_t whylen);
 
-/* Same, starting at the IPv4 header. */
+/* Same, starting at the IPv4 or IPv6 header (the version nibble says
+ * which).  IPv6 extension headers are walked (RFC 8200 4); a fragment is
+ * SEG_NOT_TCP. */
 int seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s,
     char *why, size_t whylen);
 
@@ -161,8 +170,8 @@ char *seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
     char *buf, size_t len);
 
 /*
- * TCP checksum (RFC 9293 3.1, RFC 1071) over the IPv4 pseudo-header of s
- * (s->src, s->dst, tcplen) and tcplen bytes at tcphdr, the checksum field
+ * TCP checksum (RFC 9293 3.1, RFC 1071) over the pseudo-header of s
+ * (IPv4, or IPv6 per RFC 8200 8.1: s->src, s->dst, tcplen) and tcplen bytes at tcphdr, the checksum field
  * (bytes 16-17) counting as zero.  Returns the value that belongs in that
  * field, in host order like s->csum: write it big-endian (htons), compare
  * it with a decoded s->csum directly.
@@ -170,4 +179,14 @@ char *seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
 uint16_t seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr,
     size_t tcplen);
 
+
+/* Address length of af (4 or 16), 0 for an unknown family. */
+size_t seg_addr_len(int af);
+/* True when a and b are the same address of family af. */
+bool seg_addr_eq(int af, const union seg_addr *a, const union seg_addr *b);
+/* Parse an IPv4 or IPv6 literal into *a; returns its family or -1. */
+int seg_addr_parse(const char *str, union seg_addr *a);
+/* inet_ntop of a; "?" when it cannot be printed.  Returns buf. */
+const char *seg_addr_str(int af, const union seg_addr *a, char *buf,
+    size_t len);
 #endif

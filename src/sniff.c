@@ -20,6 +20,8 @@ struct snf {
 	pcap_t		*p;
 	uint64_t	 ts_mult;	/* 1 with ns timestamps, 1000 with us */
 	int		 fd;
+	snf_cb		*tap;		/* sees every packet first, or NULL */
+	void		*tap_arg;
 };
 
 /* What pcap_dispatch carries to snf_pcap_cb. */
@@ -27,6 +29,8 @@ struct snf_call {
 	snf_cb		*cb;
 	void		*arg;
 	uint64_t	 ts_mult;
+	snf_cb		*tap;
+	void		*tap_arg;
 };
 
 /* The pcap error text, or the status name when pcap left none. */
@@ -137,6 +141,8 @@ snf_pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	/* tv_usec holds ns when the handle has nanosecond precision. */
 	ts = (uint64_t)h->ts.tv_sec * NS_PER_SEC +
 	    (uint64_t)h->ts.tv_usec * c->ts_mult;
+	if (c->tap != NULL)
+		c->tap(bytes, h->caplen, h->len, ts, c->tap_arg);
 	c->cb(bytes, h->caplen, h->len, ts, c->arg);
 }
 
@@ -144,7 +150,7 @@ int
 snf_dispatch(struct snf *s, snf_cb *cb, void *arg, char *errbuf,
     size_t errlen)
 {
-	struct snf_call c = { cb, arg, s->ts_mult };
+	struct snf_call c = { cb, arg, s->ts_mult, s->tap, s->tap_arg };
 	int n;
 
 	/* Non-blocking: -1 takes everything the ring holds, 0 is "none". */
@@ -156,6 +162,13 @@ snf_dispatch(struct snf *s, snf_cb *cb, void *arg, char *errbuf,
 		return -1;
 	}
 	return n;
+}
+
+void
+snf_set_tap(struct snf *s, snf_cb *tap, void *arg)
+{
+	s->tap = tap;
+	s->tap_arg = arg;
 }
 
 void

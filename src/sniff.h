@@ -37,6 +37,10 @@ int snf_fd(const struct snf *s);
 int snf_dispatch(struct snf *s, snf_cb *cb, void *arg, char *errbuf,
     size_t errlen);
 
+/* Give every packet to tap too, before snf_dispatch's callback (the
+ * neighbour responder, nd.c, sees the ARP/ND frames this way). */
+void snf_set_tap(struct snf *s, snf_cb *tap, void *arg);
+
 void snf_close(struct snf *s);
 
 #endif

@@ -3,8 +3,8 @@
 # pair, with tcpconform-peer serving in the target one.  Sourced by lab.sh
 # and by the test scripts (bash).
 #
-#   tcl-tester-PID  veth tctPID  198.18.0.1/24  02:00:c6:12:00:01
-#   tcl-target-PID  veth tcgPID  198.18.0.2/24  02:00:c6:12:00:02
+#   tcl-tester-PID  veth tctPID  198.18.0.1/24 2001:db8::1/64  02:00:c6:12:00:01
+#   tcl-target-PID  veth tcgPID  198.18.0.2/24 2001:db8::2/64  02:00:c6:12:00:02
 #
 # PID is the pid of the shell that ran lab_setup.  pid_max is at most 2^22
 # (7 digits), so interface names stay within 10 of IFNAMSIZ's 15 chars; the
@@ -17,6 +17,11 @@
 LAB_TESTER=198.18.0.1
 LAB_TARGET=198.18.0.2
 LAB_PREFIX=24
+LAB_SPOOF=198.18.0.10		# owned by no interface: for run -s
+LAB_TESTER6=2001:db8::1		# RFC 3849 documentation prefix
+LAB_TARGET6=2001:db8::2
+LAB_SPOOF6=2001:db8::10
+LAB_PREFIX6=64
 LAB_MAC_TESTER=02:00:c6:12:00:01	# locally administered, fixed so
 LAB_MAC_TARGET=02:00:c6:12:00:02	# captures compare across runs
 LAB_PEER_SERVICES="echo=7 discard=9 lazyclose=10 coa=11 roc=12 daytime=13 hc=14 ka=15 hold=19"
@@ -245,13 +250,19 @@ lab_setup() {
 			    "$out"
 		fi
 		LAB__CREATED+=("$ns")
-		# No IPv6 at all: link-local addresses, DAD, MLD and router
-		# solicitations would otherwise show up in the captures.
+		# Quiet IPv6: no DAD, no router solicitations or
+		# advertisements.  The link-local address stays: without it
+		# (addr_gen_mode 1) Linux adds no ff00::/8 route and ignores
+		# neighbour solicitations.
 		ip netns exec "$ns" sh -c '
 		    [ -d /proc/sys/net/ipv6 ] || exit 0
-		    echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
-		    echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' ||
-		    lab__die 99 "$ns: cannot disable IPv6"
+		    for c in all default; do
+			d=/proc/sys/net/ipv6/conf/$c
+			echo 0 >$d/dad_transmits &&
+			echo 0 >$d/router_solicitations &&
+			echo 0 >$d/accept_ra && echo 0 >$d/forwarding || exit 1
+		    done' ||
+		    lab__die 99 "$ns: cannot configure IPv6"
 		ip -n "$ns" link set lo up ||
 		    lab__die 99 "$ns: cannot bring up lo"
 	done
@@ -283,14 +294,24 @@ lab_setup() {
 	done
 
 	# Static neighbours: no ARP before the first SYN, and no NUD probes
-	# in the middle of a case.
+	# in the middle of a case.  The spoofed sources get none: the target
+	# must ask, and tcpconform -s answers.  nodad: the IPv6 addresses
+	# are usable at once (RFC 4862 5.4 would hold them ~1 s).
 	if ! { ip -n "$LAB_NS_TESTER" addr add "$LAB_TESTER/$LAB_PREFIX" \
 	    dev "$LAB_IF_TESTER" &&
 	    ip -n "$LAB_NS_TARGET" addr add "$LAB_TARGET/$LAB_PREFIX" \
 	    dev "$LAB_IF_TARGET" &&
+	    ip -n "$LAB_NS_TESTER" addr add "$LAB_TESTER6/$LAB_PREFIX6" \
+	    dev "$LAB_IF_TESTER" nodad &&
+	    ip -n "$LAB_NS_TARGET" addr add "$LAB_TARGET6/$LAB_PREFIX6" \
+	    dev "$LAB_IF_TARGET" nodad &&
 	    ip -n "$LAB_NS_TESTER" neigh replace "$LAB_TARGET" \
 	    lladdr "$LAB_MAC_TARGET" dev "$LAB_IF_TESTER" nud permanent &&
 	    ip -n "$LAB_NS_TARGET" neigh replace "$LAB_TESTER" \
+	    lladdr "$LAB_MAC_TESTER" dev "$LAB_IF_TARGET" nud permanent &&
+	    ip -n "$LAB_NS_TESTER" neigh replace "$LAB_TARGET6" \
+	    lladdr "$LAB_MAC_TARGET" dev "$LAB_IF_TESTER" nud permanent &&
+	    ip -n "$LAB_NS_TARGET" neigh replace "$LAB_TESTER6" \
 	    lladdr "$LAB_MAC_TESTER" dev "$LAB_IF_TARGET" nud permanent &&
 	    ip -n "$LAB_NS_TESTER" link set "$LAB_IF_TESTER" up &&
 	    ip -n "$LAB_NS_TARGET" link set "$LAB_IF_TARGET" up; }; then
@@ -321,7 +342,9 @@ lab__start_peer() {
 	local i svc
 
 	# shellcheck disable=SC2086 # LAB_PEER_SERVICES is a word list
-	ip netns exec "$LAB_NS_TARGET" "$LAB_PEER_BIN" -v -a "$LAB_TARGET" \
+	# No -a: the services listen on IPv4 and IPv6 (the namespace holds
+	# only the lab's addresses).
+	ip netns exec "$LAB_NS_TARGET" "$LAB_PEER_BIN" -v \
 	    $LAB_PEER_SERVICES >"$LAB_DIR/peer.out" 2>"$LAB_DIR/peer.log" \
 	    </dev/null &
 	LAB_PEER_PID=$!
@@ -409,6 +432,8 @@ lab_run() {
 	setsid ip netns exec "$LAB_NS_TESTER" \
 	    env --default-signal=INT,QUIT \
 	    TC_TARGET="$LAB_TARGET" TC_TESTER="$LAB_TESTER" \
+	    TC_TARGET6="$LAB_TARGET6" TC_TESTER6="$LAB_TESTER6" \
+	    TC_SPOOF="$LAB_SPOOF" TC_SPOOF6="$LAB_SPOOF6" \
 	    TC_IFACE="$LAB_IF_TESTER" TC_SERVICES="$LAB_SERVICES" \
 	    TC_NS_TESTER="$LAB_NS_TESTER" TC_NS_TARGET="$LAB_NS_TARGET" \
 	    TC_TARGET_EXEC="ip netns exec $LAB_NS_TARGET sh -c" \
