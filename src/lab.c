@@ -24,11 +24,18 @@
 
 /* Run the suite inside: the lab's environment names target, services and
  * the hook into the target namespace.  The target is Linux, so it is
- * judged by the linux profile unless the user gives --profile. */
-#define LAB_RUN_SCRIPT \
+ * judged by the linux profile unless the user gives --profile.  Indexed
+ * by [ipv6][spoof]: -6 runs to the target's IPv6 address, --spoof from an
+ * address no interface owns (no guard). */
+#define LAB_RUN_HEAD \
 	"exec \"$0\" run --profile linux -x \"$TC_TARGET_EXEC\" " \
-	"-t \"$TC_TARGET\" " \
-	"-p \"$TC_SERVICES\" \"$@\""
+	"-p \"$TC_SERVICES\" "
+static const char *const lab_run_script[2][2] = {
+	{ LAB_RUN_HEAD "-t \"$TC_TARGET\" \"$@\"",
+	  LAB_RUN_HEAD "-t \"$TC_TARGET\" -s \"$TC_SPOOF\" \"$@\"" },
+	{ LAB_RUN_HEAD "-6 -t \"$TC_TARGET6\" \"$@\"",
+	  LAB_RUN_HEAD "-6 -t \"$TC_TARGET6\" -s \"$TC_SPOOF6\" \"$@\"" },
+};
 
 static int
 is_file(const char *path)
@@ -78,8 +85,9 @@ static void
 lab_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: tcpconform lab run [--sysctl KEY=VALUE]... [--netem SPEC]"
-	    " [run options] PATH ...\n"
+	    "usage: tcpconform lab run [-4|-6] [--spoof] [--sysctl KEY=VALUE]..."
+	    " [--netem SPEC]\n"
+	    "                          [run options] PATH ...\n"
 	    "       tcpconform lab shell [--sysctl KEY=VALUE]... "
 	    "[--netem SPEC]\n"
 	    "       tcpconform lab down\n");
@@ -137,7 +145,7 @@ lab_main(int argc, char **argv)
 {
 	char self[PATH_MAX], peer[PATH_MAX];
 	char **av;
-	int i, n = 0, k, paths = 0;
+	int i, n = 0, k, paths = 0, v6 = 0, spoof = 0;
 
 	if (argc < 2) {
 		lab_usage(stderr);
@@ -158,7 +166,11 @@ lab_main(int argc, char **argv)
 	av[n++] = (char *)lab_script();
 	/* Lab options first, the rest goes to "run". */
 	for (k = 2; k < argc; k++) {
-		if ((strcmp(argv[k], "--sysctl") == 0 ||
+		if (strcmp(argv[k], "-6") == 0 || strcmp(argv[k], "-4") == 0)
+			v6 = argv[k][1] == '6';
+		else if (strcmp(argv[k], "--spoof") == 0)
+			spoof = 1;
+		else if ((strcmp(argv[k], "--sysctl") == 0 ||
 		    strcmp(argv[k], "--netem") == 0) && k + 1 < argc) {
 			av[n++] = argv[k++];
 			av[n++] = argv[k];
@@ -191,7 +203,7 @@ lab_main(int argc, char **argv)
 		}
 		av[n++] = "sh";
 		av[n++] = "-c";
-		av[n++] = LAB_RUN_SCRIPT;
+		av[n++] = (char *)lab_run_script[v6][spoof];
 		av[n++] = self;
 		for (i = k; i < argc; i++)
 			av[n++] = argv[i];
