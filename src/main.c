@@ -127,14 +127,12 @@ static int
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rc = tc_usage_errv(usage, EXIT_USAGE, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	usage(stderr);
-	return EXIT_USAGE;
+	return rc;
 }
 
 /* Load every path; print all errors.  Returns 0 when everything is valid. */

@@ -116,14 +116,12 @@ static int
 os_usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	fputs("tcpconform: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rc = tc_usage_errv(os_usage, OS_EXIT_USAGE, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	os_usage(stderr);
-	return OS_EXIT_USAGE;
+	return rc;
 }
 
 /* A whole decimal number in [lo, hi], or -1. */

@@ -166,3 +166,13 @@ fatalx(const char *fmt, ...)
 	fputc('\n', stderr);
 	abort();
 }
+
+int
+tc_usage_errv(void (*usage)(FILE *), int status, const char *fmt, va_list ap)
+{
+	fputs("tcpconform: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	usage(stderr);
+	return status;
+}

@@ -5,6 +5,7 @@
 #define TC_UTIL_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -44,5 +45,12 @@ uint64_t tc_clock_ns(clockid_t id);
 
 /* Internal invariant broken: print and abort (tmux fatalx). */
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * A usage error: "tcpconform: MESSAGE" and the subcommand's usage (printed
+ * by usage to stderr).  Returns status, for "return tc_usage_errv(...)".
+ */
+int tc_usage_errv(void (*usage)(FILE *), int status, const char *fmt,
+    va_list ap) __attribute__((format(printf, 3, 0)));
 
 #endif
