@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,7 +86,8 @@ struct case_run {
 	char *msg;
 	struct buf trace, notes;
 
-	uint16_t sport, dport;
+	uint16_t sport, dport;	/* dport 0: a client case before its SYN */
+	bool client;		/* service client: the target connects to us */
 	uint32_t our_isn;
 	struct tcpsm m;		/* the target, as a conformant one behaves */
 	struct tcpsm me;	/* our own side, the same table mirrored */
@@ -466,8 +468,21 @@ case_cleanup(struct case_run *cr)
 	struct interp *in = cr->in;
 	struct seg s;
 	char err[256];
+	uint16_t flags = SEG_RST;
+	uint32_t seq = cr->m.our_nxt, ack = 0;
 
+	if (cr->dport == 0)
+		return;		/* a client case whose SYN never came */
 	switch (cr->m.state) {
+	case TCPSM_SYN_SENT:
+		/* A client case: refuse the target's connect (RFC 9293
+		 * 3.10.7.3 second), so that it stops sending SYNs. */
+		if (!cr->m.have_iss)
+			return;
+		flags = SEG_RST | SEG_ACK;
+		seq = 0;
+		ack = cr->m.iss + 1;
+		break;
 	case TCPSM_SYN_RECEIVED:
 	case TCPSM_ESTABLISHED:
 	case TCPSM_FIN_WAIT_1:
@@ -485,8 +500,9 @@ case_cleanup(struct case_run *cr)
 	s.dst = in->cfg->dst;
 	s.sport = cr->sport;
 	s.dport = cr->dport;
-	s.flags = SEG_RST;
-	s.seq = cr->m.our_nxt;
+	s.flags = flags;
+	s.seq = seq;
+	s.ack = ack;
 	if (inj_send(in->inj, &s, err, sizeof(err)) == 0)
 		buf_printf(&cr->trace, "%10s out %s\n", "(cleanup)",
 		    "RST to abort the connection the case left open");
@@ -633,6 +649,11 @@ send_seg(struct case_run *cr, struct seg *s)
 	const struct seg_opt *o;
 	char err[256];
 
+	if (cr->dport == 0) {
+		case_fail(cr, "a client case cannot send before the target's "
+		    "SYN has arrived: its port is not known yet");
+		return -1;
+	}
 	s->af = in->cfg->af;
 	s->src = in->cfg->src;
 	s->dst = in->cfg->dst;
@@ -1175,14 +1196,82 @@ exec_done(struct case_run *cr, int status)
 	wait_done(cr);
 }
 
+/*
+ * The runtime values an exec command may name: our address as the target
+ * sees it, the case's port (ours), the target's address and port (0 in a
+ * client case until its SYN arrived).  Substituted in the command, as
+ * $NAME or ${NAME}, so they work through any hook (ssh too), and set in
+ * the command's environment.
+ */
+static const char *const exec_vars[] = {
+	"TC_SRC", "TC_SPORT", "TC_DST", "TC_DPORT",
+};
+#define NEXECVARS (sizeof(exec_vars) / sizeof(exec_vars[0]))
+
+static void
+exec_values(const struct case_run *cr, char val[NEXECVARS][64])
+{
+	const struct interp_cfg *cfg = cr->in->cfg;
+
+	seg_addr_str(cfg->af, &cfg->src, val[0], 64);
+	snprintf(val[1], 64, "%u", cr->sport);
+	seg_addr_str(cfg->af, &cfg->dst, val[2], 64);
+	snprintf(val[3], 64, "%u", cr->dport);
+}
+
+/* cmd with the exec variables substituted; the caller frees it. */
+static char *
+exec_subst(const char *cmd, char val[NEXECVARS][64])
+{
+	struct buf b = { 0 };
+	const char *p;
+	size_t i, n;
+	int brace;
+
+	buf_printf(&b, "%s", "");
+	for (p = cmd; *p != '\0'; ) {
+		if (*p == '$') {
+			brace = p[1] == '{';
+			for (i = 0; i < NEXECVARS; i++) {
+				n = strlen(exec_vars[i]);
+				if (strncmp(p + 1 + brace, exec_vars[i], n) != 0)
+					continue;
+				/* $TC_SRCX is another variable; ${..} must close */
+				if (brace ? p[1 + brace + n] != '}' :
+				    p[1 + n] == '_' || isalnum((unsigned char)
+				    p[1 + n]))
+					continue;
+				buf_printf(&b, "%s", val[i]);
+				p += 1 + n + 2 * brace;
+				break;
+			}
+			if (i < NEXECVARS)
+				continue;
+		}
+		buf_printf(&b, "%c", *p++);
+	}
+	return b.s;
+}
+
 static int
 start_exec(struct case_run *cr, const struct plan_exec *ex)
 {
-	char err[256];
+	char err[256], val[NEXECVARS][64], *cmd;
+	size_t i;
 
 	exec_reap(cr);	/* one command at a time per case */
-	cr->pid = hook_spawn(cr->in->cfg->hook, ex->cmd, NULL, err,
-	    sizeof(err));
+	/* Nothing sent yet (a client case): "within" counts from here. */
+	if (!cr->m.have_our)
+		cr->t_sent_mono = ev_now_ns();
+	exec_values(cr, val);
+	cmd = exec_subst(ex->cmd, val);
+	/* One thread: the environment holds them for this spawn only. */
+	for (i = 0; i < NEXECVARS; i++)
+		setenv(exec_vars[i], val[i], 1);
+	cr->pid = hook_spawn(cr->in->cfg->hook, cmd, NULL, err, sizeof(err));
+	for (i = 0; i < NEXECVARS; i++)
+		unsetenv(exec_vars[i]);
+	free(cmd);
 	if (cr->pid < 0) {
 		cr->pid = 0;
 		case_fail(cr, "exec: %s", err);
@@ -1344,6 +1433,23 @@ addr_is(const struct interp *in, const struct seg *s,
 	return s->af == in->cfg->af && seg_addr_eq(s->af, a, want);
 }
 
+/*
+ * Is s, from the target to the case's port, on the case's connection?  A
+ * client case learns the target's port from its SYN (the target picks
+ * it, RFC 9293 3.10.1): the first SYN without ACK locks the 4-tuple.
+ */
+static int
+peer_port(struct case_run *cr, const struct seg *s)
+{
+	if (cr->dport != 0)
+		return s->sport == cr->dport;
+	if (!cr->client ||
+	    (s->flags & (SEG_SYN | SEG_ACK | SEG_RST)) != SEG_SYN)
+		return 0;
+	cr->dport = s->sport;
+	return 1;
+}
+
 static void
 packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
     void *arg)
@@ -1402,7 +1508,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	    !addr_is(in, &s, &s.dst, &in->cfg->src))
 		return;
 	cr = case_by_port(in, s.dport);
-	if (cr == NULL || s.sport != cr->dport || cr->status != CR_RUNNING)
+	if (cr == NULL || cr->status != CR_RUNNING || !peer_port(cr, &s))
 		return;
 	cr->cur_pkt = case_packet(cr, pkt, caplen, len, ts);
 	if (cr->t_first_cap == 0)
@@ -1562,8 +1668,10 @@ case_start(struct interp *in, struct case_run *cr)
 	const struct plan_case *pc = cr->pc;
 	const struct interp_service *svc;
 
-	svc = find_service(in->cfg, pc->service);
-	if (svc == NULL) {
+	/* "client": the target connects to our port, no -p entry. */
+	cr->client = strcmp(pc->service, "client") == 0;
+	svc = cr->client ? NULL : find_service(in->cfg, pc->service);
+	if (svc == NULL && !cr->client) {
 		case_skip(cr, xasprintf("service '%s' not given to -p",
 		    pc->service));
 		return;
@@ -1602,17 +1710,20 @@ case_start(struct interp *in, struct case_run *cr)
 		}
 	}
 	cr->status = CR_RUNNING;
-	cr->dport = svc->port;
+	cr->dport = svc != NULL ? svc->port : 0;
 	cr->t_start = ev_now_ns();
+	cr->t_sent_mono = cr->t_start;	/* "within" before we sent anything */
 	cr->our_isn = random32();
 	cr->ts_base = random32();
 	cr->fr[0] = (struct frame){ pc->steps, pc->nsteps, 0 };
 	cr->vals = xcalloc(pc->nvars, sizeof(*cr->vals));
 	cr->valset = xcalloc(pc->nvars, sizeof(*cr->valset));
-	/* A "closed" service is a port without listener: no TCB (3.10.7.1). */
-	tcpsm_init(&cr->m, strcmp(svc->name, "closed") == 0 ?
+	/* A "closed" service is a port without listener: no TCB (3.10.7.1).
+	 * A client target starts CLOSED too; its SYN makes it SYN-SENT
+	 * (3.10.1), and we are then the passive side. */
+	tcpsm_init(&cr->m, cr->client || strcmp(svc->name, "closed") == 0 ?
 	    TCPSM_CLOSED : TCPSM_LISTEN);
-	tcpsm_init(&cr->me, TCPSM_CLOSED);	/* we open actively */
+	tcpsm_init(&cr->me, cr->client ? TCPSM_LISTEN : TCPSM_CLOSED);
 	in->running++;
 	if (pc->exclusive)
 		in->exclusive = 1;

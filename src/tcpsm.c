@@ -78,6 +78,8 @@ enum tcpsm_event {
 	EV_R_FIN_ACKFIN,	/* FIN+ACK whose ACK covers the target's FIN */
 	EV_R_OLD,		/* unacceptable segment (sequence test failed) */
 	EV_R_SYN_NEW,		/* TIME-WAIT: SYN above RCV.NXT or with a newer TSval */
+	EV_R_SYNACK_SIM,	/* SYN-RECEIVED after an active OPEN: a SYN-ACK
+				 * of our SYN (simultaneous open, Figure 7) */
 	EV_S_SYN,		/* the target sends a SYN (active open) */
 	EV_S_SYNACK,
 	EV_S_FIN,
@@ -137,7 +139,7 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_R_NOACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (fourth)", "other segments in LISTEN are dropped"),
 		[EV_S_SYNACK] = C(TCPSM_SYN_RECEIVED, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (third)", "SYN-ACK sent"),
 	},
-	/* 3.10.7.3 (target as client) is issue-4 territory: only the basics. */
+	/* 3.10.7.3: the target as client (service "client"). */
 	[TCPSM_SYN_SENT] = {
 		[EV_R_SYNACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, "RFC 9293 3.10.7.3 (fourth)", "SYN-ACK acknowledging our SYN gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.10.7.3 (fourth)", "simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
@@ -155,6 +157,7 @@ static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.4 (fifth)", "unacceptable ACK in SYN-RECEIVED gets <SEQ=SEG.ACK><CTL=RST>"),
 		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN (with an acceptable ACK) gets ACK ack=FIN+1"),
 		[EV_R_SYN] = C(STAY, TCPSM_R_SYNACK, "RFC 9293 3.10.7.4 (first)", "retransmitted SYN: the SYN-ACK is repeated"),
+		[EV_R_SYNACK_SIM] = C(TCPSM_ESTABLISHED, TCPSM_R_NONE, "RFC 9293 3.5 (Figure 7)", "simultaneous open: a SYN-ACK acknowledging our SYN enters ESTABLISHED"),
 		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 		[EV_S_SYNACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "SYN-ACK retransmission"),
 		[EV_S_FIN] = C(TCPSM_FIN_WAIT_1, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in SYN-RECEIVED sends FIN"),
@@ -396,6 +399,12 @@ classify(const struct tcpsm *m, const struct seg *s)
 		if (m->state == TCPSM_SYN_SENT && m->have_iss &&
 		    s->ack != m->iss + 1)
 			return EV_R_BADACK;
+		/* Figure 7: after SYNs crossed, the peer's SYN-ACK repeats
+		 * its SYN and acknowledges ours. */
+		if (m->state == TCPSM_SYN_RECEIVED && !m->passive &&
+		    m->have_iss && m->have_irs && s->seq + 1 == m->rcv_nxt &&
+		    s->ack == m->iss + 1)
+			return EV_R_SYNACK_SIM;
 		return EV_R_SYNACK;
 	}
 	if (f & SEG_SYN) {
@@ -476,6 +485,12 @@ advance_rcv(struct tcpsm *m, const struct seg *s, enum tcpsm_event ev)
 			m->have_irs = true;
 			m->rcv_nxt = s->seq + 1;
 		}
+		/* 3.10.7.3 fourth: text (and FIN) on a SYN-ACK that completes
+		 * the active open go on to the sixth step and are
+		 * acknowledged; on a SYN in LISTEN they are only queued
+		 * (3.10.7.2 third), so the SYN-ACK acknowledges the SYN. */
+		if (ev == EV_R_SYNACK && m->state == TCPSM_SYN_SENT)
+			m->rcv_nxt = s->seq + seg_len(s);
 		return;
 	case EV_R_ACK:
 	case EV_R_ACKFIN:

@@ -437,7 +437,7 @@ lab_run() {
 	    TC_IFACE="$LAB_IF_TESTER" TC_SERVICES="$LAB_SERVICES" \
 	    TC_NS_TESTER="$LAB_NS_TESTER" TC_NS_TARGET="$LAB_NS_TARGET" \
 	    TC_TARGET_EXEC="ip netns exec $LAB_NS_TARGET sh -c" \
-	    TC_LAB_DIR="$LAB_DIR" "$@" <&0 &
+	    TC_LAB_DIR="$LAB_DIR" PATH="${LAB_PEER_BIN%/*}:$PATH" "$@" <&0 &
 	LAB_CMD_PID=$!
 	wait "$LAB_CMD_PID"
 	status=$?
