@@ -436,6 +436,86 @@ test_syn_sent_retransmit(void **state)
 	assert_int_equal(m.snd_nxt, t0 + 1);
 }
 
+/* Fourth, then sixth: text on the SYN-ACK is acknowledged too. */
+static void
+test_syn_sent_synack_data(void **state)
+{
+	struct tcpsm m;
+
+	(void)state;
+	to_syn_sent(&m);
+	tx(&m, S | A, u0, t0 + 1, 10);
+	EXPECT(ESTABLISHED, ACK, t0 + 1, u0 + 11, "RFC 9293 3.10.7.3 (fourth)");
+	assert_int_equal(m.our_nxt, u0 + 11);
+}
+
+/* A RST whose ACK is not ISS+1, or without ACK, is dropped; one that
+ * acknowledges the SYN refuses the connection (second check). */
+static void
+test_syn_sent_rst(void **state)
+{
+	struct tcpsm m;
+
+	(void)state;
+	to_syn_sent(&m);
+	tx(&m, R | A, 0, t0 + 1000, 0);
+	EXPECT(SYN_SENT, NONE, UNK, UNK, "RFC 9293 3.10.7.3 (second)");
+	tx(&m, R, 0, 0, 0);
+	EXPECT(SYN_SENT, NONE, UNK, UNK, "RFC 9293 3.10.7.3 (second)");
+	tx(&m, R | A, 0, t0 + 1, 0);
+	EXPECT(CLOSED, NONE, UNK, UNK, "RFC 9293 3.10.7.3 (second)");
+}
+
+/* Simultaneous open (Figure 7): SYNs cross, the target's SYN-ACK keeps
+ * its ISS, and our SYN-ACK (our ISN again) completes it. */
+static void
+test_simultaneous_open(void **state)
+{
+	struct tcpsm m;
+
+	(void)state;
+	to_syn_sent(&m);
+	tx(&m, S, u0, 0, 0);
+	EXPECT(SYN_RECEIVED, SYNACK, t0, u0 + 1, "RFC 9293 3.10.7.3 (fourth)");
+	rx(&m, S | A, t0, u0 + 1, 0);
+	ASSERT_STATE(SYN_RECEIVED);
+	tx(&m, S | A, u0, t0 + 1, 0);
+	EXPECT(ESTABLISHED, NONE, UNK, UNK, "RFC 9293 3.5 (Figure 7)");
+	assert_int_equal(m.our_nxt, u0 + 1);
+	tx(&m, P | A, u0 + 1, t0 + 1, 10);	/* data then flows */
+	EXPECT(ESTABLISHED, ACK, t0 + 1, u0 + 11, "RFC 9293 3.10.7.4 (seventh)");
+}
+
+/* After the RST of a simultaneous open no TCB is left: a SYN-ACK gets
+ * <SEQ=SEG.ACK><CTL=RST>. */
+static void
+test_simultaneous_open_rst_later(void **state)
+{
+	struct tcpsm m;
+
+	(void)state;
+	to_syn_sent(&m);
+	tx(&m, S, u0, 0, 0);
+	rx(&m, S | A, t0, u0 + 1, 0);
+	tx(&m, R, u0 + 1, 0, 0);
+	EXPECT(CLOSED, NONE, UNK, UNK, "RFC 9293 3.10.7.4 (second)");
+	tx(&m, S | A, u0, t0 + 1, 0);
+	EXPECT(CLOSED, RST, t0 + 1, UNK, "RFC 9293 3.10.7.1");
+}
+
+/* In SYN-RECEIVED reached from LISTEN a SYN-ACK from us is no
+ * simultaneous open. */
+static void
+test_passive_synack_not_sim(void **state)
+{
+	struct tcpsm m;
+
+	(void)state;
+	to_syn_received(&m);
+	tx(&m, S | A, u0, t0 + 1, 0);
+	ASSERT_STATE(SYN_RECEIVED);
+}
+
 /* ---- SYN-RECEIVED: RFC 9293 3.10.7.4, RFC 5961 --------------------------- */
 
 /* Fifth: the acceptable ACK of the SYN-ACK enters ESTABLISHED (in
@@ -1299,6 +1379,11 @@ main(void)
 		TW(test_syn_sent_synack),
 		TW(test_syn_sent_syn),
 		TW(test_syn_sent_retransmit),
+		TW(test_syn_sent_synack_data),
+		TW(test_syn_sent_rst),
+		TW(test_simultaneous_open),
+		TW(test_simultaneous_open_rst_later),
+		TW(test_passive_synack_not_sim),
 		TW(test_syn_received_ack),
 		TW(test_syn_received_rst_exact),
 		TW(test_syn_received_rst_window),
