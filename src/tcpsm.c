@@ -547,6 +547,16 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 	    TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)",
 	    "RST in SYN-RECEIVED after an active OPEN: connection refused" };
 
+	static const struct tcpsm_cell dropped = { 1, STAY, TCPSM_R_NONE,
+	    "RFC 9293 3.1 (MUST-3)",
+	    "a segment with a bad checksum is discarded unseen" };
+
+	/* Nothing of it counts: not its state effect, not its sequence
+	 * space (a resend reuses the numbers, as after a loss). */
+	if (s->bad_csum) {
+		set_expect(m, &dropped, s);
+		return;
+	}
 	if (!m->have_our || seq_lt(m->our_nxt, end))
 		m->our_nxt = end;
 	m->have_our = true;

@@ -336,6 +336,36 @@ test_listen_rst(void **state)
 	EXPECT(LISTEN, NONE, UNK, UNK, "RFC 9293 3.10.7.2 (first)");
 }
 
+/*
+ * RFC 9293 3.1 (MUST-3): a bad checksum discards the segment before any
+ * other check, in any state; nothing of it counts, so the same SYN with a
+ * right checksum opens the connection with the same numbers.
+ */
+static void
+test_bad_checksum(void **state)
+{
+	struct tcpsm m;
+	struct seg s;
+	uint32_t seq, ack;
+
+	(void)state;
+	tcpsm_init(&m, TCPSM_LISTEN);
+	s = mkseg(S, u0, 0, 0);
+	s.bad_csum = true;
+	tcpsm_on_send(&m, &s);
+	EXPECT(LISTEN, NONE, UNK, UNK, "RFC 9293 3.1 (MUST-3)");
+	tx(&m, S, u0, 0, 0);
+	EXPECT(SYN_RECEIVED, SYNACK, UNK, u0 + 1, "RFC 9293 3.10.7.2");
+
+	to_established(&m);
+	s = mkseg(R, u0 + 1, 0, 0);
+	s.bad_csum = true;
+	tcpsm_on_send(&m, &s);
+	EXPECT(ESTABLISHED, NONE, UNK, UNK, "RFC 9293 3.1 (MUST-3)");
+	tcpsm_our_numbers(&m, &seq, &ack);
+	assert_int_equal(seq, u0 + 1);
+}
+
 /* Second: any ACK gets <SEQ=SEG.ACK><CTL=RST>. */
 static void
 test_listen_ack(void **state)
@@ -1372,6 +1402,7 @@ main(void)
 		TW(test_closed_rst),
 		TW(test_closed_target_sends),
 		TW(test_listen_rst),
+		TW(test_bad_checksum),
 		TW(test_listen_ack),
 		TW(test_listen_syn),
 		TW(test_listen_other),
