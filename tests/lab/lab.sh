@@ -6,9 +6,11 @@
 #
 # Builds two namespaces (see common.sh), pins the target's TCP sysctls,
 # applies the --sysctl overrides (KEY with or without "net.ipv4."), starts
-# tcpconform-peer on 198.18.0.2 (echo=7 discard=9 lazyclose=10 daytime=13 hold=19; port
-# 1 is closed) and runs COMMAND in the tester namespace with TC_TARGET,
-# TC_TESTER, TC_IFACE, TC_SERVICES, TC_NS_TESTER, TC_NS_TARGET,
+# tcpconform-peer on 198.18.0.2 and 2001:db8::2 (LAB_PEER_SERVICES in
+# common.sh; port 1 is closed) and runs COMMAND in the tester namespace
+# with TC_TARGET, TC_TESTER, TC_TARGET6, TC_TESTER6, TC_SPOOF, TC_SPOOF6
+# (addresses for run -s that no interface owns), TC_IFACE, TC_SERVICES,
+# TC_NS_TESTER, TC_NS_TARGET,
 # TC_TARGET_EXEC (a tcpconform --target-exec hook into the target) and
 # TC_LAB_DIR set.  TC_LAB_DIR holds sysctls (what was set), peer.log (the
 # peer's -v log) and is removed afterwards, like everything else.
