@@ -4,10 +4,9 @@
  * Each case owns one source port, one reference model (tcpsm) and a small
  * stack of step lists (any_of branches push one).  Steps that send run at
  * once; steps that wait arm a timer and return to the loop.  Captured
- * segments are demultiplexed by our port to the case that owns it; what
- * arrives while no step waits for it is queued for the next expect.
- * Timing verdicts use capture timestamps: the time between our segment
- * and the reply as both were seen on the wire.
+ * segments are demultiplexed by our port to the case that owns them and
+ * judged in interp-arrive.c; the target hook's work (exec, sysctls) is in
+ * interp-target.c.
  */
 #include "config.h"
 
@@ -27,6 +26,7 @@
 #include "hook.h"
 #include "inject.h"
 #include "interp.h"
+#include "interp-int.h"
 #include "match.h"
 #include "pcapw.h"
 #include "progress.h"
@@ -36,158 +36,9 @@
 #include "tcpsm.h"
 #include "util.h"
 
-#define DEFAULT_WIN 64240	/* what Linux offers on a SYN over Ethernet */
-#define DEFAULT_MSS 1460
-#define MAX_DEPTH 8		/* any_of nesting */
-#define QMAX 32			/* queued arrivals per case */
-#define DRAIN_NS (100 * NS_PER_MS)
-#define HOOK_TIMEOUT_NS (10 * NS_PER_SEC)
-#define PENDMAX 64		/* our segments sent, not yet captured */
-#define PKTMAX 4096		/* packet indices recorded per case */
-
-enum cr_status { CR_PENDING = 0, CR_RUNNING, CR_DONE };
-
-/* What the current step waits for. */
-enum cr_wait {
-	W_NONE = 0,
-	W_EXPECT,	/* expect, connect's SYN-ACK, any_of */
-	W_SILENCE,
-	W_WAIT,
-	W_RETRANS,
-	W_MEASURE,
-	W_EXEC,
-	W_DRAIN,	/* all steps done, our last segment not yet captured */
-};
-
-/* A growing string (trace, notes). */
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-struct frame {
-	const struct plan_step *steps;
-	size_t n, i;
-};
-
-/* A segment that arrived while no step waited for it. */
-struct qseg {
-	struct seg s;
-	uint8_t *data;		/* owned copy of the payload */
-	uint64_t ts;
-	unsigned pkt;		/* its index in the case's capture */
-};
-
-struct case_run {
-	struct interp *in;
-	const struct plan_case *pc;
-	enum cr_status status;
-	enum rep_verdict verdict;
-	char *msg;
-	struct buf trace, notes;
-
-	uint16_t sport, dport;	/* dport 0: a client case before its SYN */
-	bool client;		/* service client: the target connects to us */
-	uint32_t our_isn;
-	struct tcpsm m;		/* the target, as a conformant one behaves */
-	struct tcpsm me;	/* our own side, the same table mirrored */
-	uint32_t *vals;
-	bool *valset;
-
-	struct frame fr[MAX_DEPTH];
-	int depth;
-	enum cr_wait wait;
-	int connect_phase;	/* connect: 1 wait SYN-ACK */
-	uint64_t timer;		/* the current wait's timer */
-	uint64_t wait_ns;	/* how long the current wait lasts */
-	uint64_t case_timer;	/* whole-case timeout */
-
-	uint64_t t_start, t_end;	/* monotonic; t_start 0: never started */
-	uint64_t t_sent_mono;	/* monotonic time of our last send */
-	uint64_t t_first_cap;	/* capture time of the first packet seen */
-	uint64_t t_sent_cap;	/* capture time of our last segment, 0: unseen */
-	struct seg last_sent;	/* our last segment (no payload pointer) */
-	enum tcpsm_state state_before;	/* target state before last_sent */
-
-	/* timestamps option (RFC 7323) */
-	uint32_t ts_base;	/* our TSval clock: ts_base + ms since start */
-	bool have_our_tsval, have_peer_tsval;
-	uint32_t our_tsval, peer_tsval;
-
-	/* retransmits */
-	struct seg rtx_orig;	/* the segment that must come again */
-	bool have_match;
-	uint64_t rtx_prev_ts;	/* capture time of the previous copy */
-	unsigned rtx_n;		/* retransmissions seen */
-
-	/* measure */
-	uint64_t probe_timer;
-	uint64_t meas_t0;	/* capture-clock time the measurement starts */
-
-	/* exec */
-	pid_t pid;		/* the running command, 0: none */
-
-	/* pinned sysctls: old values to restore */
-	char **saved;
-
-	struct qseg q[QMAX];
-	unsigned qhead, qlen;
-
-	/* structured results for the reporters */
-	struct rep_meas *meas;
-	size_t nmeas;
-	struct rep_rtx *rtx;
-	size_t nrtx;
-	struct rep_step *steplog;	/* the steps that ran, in order */
-	size_t nsteplog;
-	unsigned npkt;		/* packets of the case captured so far */
-	unsigned cur_pkt;	/* index of the segment being judged */
-	size_t pend[PENDMAX];	/* steplog entries of our uncaptured sends */
-	unsigned pend_head, pend_len;
-	struct pcapw *pcap;	/* --pcap: this case's file */
-};
-
-/* A sysctl the cases require, read from the target once before the run. */
-struct req_val {
-	const char *key;
-	char *value;		/* NULL: could not be read */
-};
-
-struct interp {
-	const struct interp_cfg *cfg;
-	struct inj *inj;
-	struct snf *snf;
-	struct ev_loop *loop;
-	struct rep *rep;
-	struct prog *prog;	/* the progress line, or NULL */
-
-	struct case_run *runs;
-	size_t nruns;
-	size_t *order;		/* start order: indices into runs */
-	size_t next_start;	/* next case to start, index into order */
-	size_t next_report;	/* next case to report (plan order) */
-	unsigned running;
-	int exclusive;		/* a case that must run alone is running */
-	int aborted;
-	int env_error;
-	char errbuf[256];
-
-	struct req_val *req;	/* requires.sysctl values of the target */
-	size_t nreq;
-};
-
-static void step_advance(struct case_run *cr);
-static void model_note(const struct case_run *cr, char *buf, size_t len);
-static void case_fail(struct case_run *cr, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void wait_timeout_cb(uint64_t id, void *arg);
 static void start_cases(struct interp *in);
-static void on_target_seg(struct case_run *cr, const struct seg *s,
-    uint64_t ts);
-
-static void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
+void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -227,7 +78,7 @@ cap_now_ns(void)
 	return tc_clock_ns(CLOCK_REALTIME);
 }
 
-static struct match_ctx
+struct match_ctx
 mctx(struct case_run *cr)
 {
 	struct match_ctx c = {
@@ -260,7 +111,7 @@ step_log(struct case_run *cr, const struct plan_step *st)
 }
 
 /* Packet pkt belongs to steplog entry i (it sent or matched it). */
-static void
+void
 step_pkt(struct case_run *cr, size_t i, unsigned pkt)
 {
 	struct rep_step *e;
@@ -273,7 +124,7 @@ step_pkt(struct case_run *cr, size_t i, unsigned pkt)
 }
 
 /* The segment being judged matched the current step. */
-static void
+void
 step_matched(struct case_run *cr)
 {
 	if (cr->nsteplog > 0)
@@ -281,7 +132,7 @@ step_matched(struct case_run *cr)
 }
 
 /* Count a captured packet of the case and write it to its pcap. */
-static unsigned
+unsigned
 case_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
     size_t len, uint64_t ts)
 {
@@ -292,7 +143,7 @@ case_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
 /* ---- trace ------------------------------------------------------------ */
 
 /* Relative numbers like tcpdump -S off: each side's seq from its ISN. */
-static void
+void
 trace_seg(struct case_run *cr, const struct seg *s, int ours, uint64_t ts)
 {
 	char line[512];
@@ -317,7 +168,7 @@ trace_seg(struct case_run *cr, const struct seg *s, int ours, uint64_t ts)
 		    line);
 }
 
-static void
+void
 describe(const struct case_run *cr, const struct seg *s, char *buf,
     size_t len)
 {
@@ -339,7 +190,7 @@ profile_ok(const struct case_run *cr, const struct plan_step *st)
 }
 
 /* The step to run now, or NULL when every step is done. */
-static const struct plan_step *
+const struct plan_step *
 cur_step(const struct case_run *cr)
 {
 	const struct frame *f = &cr->fr[cr->depth];
@@ -348,7 +199,7 @@ cur_step(const struct case_run *cr)
 }
 
 /* Move past the current step, leaving finished any_of branches. */
-static void
+void
 step_done(struct case_run *cr)
 {
 	cr->fr[cr->depth].i++;
@@ -364,56 +215,6 @@ cur_pos(const struct case_run *cr)
 	const struct plan_step *st = cur_step(cr);
 
 	return st != NULL ? &st->pos : &cr->pc->pos;
-}
-
-/* ---- queue of early arrivals ------------------------------------------- */
-
-static void
-q_push(struct case_run *cr, const struct seg *s, uint64_t ts)
-{
-	struct qseg *q;
-
-	if (cr->qlen == QMAX) {
-		case_fail(cr, "more than %d segments arrived that no step "
-		    "expected", QMAX);
-		return;
-	}
-	q = &cr->q[(cr->qhead + cr->qlen++) % QMAX];
-	q->s = *s;
-	q->ts = ts;
-	q->pkt = cr->cur_pkt;
-	q->data = NULL;
-	if (s->paylen > 0) {
-		q->data = xmalloc(s->paylen);
-		memcpy(q->data, s->payload, s->paylen);
-	}
-	q->s.payload = q->data;
-}
-
-static void
-q_clear(struct case_run *cr)
-{
-	while (cr->qlen > 0) {
-		free(cr->q[cr->qhead].data);
-		cr->qhead = (cr->qhead + 1) % QMAX;
-		cr->qlen--;
-	}
-}
-
-/* Hand queued segments to the step now waiting, oldest first. */
-static void
-q_deliver(struct case_run *cr)
-{
-	while (cr->qlen > 0 && cr->status == CR_RUNNING &&
-	    cr->wait != W_NONE && cr->wait != W_WAIT && cr->wait != W_EXEC) {
-		struct qseg q = cr->q[cr->qhead];
-
-		cr->qhead = (cr->qhead + 1) % QMAX;
-		cr->qlen--;
-		cr->cur_pkt = q.pkt;
-		on_target_seg(cr, &q.s, q.ts);
-		free(q.data);
-	}
 }
 
 /* ---- case life cycle ---------------------------------------------------- */
@@ -508,43 +309,7 @@ case_cleanup(struct case_run *cr)
 		    "RST to abort the connection the case left open");
 }
 
-/* Kill and reap the case's command, if one still runs. */
-static void
-exec_reap(struct case_run *cr)
-{
-	if (cr->pid <= 0)
-		return;
-	kill(cr->pid, SIGKILL);
-	waitpid(cr->pid, NULL, 0);
-	cr->pid = 0;
-}
-
-/* Put back the sysctls the case pinned. */
-static void
-sysctl_restore(struct case_run *cr)
-{
-	const struct plan_case *pc = cr->pc;
-	char cmd[512], err[256];
-	size_t i;
-
-	if (cr->saved == NULL)
-		return;
-	for (i = 0; i < pc->nsysctl; i++) {
-		if (cr->saved[i] == NULL)
-			continue;
-		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'",
-		    pc->sysctl[i].key, cr->saved[i]);
-		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
-		    err, sizeof(err)) != 0)
-			buf_printf(&cr->notes, "could not restore %s=%s\n",
-			    pc->sysctl[i].key, cr->saved[i]);
-		free(cr->saved[i]);
-	}
-	free(cr->saved);
-	cr->saved = NULL;
-}
-
-static void
+void
 del_timer(struct case_run *cr, uint64_t *id)
 {
 	if (*id != 0)
@@ -554,7 +319,7 @@ del_timer(struct case_run *cr, uint64_t *id)
 		prog_timer(cr->in->prog, (size_t)(cr - cr->in->runs), 0);
 }
 
-static void
+void
 case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 {
 	struct interp *in = cr->in;
@@ -589,7 +354,7 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 		ev_stop(in->loop);
 }
 
-static void
+void
 case_fail(struct case_run *cr, const char *fmt, ...)
 {
 	const struct plan_pos *pos = cur_pos(cr);
@@ -753,7 +518,7 @@ send_syn(struct case_run *cr, const struct plan_connect *pc)
 }
 
 /* The ACK that completes connect; it carries TS if our SYN did. */
-static int
+int
 send_ack(struct case_run *cr)
 {
 	struct plan_send ps;
@@ -772,9 +537,7 @@ send_ack(struct case_run *cr)
 
 /* ---- waiting ---------------------------------------------------------- */
 
-static void wait_timeout_cb(uint64_t id, void *arg);
-
-static void
+void
 arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns)
 {
 	cr->wait = w;
@@ -788,7 +551,7 @@ arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns)
 }
 
 /* End the wait of the current step and go on with the next one. */
-static void
+void
 wait_done(struct case_run *cr)
 {
 	del_timer(cr, &cr->timer);
@@ -809,7 +572,7 @@ expect_within(const struct case_run *cr, const struct plan_expect *ex)
  * "target in ESTABLISHED got [F.] seq=+1: RFC 9293 3.10.7.4 (eighth)
  * requires ACK ack=+2".
  */
-static void
+void
 model_note(const struct case_run *cr, char *buf, size_t len)
 {
 	const struct tcpsm_expect *e = &cr->m.next;
@@ -835,257 +598,6 @@ model_note(const struct case_run *cr, char *buf, size_t len)
 	n = strlen(buf);
 	snprintf(buf + n, len - n, " (now target %s, us %s)",
 	    tcpsm_state_name(cr->m.state), tcpsm_state_name(cr->me.state));
-}
-
-/* Elapsed between our last segment and ts, on the wire if we saw ours. */
-static uint64_t
-elapsed(const struct case_run *cr, uint64_t ts)
-{
-	if (cr->t_sent_cap != 0 && ts >= cr->t_sent_cap)
-		return ts - cr->t_sent_cap;
-	return ev_now_ns() - cr->t_sent_mono;
-}
-
-/* A segment the current expect (or any_of branch) accepted. */
-static void
-accept_seg(struct case_run *cr, const struct plan_expect *ex,
-    const struct seg *s, uint64_t ts)
-{
-	struct match_ctx c = mctx(cr);
-
-	if (ex != NULL)
-		match_capture(&c, ex, s);
-	step_matched(cr);
-	tcpsm_on_recv(&cr->m, s);
-	cr->rtx_orig = *s;
-	cr->rtx_orig.payload = NULL;
-	cr->have_match = true;
-	cr->rtx_prev_ts = ts;
-	cr->rtx_n = 0;
-}
-
-/* Check the reply's timing against "within".  Returns 1 if in time. */
-static int
-in_time(struct case_run *cr, uint64_t ts, uint64_t within)
-{
-	char d1[32], d2[32], note[512];
-	uint64_t el = elapsed(cr, ts);
-
-	if (el <= within)
-		return 1;
-	model_note(cr, note, sizeof(note));
-	case_fail(cr, "reply came after %s, later than %s\n  model: %s",
-	    tc_fmt_duration(el, d1, sizeof(d1)),
-	    tc_fmt_duration(within, d2, sizeof(d2)), note);
-	return 0;
-}
-
-static void
-seg_expect(struct case_run *cr, const struct plan_step *st,
-    const struct seg *s, uint64_t ts)
-{
-	struct match_ctx c = mctx(cr);
-	const struct plan_expect *ex = NULL;
-	char why[512], note[512], line[512];
-
-	if (st->kind == PLAN_EXPECT)
-		ex = &st->u.expect;
-	if (!match_expect(&c, ex, s, why, sizeof(why))) {
-		describe(cr, s, line, sizeof(line));
-		model_note(cr, note, sizeof(note));
-		case_fail(cr, "%s\n  got:   %s\n  model: %s", why, line, note);
-		return;
-	}
-	if (!in_time(cr, ts, cr->wait_ns))
-		return;
-	accept_seg(cr, ex, s, ts);
-	if (st->kind == PLAN_CONNECT) {
-		del_timer(cr, &cr->timer);
-		cr->wait = W_NONE;
-		if (send_ack(cr) != 0)
-			return;
-		step_done(cr);
-		step_advance(cr);
-		return;
-	}
-	wait_done(cr);
-}
-
-static void
-seg_any_of(struct case_run *cr, const struct plan_step *st,
-    const struct seg *s, uint64_t ts)
-{
-	const struct plan_any_of *a = &st->u.any_of;
-	struct match_ctx c = mctx(cr);
-	struct buf why = { 0 };
-	char w[512], line[512], note[512];
-	size_t i;
-
-	for (i = 0; i < a->nalts; i++) {
-		const struct plan_branch *b = &a->alts[i];
-		const struct plan_expect *ex = &b->steps[0].u.expect;
-
-		if (!match_expect(&c, ex, s, w, sizeof(w))) {
-			buf_printf(&why, "\n  (%zu) %s:%d:%d: %s", i + 1,
-			    b->pos.file, b->pos.line, b->pos.col, w);
-			continue;
-		}
-		free(why.s);
-		if (!in_time(cr, ts, cr->wait_ns))
-			return;
-		accept_seg(cr, ex, s, ts);
-		del_timer(cr, &cr->timer);
-		cr->wait = W_NONE;
-		if (cr->depth + 1 >= MAX_DEPTH) {
-			case_fail(cr, "any_of nested too deeply");
-			return;
-		}
-		cr->fr[++cr->depth] = (struct frame){ b->steps, b->nsteps, 0 };
-		step_done(cr);	/* the branch's expect just matched */
-		step_advance(cr);
-		return;
-	}
-	describe(cr, s, line, sizeof(line));
-	model_note(cr, note, sizeof(note));
-	case_fail(cr, "no alternative matched:%s\n  got:   %s\n  model: %s",
-	    why.s ? why.s : "", line, note);
-	free(why.s);
-}
-
-/* RFC 6298 timers on a HZ=250 kernel: a relative tolerance with a floor. */
-static uint64_t
-rtx_tol(const struct plan_retransmits *r, uint64_t gap)
-{
-	uint64_t tol = gap * r->tol_pct / 100;
-
-	return tol < r->tol_min_ns ? r->tol_min_ns : tol;
-}
-
-/*
- * A retransmission is the same segment again: same flags, sequence number
- * and length (RFC 9293 3.8.1; RFC 6298 5.5 doubles the gap each time).
- */
-static void
-seg_retrans(struct case_run *cr, const struct plan_step *st,
-    const struct seg *s, uint64_t ts)
-{
-	const struct plan_retransmits *r = &st->u.retransmits;
-	const struct seg *o = &cr->rtx_orig;
-	char line[512], orig[512], d1[32], d2[32], d3[32];
-	uint64_t gap, want, tol, diff;
-	size_t k;
-
-	if (s->flags != o->flags || s->seq != o->seq ||
-	    s->paylen != o->paylen) {
-		describe(cr, s, line, sizeof(line));
-		describe(cr, o, orig, sizeof(orig));
-		case_fail(cr, "expected retransmission %u of [%s]\n"
-		    "  got:   %s", cr->rtx_n + 1, orig, line);
-		return;
-	}
-	k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
-	want = r->schedule[k];
-	gap = ts - cr->rtx_prev_ts;
-	tol = rtx_tol(r, want);
-	diff = gap > want ? gap - want : want - gap;
-	if (diff > tol) {
-		case_fail(cr, "retransmission %u came %s after the previous "
-		    "copy, expected %s +/- %s", cr->rtx_n + 1,
-		    tc_fmt_duration(gap, d1, sizeof(d1)),
-		    tc_fmt_duration(want, d2, sizeof(d2)),
-		    tc_fmt_duration(tol, d3, sizeof(d3)));
-		return;
-	}
-	buf_printf(&cr->notes, "retransmission %u after %s (expected %s)\n",
-	    cr->rtx_n + 1, tc_fmt_duration(gap, d1, sizeof(d1)),
-	    tc_fmt_duration(want, d2, sizeof(d2)));
-	cr->rtx = xreallocarray(cr->rtx, cr->nrtx + 1, sizeof(*cr->rtx));
-	cr->rtx[cr->nrtx++] = (struct rep_rtx){ cr->rtx_n + 1, gap, want };
-	step_matched(cr);
-	tcpsm_on_recv(&cr->m, s);
-	cr->rtx_prev_ts = ts;
-	if (++cr->rtx_n < r->count) {
-		k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
-		tol = rtx_tol(r, r->schedule[k]);
-		/* Deadline on the loop clock; the verdict uses capture times. */
-		arm_wait(cr, W_RETRANS, r->schedule[k] + tol + 50 * NS_PER_MS);
-		return;
-	}
-	if (r->silence_ns > 0) {
-		arm_wait(cr, W_SILENCE, r->silence_ns);
-		return;
-	}
-	wait_done(cr);
-}
-
-static void
-seg_measure(struct case_run *cr, const struct plan_step *st,
-    const struct seg *s, uint64_t ts)
-{
-	const struct plan_measure *me = &st->u.measure;
-	struct match_ctx c = mctx(cr);
-	char why[512], d1[32], d2[32], d3[32];
-	uint64_t v;
-
-	if (!match_expect(&c, &me->until, s, why, sizeof(why)))
-		return;		/* other answers to probes are fine */
-	v = ts > cr->meas_t0 ? ts - cr->meas_t0 : 0;
-	accept_seg(cr, &me->until, s, ts);
-	cr->meas = xreallocarray(cr->meas, cr->nmeas + 1, sizeof(*cr->meas));
-	cr->meas[cr->nmeas++] = (struct rep_meas){ me->name, v,
-	    me->range_set, me->range_lo, me->range_hi };
-	if (me->range_set)
-		buf_printf(&cr->notes, "measured %s = %s (expected %s .. %s)\n",
-		    me->name, tc_fmt_duration(v, d1, sizeof(d1)),
-		    tc_fmt_duration(me->range_lo, d2, sizeof(d2)),
-		    tc_fmt_duration(me->range_hi, d3, sizeof(d3)));
-	else
-		buf_printf(&cr->notes, "measured %s = %s\n", me->name,
-		    tc_fmt_duration(v, d1, sizeof(d1)));
-	if (me->range_set && (v < me->range_lo || v > me->range_hi)) {
-		case_fail(cr, "measured %s = %s, outside %s .. %s", me->name,
-		    tc_fmt_duration(v, d1, sizeof(d1)),
-		    tc_fmt_duration(me->range_lo, d2, sizeof(d2)),
-		    tc_fmt_duration(me->range_hi, d3, sizeof(d3)));
-		return;
-	}
-	wait_done(cr);
-}
-
-/* A segment from the target for this case. */
-static void
-on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
-{
-	const struct plan_step *st = cur_step(cr);
-	char line[512], d1[32], d2[32];
-
-	switch (cr->wait) {
-	case W_NONE:
-	case W_WAIT:
-	case W_EXEC:
-		q_push(cr, s, ts);
-		return;
-	case W_DRAIN:
-		return;
-	case W_SILENCE:
-		describe(cr, s, line, sizeof(line));
-		case_fail(cr, "expected silence for %s, got [%s] after %s",
-		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)), line,
-		    tc_fmt_duration(elapsed(cr, ts), d2, sizeof(d2)));
-		return;
-	case W_EXPECT:
-		if (st->kind == PLAN_ANY_OF)
-			seg_any_of(cr, st, s, ts);
-		else
-			seg_expect(cr, st, s, ts);
-		return;
-	case W_RETRANS:
-		seg_retrans(cr, st, s, ts);
-		return;
-	case W_MEASURE:
-		seg_measure(cr, st, s, ts);
-		return;
-	}
 }
 
 /* ---- timers, probes, commands ------------------------------------------ */
@@ -1174,116 +686,6 @@ case_timeout_cb(uint64_t id, void *arg)
 	    cr->in->cfg->default_timeout_ns, d, sizeof(d)));
 }
 
-/* The case's command exited with status (as from waitpid). */
-static void
-exec_done(struct case_run *cr, int status)
-{
-	const struct plan_step *st = cur_step(cr);
-
-	cr->pid = 0;
-	if (cr->status != CR_RUNNING || cr->wait != W_EXEC)
-		return;		/* a background command: nothing to check */
-	if (!WIFEXITED(status)) {
-		case_fail(cr, "exec '%s' was killed by signal %d",
-		    st->u.exec.cmd, WTERMSIG(status));
-		return;
-	}
-	if (WEXITSTATUS(status) != st->u.exec.status) {
-		case_fail(cr, "exec '%s' exited %d, expected %d",
-		    st->u.exec.cmd, WEXITSTATUS(status), st->u.exec.status);
-		return;
-	}
-	wait_done(cr);
-}
-
-/*
- * The runtime values an exec command may name: our address as the target
- * sees it, the case's port (ours), the target's address and port (0 in a
- * client case until its SYN arrived).  Substituted in the command, as
- * $NAME or ${NAME}, so they work through any hook (ssh too), and set in
- * the command's environment.
- */
-static const char *const exec_vars[] = {
-	"TC_SRC", "TC_SPORT", "TC_DST", "TC_DPORT",
-};
-#define NEXECVARS (sizeof(exec_vars) / sizeof(exec_vars[0]))
-
-static void
-exec_values(const struct case_run *cr, char val[NEXECVARS][64])
-{
-	const struct interp_cfg *cfg = cr->in->cfg;
-
-	seg_addr_str(cfg->af, &cfg->src, val[0], 64);
-	snprintf(val[1], 64, "%u", cr->sport);
-	seg_addr_str(cfg->af, &cfg->dst, val[2], 64);
-	snprintf(val[3], 64, "%u", cr->dport);
-}
-
-/* cmd with the exec variables substituted; the caller frees it. */
-static char *
-exec_subst(const char *cmd, char val[NEXECVARS][64])
-{
-	struct buf b = { 0 };
-	const char *p;
-	size_t i, n;
-	int brace;
-
-	buf_printf(&b, "%s", "");
-	for (p = cmd; *p != '\0'; ) {
-		if (*p == '$') {
-			brace = p[1] == '{';
-			for (i = 0; i < NEXECVARS; i++) {
-				n = strlen(exec_vars[i]);
-				if (strncmp(p + 1 + brace, exec_vars[i], n) != 0)
-					continue;
-				/* $TC_SRCX is another variable; ${..} must close */
-				if (brace ? p[1 + brace + n] != '}' :
-				    p[1 + n] == '_' || isalnum((unsigned char)
-				    p[1 + n]))
-					continue;
-				buf_printf(&b, "%s", val[i]);
-				p += 1 + n + 2 * brace;
-				break;
-			}
-			if (i < NEXECVARS)
-				continue;
-		}
-		buf_printf(&b, "%c", *p++);
-	}
-	return b.s;
-}
-
-static int
-start_exec(struct case_run *cr, const struct plan_exec *ex)
-{
-	char err[256], val[NEXECVARS][64], *cmd;
-	size_t i;
-
-	exec_reap(cr);	/* one command at a time per case */
-	/* Nothing sent yet (a client case): "within" counts from here. */
-	if (!cr->m.have_our)
-		cr->t_sent_mono = ev_now_ns();
-	exec_values(cr, val);
-	cmd = exec_subst(ex->cmd, val);
-	/* One thread: the environment holds them for this spawn only. */
-	for (i = 0; i < NEXECVARS; i++)
-		setenv(exec_vars[i], val[i], 1);
-	cr->pid = hook_spawn(cr->in->cfg->hook, cmd, NULL, err, sizeof(err));
-	for (i = 0; i < NEXECVARS; i++)
-		unsetenv(exec_vars[i]);
-	free(cmd);
-	if (cr->pid < 0) {
-		cr->pid = 0;
-		case_fail(cr, "exec: %s", err);
-		return -1;
-	}
-	if (ex->background)
-		return 0;
-	arm_wait(cr, W_EXEC, ex->within_ns ? ex->within_ns :
-	    HOOK_TIMEOUT_NS);
-	return 0;
-}
-
 static uint64_t
 any_of_within(const struct case_run *cr, const struct plan_any_of *a)
 {
@@ -1311,7 +713,7 @@ case_pass(struct case_run *cr)
 }
 
 /* Run steps until one has to wait or the case ends. */
-static void
+void
 step_advance(struct case_run *cr)
 {
 	const struct interp_cfg *cfg = cr->in->cfg;
@@ -1406,260 +808,6 @@ step_advance(struct case_run *cr)
 		}
 		q_deliver(cr);
 	}
-}
-
-/* ---- capture ---------------------------------------------------------- */
-
-static struct case_run *
-case_by_port(struct interp *in, uint16_t port)
-{
-	const struct interp_cfg *cfg = in->cfg;
-	size_t i;
-
-	if (port < cfg->port_lo || port > cfg->port_hi)
-		return NULL;
-	/* Ports are handed out in case order from port_lo. */
-	i = (size_t)(port - cfg->port_lo);
-	if (i >= in->nruns || in->runs[i].sport != port)
-		return NULL;
-	return &in->runs[i];
-}
-
-/* a (an address of captured segment s) is want, in the run's family. */
-static int
-addr_is(const struct interp *in, const struct seg *s,
-    const union seg_addr *a, const union seg_addr *want)
-{
-	return s->af == in->cfg->af && seg_addr_eq(s->af, a, want);
-}
-
-/*
- * Is s, from the target to the case's port, on the case's connection?  A
- * client case learns the target's port from its SYN (the target picks
- * it, RFC 9293 3.10.1): the first SYN without ACK locks the 4-tuple.
- */
-static int
-peer_port(struct case_run *cr, const struct seg *s)
-{
-	if (cr->dport != 0)
-		return s->sport == cr->dport;
-	if (!cr->client ||
-	    (s->flags & (SEG_SYN | SEG_ACK | SEG_RST)) != SEG_SYN)
-		return 0;
-	cr->dport = s->sport;
-	return 1;
-}
-
-static void
-packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
-    void *arg)
-{
-	struct interp *in = arg;
-	struct case_run *cr;
-	const struct seg_opt *o;
-	struct seg s;
-	char why[128];
-	unsigned n;
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	rc = seg_decode(snf_datalink(in->snf), pkt, caplen, &s, why,
-	    sizeof(why));
-	if (rc == SEG_NOT_TCP)
-		return;
-	if (rc != SEG_OK) {
-		/*
-		 * Only our conversations matter, if the addresses and ports
-		 * could be read.  A truncated capture is our problem, not
-		 * the target's (STYLE 2): traced, never a verdict.
-		 */
-		if (!addr_is(in, &s, &s.dst, &in->cfg->src) ||
-		    (cr = case_by_port(in, s.dport)) == NULL ||
-		    cr->status != CR_RUNNING)
-			return;
-		case_packet(cr, pkt, caplen, len, ts);
-		buf_printf(&cr->trace, "%10s in  %s segment: %s\n", "",
-		    rc == SEG_TRUNCATED ? "truncated" : "malformed", why);
-		if (rc == SEG_MALFORMED)
-			case_fail(cr, "target sent a malformed segment: %s",
-			    why);
-		return;
-	}
-	if (addr_is(in, &s, &s.src, &in->cfg->src) &&
-	    addr_is(in, &s, &s.dst, &in->cfg->dst)) {
-		cr = case_by_port(in, s.sport);
-		if (cr == NULL || cr->status != CR_RUNNING)
-			return;
-		n = case_packet(cr, pkt, caplen, len, ts);
-		if (cr->pend_len > 0) {
-			step_pkt(cr, cr->pend[cr->pend_head], n);
-			cr->pend_head = (cr->pend_head + 1) % PENDMAX;
-			cr->pend_len--;
-		}
-		if (cr->t_first_cap == 0)
-			cr->t_first_cap = ts;
-		cr->t_sent_cap = ts;
-		trace_seg(cr, &s, 1, ts);
-		if (cr->wait == W_DRAIN)
-			case_end(cr, REP_PASS, NULL);
-		return;
-	}
-	if (!addr_is(in, &s, &s.src, &in->cfg->dst) ||
-	    !addr_is(in, &s, &s.dst, &in->cfg->src))
-		return;
-	cr = case_by_port(in, s.dport);
-	if (cr == NULL || cr->status != CR_RUNNING || !peer_port(cr, &s))
-		return;
-	cr->cur_pkt = case_packet(cr, pkt, caplen, len, ts);
-	if (cr->t_first_cap == 0)
-		cr->t_first_cap = ts;
-	trace_seg(cr, &s, 0, ts);
-	if (s.bad_csum) {
-		case_fail(cr, "target sent a segment with a bad TCP checksum");
-		return;
-	}
-	if ((o = seg_opt_find(&s, SEG_OPT_TS)) != NULL && o->len == 10) {
-		cr->peer_tsval = o->u.ts.val;
-		cr->have_peer_tsval = true;
-	}
-	tcpsm_on_send(&cr->me, &s);	/* our side received it */
-	on_target_seg(cr, &s, ts);
-}
-
-static void
-capture_cb(int fd, short what, void *arg)
-{
-	struct interp *in = arg;
-	char err[256];
-
-	(void)fd;
-	(void)what;
-	if (snf_dispatch(in->snf, packet_cb, in, err, sizeof(err)) < 0) {
-		in->env_error = 1;
-		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);
-		interp_abort(in, "capture failed");
-	}
-}
-
-/* ---- starting cases ----------------------------------------------------- */
-
-static int
-steps_exec(const struct plan_step *steps, size_t n)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		if (steps[i].kind == PLAN_EXEC)
-			return 1;
-		if (steps[i].kind == PLAN_ANY_OF)
-			for (j = 0; j < steps[i].u.any_of.nalts; j++)
-				if (steps_exec(steps[i].u.any_of.alts[j].steps,
-				    steps[i].u.any_of.alts[j].nsteps))
-					return 1;
-	}
-	return 0;
-}
-
-static const struct req_val *
-req_find(const struct interp *in, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < in->nreq; i++)
-		if (strcmp(in->req[i].key, key) == 0)
-			return &in->req[i];
-	return NULL;
-}
-
-/*
- * Read every sysctl a case requires, once per key, before any case runs:
- * a hook command blocks the loop, and cases with only a requires share
- * the target with others (their timers must not be held up).  No case
- * has pinned anything yet, so these are the target's own values.
- */
-static void
-req_read(struct interp *in)
-{
-	char cmd[512], out[256], err[256];
-	size_t i, j;
-
-	if (in->cfg->hook == NULL)
-		return;
-	for (i = 0; i < in->nruns; i++) {
-		const struct plan_case *pc = in->runs[i].pc;
-
-		for (j = 0; j < pc->nreq_sysctl; j++) {
-			const char *key = pc->req_sysctl[j].key;
-			struct req_val *rv;
-
-			if (req_find(in, key) != NULL)
-				continue;
-			in->req = xreallocarray(in->req, in->nreq + 1,
-			    sizeof(*in->req));
-			rv = &in->req[in->nreq++];
-			rv->key = key;
-			rv->value = NULL;
-			snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", key);
-			if (hook_run(in->cfg->hook, cmd, HOOK_TIMEOUT_NS, out,
-			    sizeof(out), err, sizeof(err)) == 0)
-				rv->value = xstrdup(out);
-		}
-	}
-}
-
-/*
- * Check requires.sysctl (read by req_read) and pin sysctl through the
- * hook; a case that pins runs alone, so blocking here delays no other
- * case.  Returns 0 to go on.
- */
-static int
-case_sysctls(struct case_run *cr)
-{
-	const struct plan_case *pc = cr->pc;
-	const struct hook *h = cr->in->cfg->hook;
-	char cmd[512], out[256], err[256];
-	size_t i;
-
-	for (i = 0; i < pc->nreq_sysctl; i++) {
-		const struct plan_sysctl *r = &pc->req_sysctl[i];
-		const struct req_val *rv = req_find(cr->in, r->key);
-
-		if (rv == NULL || rv->value == NULL) {
-			case_end(cr, REP_SKIP, xasprintf("cannot read %s on "
-			    "the target", r->key));
-			return -1;
-		}
-		if (strcmp(rv->value, r->value) != 0) {
-			case_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
-			    "target has %s", r->key, r->value, rv->value));
-			return -1;
-		}
-	}
-	if (pc->nsysctl == 0)
-		return 0;
-	cr->saved = xcalloc(pc->nsysctl, sizeof(char *));
-	for (i = 0; i < pc->nsysctl; i++) {
-		const struct plan_sysctl *p = &pc->sysctl[i];
-
-		snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", p->key);
-		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, out, sizeof(out), err,
-		    sizeof(err)) != 0) {
-			case_fail(cr, "cannot read %s on the target", p->key);
-			return -1;
-		}
-		cr->saved[i] = xstrdup(out);
-		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'", p->key,
-		    p->value);
-		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, NULL, 0, err,
-		    sizeof(err)) != 0) {
-			case_fail(cr, "cannot set %s=%s on the target",
-			    p->key, p->value);
-			return -1;
-		}
-		buf_printf(&cr->notes, "target %s=%s for this case\n", p->key,
-		    p->value);
-	}
-	return 0;
 }
 
 static void

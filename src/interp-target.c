@@ -1,0 +1,299 @@
+/*
+ * interp-target.c - the interpreter's work on the target through the
+ * user's hook (hook.c): exec steps and their runtime variables, the
+ * sysctls cases require (read once per run) and pin (set, then restored).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "evloop.h"
+#include "hook.h"
+#include "inject.h"
+#include "interp.h"
+#include "interp-int.h"
+#include "match.h"
+#include "pcapw.h"
+#include "progress.h"
+#include "script.h"
+#include "seg.h"
+#include "sniff.h"
+#include "tcpsm.h"
+#include "util.h"
+
+/* Kill and reap the case's command, if one still runs. */
+void
+exec_reap(struct case_run *cr)
+{
+	if (cr->pid <= 0)
+		return;
+	kill(cr->pid, SIGKILL);
+	waitpid(cr->pid, NULL, 0);
+	cr->pid = 0;
+}
+
+/* Put back the sysctls the case pinned. */
+void
+sysctl_restore(struct case_run *cr)
+{
+	const struct plan_case *pc = cr->pc;
+	char cmd[512], err[256];
+	size_t i;
+
+	if (cr->saved == NULL)
+		return;
+	for (i = 0; i < pc->nsysctl; i++) {
+		if (cr->saved[i] == NULL)
+			continue;
+		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'",
+		    pc->sysctl[i].key, cr->saved[i]);
+		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
+		    err, sizeof(err)) != 0)
+			buf_printf(&cr->notes, "could not restore %s=%s\n",
+			    pc->sysctl[i].key, cr->saved[i]);
+		free(cr->saved[i]);
+	}
+	free(cr->saved);
+	cr->saved = NULL;
+}
+
+/* The case's command exited with status (as from waitpid). */
+void
+exec_done(struct case_run *cr, int status)
+{
+	const struct plan_step *st = cur_step(cr);
+
+	cr->pid = 0;
+	if (cr->status != CR_RUNNING || cr->wait != W_EXEC)
+		return;		/* a background command: nothing to check */
+	if (!WIFEXITED(status)) {
+		case_fail(cr, "exec '%s' was killed by signal %d",
+		    st->u.exec.cmd, WTERMSIG(status));
+		return;
+	}
+	if (WEXITSTATUS(status) != st->u.exec.status) {
+		case_fail(cr, "exec '%s' exited %d, expected %d",
+		    st->u.exec.cmd, WEXITSTATUS(status), st->u.exec.status);
+		return;
+	}
+	wait_done(cr);
+}
+
+/*
+ * The runtime values an exec command may name: our address as the target
+ * sees it, the case's port (ours), the target's address and port (0 in a
+ * client case until its SYN arrived).  Substituted in the command, as
+ * $NAME or ${NAME}, so they work through any hook (ssh too), and set in
+ * the command's environment.
+ */
+static const char *const exec_vars[] = {
+	"TC_SRC", "TC_SPORT", "TC_DST", "TC_DPORT",
+};
+#define NEXECVARS (sizeof(exec_vars) / sizeof(exec_vars[0]))
+
+static void
+exec_values(const struct case_run *cr, char val[NEXECVARS][64])
+{
+	const struct interp_cfg *cfg = cr->in->cfg;
+
+	seg_addr_str(cfg->af, &cfg->src, val[0], 64);
+	snprintf(val[1], 64, "%u", cr->sport);
+	seg_addr_str(cfg->af, &cfg->dst, val[2], 64);
+	snprintf(val[3], 64, "%u", cr->dport);
+}
+
+/* cmd with the exec variables substituted; the caller frees it. */
+static char *
+exec_subst(const char *cmd, char val[NEXECVARS][64])
+{
+	struct buf b = { 0 };
+	const char *p;
+	size_t i, n;
+	int brace;
+
+	buf_printf(&b, "%s", "");
+	for (p = cmd; *p != '\0'; ) {
+		if (*p == '$') {
+			brace = p[1] == '{';
+			for (i = 0; i < NEXECVARS; i++) {
+				n = strlen(exec_vars[i]);
+				if (strncmp(p + 1 + brace, exec_vars[i], n) != 0)
+					continue;
+				/* $TC_SRCX is another variable; ${..} must close */
+				if (brace ? p[1 + brace + n] != '}' :
+				    p[1 + n] == '_' || isalnum((unsigned char)
+				    p[1 + n]))
+					continue;
+				buf_printf(&b, "%s", val[i]);
+				p += 1 + n + 2 * brace;
+				break;
+			}
+			if (i < NEXECVARS)
+				continue;
+		}
+		buf_printf(&b, "%c", *p++);
+	}
+	return b.s;
+}
+
+int
+start_exec(struct case_run *cr, const struct plan_exec *ex)
+{
+	char err[256], val[NEXECVARS][64], *cmd;
+	size_t i;
+
+	exec_reap(cr);	/* one command at a time per case */
+	/* Nothing sent yet (a client case): "within" counts from here. */
+	if (!cr->m.have_our)
+		cr->t_sent_mono = ev_now_ns();
+	exec_values(cr, val);
+	cmd = exec_subst(ex->cmd, val);
+	/* One thread: the environment holds them for this spawn only. */
+	for (i = 0; i < NEXECVARS; i++)
+		setenv(exec_vars[i], val[i], 1);
+	cr->pid = hook_spawn(cr->in->cfg->hook, cmd, NULL, err, sizeof(err));
+	for (i = 0; i < NEXECVARS; i++)
+		unsetenv(exec_vars[i]);
+	free(cmd);
+	if (cr->pid < 0) {
+		cr->pid = 0;
+		case_fail(cr, "exec: %s", err);
+		return -1;
+	}
+	if (ex->background)
+		return 0;
+	arm_wait(cr, W_EXEC, ex->within_ns ? ex->within_ns :
+	    HOOK_TIMEOUT_NS);
+	return 0;
+}
+
+/* ---- starting cases ----------------------------------------------------- */
+
+int
+steps_exec(const struct plan_step *steps, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (steps[i].kind == PLAN_EXEC)
+			return 1;
+		if (steps[i].kind == PLAN_ANY_OF)
+			for (j = 0; j < steps[i].u.any_of.nalts; j++)
+				if (steps_exec(steps[i].u.any_of.alts[j].steps,
+				    steps[i].u.any_of.alts[j].nsteps))
+					return 1;
+	}
+	return 0;
+}
+
+static const struct req_val *
+req_find(const struct interp *in, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < in->nreq; i++)
+		if (strcmp(in->req[i].key, key) == 0)
+			return &in->req[i];
+	return NULL;
+}
+
+/*
+ * Read every sysctl a case requires, once per key, before any case runs:
+ * a hook command blocks the loop, and cases with only a requires share
+ * the target with others (their timers must not be held up).  No case
+ * has pinned anything yet, so these are the target's own values.
+ */
+void
+req_read(struct interp *in)
+{
+	char cmd[512], out[256], err[256];
+	size_t i, j;
+
+	if (in->cfg->hook == NULL)
+		return;
+	for (i = 0; i < in->nruns; i++) {
+		const struct plan_case *pc = in->runs[i].pc;
+
+		for (j = 0; j < pc->nreq_sysctl; j++) {
+			const char *key = pc->req_sysctl[j].key;
+			struct req_val *rv;
+
+			if (req_find(in, key) != NULL)
+				continue;
+			in->req = xreallocarray(in->req, in->nreq + 1,
+			    sizeof(*in->req));
+			rv = &in->req[in->nreq++];
+			rv->key = key;
+			rv->value = NULL;
+			snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", key);
+			if (hook_run(in->cfg->hook, cmd, HOOK_TIMEOUT_NS, out,
+			    sizeof(out), err, sizeof(err)) == 0)
+				rv->value = xstrdup(out);
+		}
+	}
+}
+
+/*
+ * Check requires.sysctl (read by req_read) and pin sysctl through the
+ * hook; a case that pins runs alone, so blocking here delays no other
+ * case.  Returns 0 to go on.
+ */
+int
+case_sysctls(struct case_run *cr)
+{
+	const struct plan_case *pc = cr->pc;
+	const struct hook *h = cr->in->cfg->hook;
+	char cmd[512], out[256], err[256];
+	size_t i;
+
+	for (i = 0; i < pc->nreq_sysctl; i++) {
+		const struct plan_sysctl *r = &pc->req_sysctl[i];
+		const struct req_val *rv = req_find(cr->in, r->key);
+
+		if (rv == NULL || rv->value == NULL) {
+			case_end(cr, REP_SKIP, xasprintf("cannot read %s on "
+			    "the target", r->key));
+			return -1;
+		}
+		if (strcmp(rv->value, r->value) != 0) {
+			case_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
+			    "target has %s", r->key, r->value, rv->value));
+			return -1;
+		}
+	}
+	if (pc->nsysctl == 0)
+		return 0;
+	cr->saved = xcalloc(pc->nsysctl, sizeof(char *));
+	for (i = 0; i < pc->nsysctl; i++) {
+		const struct plan_sysctl *p = &pc->sysctl[i];
+
+		snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", p->key);
+		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, out, sizeof(out), err,
+		    sizeof(err)) != 0) {
+			case_fail(cr, "cannot read %s on the target", p->key);
+			return -1;
+		}
+		cr->saved[i] = xstrdup(out);
+		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'", p->key,
+		    p->value);
+		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, NULL, 0, err,
+		    sizeof(err)) != 0) {
+			case_fail(cr, "cannot set %s=%s on the target",
+			    p->key, p->value);
+			return -1;
+		}
+		buf_printf(&cr->notes, "target %s=%s for this case\n", p->key,
+		    p->value);
+	}
+	return 0;
+}
