@@ -10,8 +10,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,9 +23,7 @@
 
 #include "guard.h"
 #include "hook.h"
-#include "inject.h"
-#include "nd.h"
-#include "route.h"
+#include "net.h"
 #include "lab.h"
 #include "oneshot.h"
 #include "interp.h"
@@ -37,7 +33,6 @@
 #include "report.h"
 #include "evloop.h"
 #include "script.h"
-#include "sniff.h"
 #include "util.h"
 
 /* Exit codes: documented in tcpconform(1), EXIT STATUS. */
@@ -188,152 +183,6 @@ parse_services(const char *arg, struct run_opts *o)
 	return 0;
 }
 
-/*
- * The target: a numeric address or a name, of the family -4/-6 asked for
- * (like ping and curl).  Returns 0, or -1 with a message in errbuf.
- */
-static int
-resolve_target(const char *name, int family, int *af, union seg_addr *dst,
-    char *errbuf, size_t errlen)
-{
-	struct addrinfo hints = { .ai_family = family ? family : AF_UNSPEC,
-	    .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res;
-	int rc;
-
-	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0) {
-		tc_errf(errbuf, errlen, "%s: %s", name, gai_strerror(rc));
-		return -1;
-	}
-	*af = res->ai_family;
-	memset(dst, 0, sizeof(*dst));
-	if (*af == AF_INET)
-		dst->v4 = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
-	else
-		dst->v6 = ((struct sockaddr_in6 *)res->ai_addr)->sin6_addr;
-	freeaddrinfo(res);
-	return 0;
-}
-
-/* The interface owning addr (family af), or NULL. */
-static char *
-owner_of(int af, const union seg_addr *addr, char *ifname, size_t len)
-{
-	struct ifaddrs *ifa, *i;
-	const void *a;
-	char *found = NULL;
-
-	if (getifaddrs(&ifa) < 0)
-		return NULL;
-	for (i = ifa; i != NULL && found == NULL; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != af)
-			continue;
-		a = af == AF_INET ?
-		    (const void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr :
-		    (const void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
-		if (memcmp(a, addr, seg_addr_len(af)) == 0) {
-			snprintf(ifname, len, "%s", i->ifa_name);
-			found = ifname;
-		}
-	}
-	freeifaddrs(ifa);
-	return found;
-}
-
-/* What a run sends and captures with. */
-struct net {
-	struct snf *snf;
-	struct inj *inj;
-	struct guard *guard;
-	struct nd *nd;
-};
-
-static void
-net_close(struct net *n)
-{
-	guard_close(n->guard);
-	inj_close(n->inj);
-	nd_close(n->nd);
-	snf_close(n->snf);
-	memset(n, 0, sizeof(*n));
-}
-
-static void
-nd_tap(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
-    void *arg)
-{
-	(void)len;
-	(void)ts_ns;
-	nd_input(arg, pkt, caplen);
-}
-
-/*
- * Open the capture, the injector and what keeps the tester's kernel out
- * (DESIGN 4): the nft guard for our own address, or, with -s, nothing but
- * our answers to ARP/ND for the spoofed one.  IPv6 and spoofed sources
- * are injected at the link layer, to the next hop's MAC that we resolve
- * ourselves.  Returns EXIT_PASS, or an exit status after printing why.
- */
-static int
-net_open(const struct run_opts *o, struct interp_cfg *cfg, struct net *n)
-{
-	struct rt_path path;
-	struct inj_link link;
-	char err[512], filter[512], dst[INET6_ADDRSTRLEN], own[IF_NAMESIZE];
-	union seg_addr spoof;
-	int eperm = 0, use_link;
-
-	if (rt_lookup(cfg->af, &cfg->dst, o->iface, &path, err,
-	    sizeof(err)) != 0)
-		return env_error("route", err, 0);
-	cfg->src = path.src;
-	if (o->spoof != NULL) {
-		if (seg_addr_parse(o->spoof, &spoof) != cfg->af)
-			return usage_error("-s %s: not an IPv%d address like "
-			    "the target", o->spoof, cfg->af == AF_INET ? 4 : 6);
-		if (owner_of(cfg->af, &spoof, own, sizeof(own)) != NULL)
-			return usage_error("-s %s: interface %s owns it; a "
-			    "spoofed source must be an address no local "
-			    "interface has", o->spoof, own);
-		cfg->src = spoof;
-	}
-	use_link = cfg->af == AF_INET6 || o->spoof != NULL;
-	if (use_link && !path.has_mac)
-		return env_error(path.ifname, "IPv6 and -s inject Ethernet "
-		    "frames, and this interface has no Ethernet address", 0);
-
-	seg_addr_str(cfg->af, &cfg->dst, dst, sizeof(dst));
-	snprintf(filter, sizeof(filter),
-	    "(tcp and host %s and portrange %u-%u)%s%s", dst, cfg->port_lo,
-	    cfg->port_hi, use_link ? " or " : "",
-	    use_link ? nd_filter(cfg->af) : "");
-	if ((n->snf = snf_open(path.ifname, filter, err, sizeof(err),
-	    &eperm)) == NULL)
-		return env_error("capture", err, eperm);
-	if (use_link) {
-		if ((n->nd = nd_open(path.ifname, path.mac, err,
-		    sizeof(err))) == NULL)
-			return env_error("neighbour discovery", err,
-			    errno == EPERM || errno == EACCES);
-		if (o->spoof != NULL)
-			nd_claim(n->nd, cfg->af, &spoof);
-		memcpy(link.src, path.mac, sizeof(link.src));
-		if (nd_resolve(n->nd, n->snf, cfg->af, &cfg->src,
-		    &path.nexthop, link.dst, err, sizeof(err)) != 0)
-			return env_error("neighbour discovery", err, 0);
-		snf_set_tap(n->snf, nd_tap, n->nd);
-	}
-	if ((n->inj = inj_open(path.ifname, cfg->af, use_link ? &link : NULL,
-	    err, sizeof(err))) == NULL)
-		return env_error("injector", err, errno == EPERM ||
-		    errno == EACCES);
-	/* A spoofed source needs no guard: the tester's kernel drops what
-	 * comes for an address it does not own, without a RST. */
-	if (o->spoof == NULL && (n->guard = guard_open(cfg->af, &cfg->dst,
-	    cfg->port_lo, cfg->port_hi, err, sizeof(err), &eperm)) == NULL)
-		return env_error("guard", err, eperm);
-	return EXIT_PASS;
-}
 
 static void
 signal_cb(int fd, short what, void *arg)
@@ -396,9 +245,9 @@ cmd_run(int argc, char **argv)
 	struct hook *hook = NULL;
 	struct plan plan = { 0 };
 	struct interp_cfg cfg = { 0 };
-	struct inj *inj = NULL;
-	struct snf *snf = NULL;
 	struct net net = { 0 };
+	struct net_cfg ncfg = { 0 };
+	const char *what;
 	struct ev_loop *loop = NULL;
 	struct interp *in = NULL;
 	struct rep *rep = NULL;
@@ -408,7 +257,7 @@ cmd_run(int argc, char **argv)
 	FILE *out = stdout;
 	char err[512];
 	sigset_t mask, omask;
-	int ch, rc = EXIT_ENV, sfd = -1;
+	int ch, rc = EXIT_ENV, sfd = -1, eperm = 0;
 	unsigned span, failed;
 	uint64_t t0;
 	long n;
@@ -493,7 +342,7 @@ cmd_run(int argc, char **argv)
 		free_opts(&o);
 		return usage_error("run: no test case PATH given");
 	}
-	if (resolve_target(o.target, o.family, &cfg.af, &cfg.dst, err,
+	if (net_resolve(o.target, o.family, &cfg.af, &cfg.dst, err,
 	    sizeof(err)) != 0) {
 		free_opts(&o);
 		return usage_error("-t %s", err);
@@ -550,11 +399,24 @@ cmd_run(int argc, char **argv)
 	cfg.hook = hook = hook_new(o.target_exec);
 	cfg.pcap_dir = o.pcap_dir;
 
-	if ((rc = net_open(&o, &cfg, &net)) != EXIT_PASS)
+	ncfg.af = cfg.af;
+	ncfg.dst = cfg.dst;
+	ncfg.iface = o.iface;
+	ncfg.spoof = o.spoof;
+	ncfg.spoof_opt = "-s";
+	ncfg.port_lo = cfg.port_lo;
+	ncfg.port_hi = cfg.port_hi;
+	switch (net_open(&ncfg, &net, &what, err, sizeof(err), &eperm)) {
+	case NET_OK:
+		break;
+	case NET_USAGE:
+		rc = usage_error("%s", err);
 		goto out;
-	rc = EXIT_ENV;
-	snf = net.snf;
-	inj = net.inj;
+	default:
+		rc = env_error(what, err, eperm);
+		goto out;
+	}
+	cfg.src = net.src;
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
 	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
@@ -585,7 +447,7 @@ cmd_run(int argc, char **argv)
 	if (!o.no_progress && isatty(STDERR_FILENO))
 		cfg.prog = prog = prog_new(loop, STDERR_FILENO,
 		    (unsigned)plan.ncases);
-	in = interp_new(&plan, &cfg, inj, snf, loop, rep);
+	in = interp_new(&plan, &cfg, net.inj, net.snf, loop, rep);
 	ev_add_fd(loop, sfd, signal_cb, in);
 	t0 = ev_now_ns();
 	if (interp_run(in, err, sizeof(err)) != 0) {

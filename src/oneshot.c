@@ -32,6 +32,7 @@
 #include "guard.h"
 #include "inject.h"
 #include "oneshot.h"
+#include "net.h"
 #include "route.h"
 #include "priv.h"
 #include "seg.h"
@@ -59,7 +60,10 @@
 struct os_opts {
 	const char *target;
 	const char *iface;
-	struct in_addr dst;
+	const char *spoof;	/* -a: a source address no interface owns */
+	int family;		/* -4/-6, 0: from the target */
+	int af;
+	union seg_addr dst;
 	long dport;
 	long sport;		/* -1: random */
 	int fixed_sport;	/* -s given */
@@ -100,7 +104,8 @@ static void
 os_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: tcpconform send -t TARGET -p PORT [--flags FLAGS] [--seq N]\n"
+	    "usage: tcpconform send [-4|-6] -t TARGET -p PORT [--flags FLAGS]\n"
+	    "                       [--seq N] [-a SPOOFED-SOURCE]\n"
 	    "                       [--ack N] [--win N] [--mss N] [--wscale N]\n"
 	    "                       [--sackok] [--ts] [--data TEXT] [--ttl N]\n"
 	    "                       [-c COUNT] [--interval DUR] [--wait DUR]\n"
@@ -182,11 +187,13 @@ os_build_opts(const struct os_opts *o, struct seg *s)
 }
 
 static void
-os_build_seg(const struct os_opts *o, struct in_addr src, struct seg *s)
+os_build_seg(const struct os_opts *o, const union seg_addr *src,
+    struct seg *s)
 {
 	seg_init(s);
-	s->src.v4 = src;
-	s->dst.v4 = o->dst;
+	s->af = o->af;
+	s->src = *src;
+	s->dst = o->dst;
 	s->ttl = (uint8_t)o->ttl;
 	s->sport = (uint16_t)o->sport;
 	s->dport = (uint16_t)o->dport;
@@ -307,43 +314,44 @@ os_send_cb(uint64_t id, void *arg)
 }
 
 static int
-os_plain(const struct os_opts *o, struct in_addr src, const char *ifname,
-    oneshot_env_fn *env_error)
+os_plain(const struct os_opts *o, oneshot_env_fn *env_error)
 {
 	struct os_run r = { 0 };
-	struct guard *guard = NULL;
-	char filter[128], dst[INET_ADDRSTRLEN];
+	struct net net = { 0 };
+	struct net_cfg nc = { 0 };
+	const char *what;
+	char dst[INET6_ADDRSTRLEN];
 	int rc = OS_EXIT_ENV, eperm = 0;
 
-	os_build_seg(o, src, &r.tmpl);
+	/* Only this conversation: the target and our one source port.
+	 * Without the guard (or, with -a, our ARP/ND answers) the tester's
+	 * kernel would RST the target's SYN-ACK. */
+	nc.af = o->af;
+	nc.dst = o->dst;
+	nc.iface = o->iface;
+	nc.spoof = o->spoof;
+	nc.spoof_opt = "-a";
+	nc.port_lo = nc.port_hi = (uint16_t)o->sport;
+	switch (net_open(&nc, &net, &what, r.err, sizeof(r.err), &eperm)) {
+	case NET_OK:
+		break;
+	case NET_USAGE:
+		net_close(&net);
+		return os_usage_error("%s", r.err);
+	default:
+		rc = env_error(what, r.err, eperm);
+		goto out;
+	}
+	os_build_seg(o, &net.src, &r.tmpl);
 	r.count = o->count;
 	r.interval_ns = o->interval_ns;
 	r.wait_ns = o->wait_ns;
 	r.last_sent = -1;
 	r.send_ts = xcalloc((size_t)r.count, sizeof(*r.send_ts));
-	inet_ntop(AF_INET, &o->dst, dst, sizeof(dst));
-
-	/* Only this conversation: the target and our one source port. */
-	snprintf(filter, sizeof(filter), "tcp and host %s and port %u", dst,
-	    r.tmpl.sport);
-	if ((r.snf = snf_open(ifname, filter, r.err, sizeof(r.err), &eperm)) ==
-	    NULL) {
-		rc = env_error("capture", r.err, eperm);
-		goto out;
-	}
+	seg_addr_str(o->af, &o->dst, dst, sizeof(dst));
+	r.snf = net.snf;
+	r.inj = net.inj;
 	r.dlt = snf_datalink(r.snf);
-	if ((r.inj = inj_open(ifname, AF_INET, NULL, r.err, sizeof(r.err))) == NULL) {
-		rc = env_error("injector", r.err, errno == EPERM ||
-		    errno == EACCES);
-		goto out;
-	}
-	/* Without it the tester kernel RSTs the target's SYN-ACK. */
-	if ((guard = guard_open(AF_INET, &r.tmpl.dst, r.tmpl.sport,
-	    r.tmpl.sport, r.err,
-	    sizeof(r.err), &eperm)) == NULL) {
-		rc = env_error("guard", r.err, eperm);
-		goto out;
-	}
 	if (priv_drop(r.err, sizeof(r.err)) != 0) {
 		rc = env_error("privileges", r.err, 0);
 		goto out;
@@ -367,9 +375,7 @@ os_plain(const struct os_opts *o, struct in_addr src, const char *ifname,
 	rc = r.replies > 0 ? OS_EXIT_REPLY : OS_EXIT_NONE;
 out:
 	ev_free(r.loop);
-	guard_close(guard);
-	inj_close(r.inj);
-	snf_close(r.snf);
+	net_close(&net);
 	free(r.send_ts);
 	return rc;
 }
@@ -542,7 +548,7 @@ os_worker_run(void *arg)
  * nearly doubles the rate.
  */
 static int
-os_flood(const struct os_opts *o, struct in_addr src,
+os_flood(const struct os_opts *o, const union seg_addr *src,
     oneshot_env_fn *env_error)
 {
 	struct os_worker *w;
@@ -608,7 +614,7 @@ os_flood(const struct os_opts *o, struct in_addr src,
 			memcpy(w[k].bufs[i], pkt, (size_t)len);
 		w[k].len = len;
 		w[k].sin.sin_family = AF_INET;
-		w[k].sin.sin_addr = o->dst;
+		w[k].sin.sin_addr = o->dst.v4;
 		w[k].vary_sport = !o->fixed_sport;
 		w[k].base = base;
 		w[k].count = count / nw + (k < count % nw ? 1 : 0);
@@ -678,6 +684,9 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 		{ "target", required_argument, NULL, 't' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "interface", required_argument, NULL, 'i' },
+		{ "spoof", required_argument, NULL, 'a' },
+		{ "ipv4", no_argument, NULL, '4' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ "sport", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "flags", required_argument, NULL, O_FLAGS },
@@ -702,18 +711,25 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 		.win = OS_DEFAULT_WIN, .mss = -1, .wscale = -1, .ttl = 64,
 		.count = -1, .interval_ns = NS_PER_SEC, .wait_ns = NS_PER_SEC,
 	};
-	struct in_addr src;
 	struct rt_path path;
-	union seg_addr dst;
-	char ifname[IF_NAMESIZE + 1], err[512], bad;
+	char err[512], bad;
 	long long v;
 	uint64_t ns;
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+c:hi:p:s:t:", longopts,
+	while ((ch = getopt_long(argc, argv, "+46a:c:hi:p:s:t:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case '4':
+			o.family = AF_INET;
+			break;
+		case '6':
+			o.family = AF_INET6;
+			break;
+		case 'a':
+			o.spoof = optarg;
+			break;
 		case 'h':
 			os_usage(stdout);
 			return OS_EXIT_REPLY;
@@ -827,9 +843,13 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 		return os_usage_error("send: -t TARGET is required");
 	if (o.dport < 0)
 		return os_usage_error("send: -p PORT is required");
-	if (inet_pton(AF_INET, o.target, &o.dst) != 1)
-		return os_usage_error("-t %s: not an IPv4 address", o.target);
+	if (net_resolve(o.target, o.family, &o.af, &o.dst, err,
+	    sizeof(err)) != 0)
+		return os_usage_error("-t %s", err);
 	if (o.flood) {
+		if (o.af != AF_INET || o.spoof != NULL)
+			return os_usage_error("--flood: IPv4 and the tester's "
+			    "own address only");
 		if (o.count < 0 || !o.have_max)
 			return os_usage_error("--flood needs -c COUNT and "
 			    "--max-time DUR");
@@ -847,15 +867,12 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 	if (o.sport < 0)
 		o.sport = OS_PORT_LO + (long)(os_random32() % OS_PORT_SPAN);
 
-	memset(&dst, 0, sizeof(dst));
-	dst.v4 = o.dst;
-	if (rt_lookup(AF_INET, &dst, o.iface, &path, err, sizeof(err)) != 0)
-		return env_error("route", err, 0);
-	src = path.src.v4;
-	snprintf(ifname, sizeof(ifname), "%s", path.ifname);
 	if (o.flood) {
+		if (rt_lookup(AF_INET, &o.dst, o.iface, &path, err,
+		    sizeof(err)) != 0)
+			return env_error("route", err, 0);
 		/* A given -s stays fixed; otherwise ports vary per packet. */
-		return os_flood(&o, src, env_error);
+		return os_flood(&o, &path.src, env_error);
 	}
-	return os_plain(&o, src, ifname, env_error);
+	return os_plain(&o, env_error);
 }
