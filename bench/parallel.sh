@@ -27,6 +27,17 @@ shift 2
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
+# Both runs on the same cases: a snapshot, taken before the first run,
+# of what may still be changing in the tree.
+mkdir "$tmp/suite" || exit 99
+n=0
+for p in "$@"; do
+	n=$((n + 1))
+	mkdir "$tmp/suite/$n" && cp -r "$p" "$tmp/suite/$n/" || exit 99
+done
+paths=("$@")
+set -- "$tmp/suite"
+
 # seconds: "61.075s", "300.6ms", "835.1us" -> seconds
 secs() {
 	awk '{ v = $1; u = v; sub(/^[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
@@ -55,7 +66,7 @@ summary() {
 
 ncases=$("$tc" list -P linux "$@" | sed -n 's/^\([0-9]*\) cases\{0,1\}, .*/\1/p')
 echo "kernel $(uname -r), $(nproc) cpus, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-echo "suite: ${ncases:-?} cases in $*"
+echo "suite: ${ncases:-?} cases in ${paths[*]}"
 
 run j1 -j 1 "$@"
 run jdef "$@"
