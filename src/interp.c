@@ -920,36 +920,35 @@ order_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* ---- public ----------------------------------------------------------- */
+
 /*
- * The order cases start in, so that the run's wall time approaches its
- * longest case: the cases that run alone first, one after another (they
- * cost their sum wherever they go, and at the start they hold nothing
- * up), then the others longest expected first (the estimate "list"
- * prints), so that no long case starts late and the short ones fill the
- * slots beside it.  With -j 1 nothing overlaps and the order cannot
- * shorten the run: keep the plan's, so reports come out as cases end.
+ * Cases that run alone go first, one after another: they cost their sum
+ * wherever they go, and at the start they hold nothing up.  The others
+ * follow longest expected first (the estimate "list" prints), so that no
+ * long case starts late and the short ones fill the slots beside it.
+ * With -j 1 nothing overlaps and no order shortens the run: the plan's
+ * keeps reports coming as cases end.
  */
-static void
-plan_order(struct interp *in)
+void
+interp_order(const struct plan *p, const char *profile, unsigned jobs,
+    size_t *order)
 {
 	struct order_key *k;
 	size_t i;
 
-	k = xcalloc(in->nruns ? in->nruns : 1, sizeof(*k));
-	for (i = 0; i < in->nruns; i++) {
+	k = xcalloc(p->ncases ? p->ncases : 1, sizeof(*k));
+	for (i = 0; i < p->ncases; i++) {
 		k[i].i = i;
-		k[i].exclusive = in->runs[i].pc->exclusive;
-		scr_duration(in->runs[i].pc, in->cfg->profile, &k[i].typ,
-		    &k[i].max);
+		k[i].exclusive = p->cases[i].exclusive;
+		scr_duration(&p->cases[i], profile, &k[i].typ, &k[i].max);
 	}
-	if (in->cfg->jobs > 1)
-		qsort(k, in->nruns, sizeof(*k), order_cmp);
-	for (i = 0; i < in->nruns; i++)
-		in->order[i] = k[i].i;
+	if (jobs > 1)
+		qsort(k, p->ncases, sizeof(*k), order_cmp);
+	for (i = 0; i < p->ncases; i++)
+		order[i] = k[i].i;
 	free(k);
 }
-
-/* ---- public ----------------------------------------------------------- */
 
 struct interp *
 interp_new(const struct plan *p, const struct interp_cfg *cfg,
@@ -972,7 +971,7 @@ interp_new(const struct plan *p, const struct interp_cfg *cfg,
 		in->runs[i].pc = &p->cases[i];
 		in->runs[i].sport = (uint16_t)(cfg->port_lo + i);
 	}
-	plan_order(in);
+	interp_order(p, cfg->profile, cfg->jobs, in->order);
 	return in;
 }
 

@@ -52,6 +52,16 @@ struct interp *interp_new(const struct plan *p, const struct interp_cfg *cfg,
     struct inj *inj, struct snf *snf, struct ev_loop *loop, struct rep *rep);
 
 /*
+ * The order the cases of p start in under jobs and profile: order[k] is
+ * the index into p->cases of the k-th case to start (order holds
+ * p->ncases entries, the caller's).  Exclusive cases first in plan order,
+ * then the others by scr_duration()'s typical, then its maximum, both
+ * longest first, ties in plan order; with jobs 1 the plan's order.
+ */
+void interp_order(const struct plan *p, const char *profile, unsigned jobs,
+    size_t *order);
+
+/*
  * Run until every case has ended.  Returns 0, or -1 with a message in
  * errbuf for an environment error (injection or capture failed).
  */
