@@ -1053,6 +1053,7 @@ interp_free(struct interp *in)
 
 	if (in == NULL)
 		return;
+	in->prog = NULL;	/* the caller may have freed it: feed it no more */
 	for (i = 0; i < in->nruns; i++) {
 		struct case_run *cr = &in->runs[i];
 

@@ -36,7 +36,7 @@ struct interp_cfg {
 	const char *profile;		/* "rfc", "linux": selects steps */
 	const struct hook *hook;	/* target hook, or NULL */
 	const char *pcap_dir;		/* --pcap: one file per case, or NULL */
-	struct prog *prog;		/* progress line to feed, or NULL */
+	struct prog *prog;		/* progress line fed by interp_run, or NULL */
 };
 
 struct interp;
