@@ -149,14 +149,17 @@ trace_seg(struct case_run *cr, const struct seg *s, int ours, uint64_t ts)
 	char line[512];
 	uint32_t sbase, abase;
 
+	/* Relative to each side's ISN once its SYN was seen, as tcpdump
+	 * does; absolute before (a case that never opens a connection). */
 	if (ours) {
-		sbase = cr->our_isn;
+		sbase = cr->me.have_iss ? cr->me.iss :
+		    (s->flags & SEG_SYN) ? s->seq : 0;
 		abase = cr->m.have_iss ? cr->m.iss : 0;
 	} else {
 		/* A SYN carries the ISN the model has not learnt yet. */
 		sbase = cr->m.have_iss ? cr->m.iss :
 		    (s->flags & SEG_SYN) ? s->seq : 0;
-		abase = cr->our_isn;
+		abase = cr->me.have_iss ? cr->me.iss : 0;
 	}
 	seg_format(s, sbase, abase, line, sizeof(line));
 	if (ts != 0 && cr->t_first_cap != 0)
@@ -173,7 +176,8 @@ describe(const struct case_run *cr, const struct seg *s, char *buf,
     size_t len)
 {
 	seg_format(s, cr->m.have_iss ? cr->m.iss :
-	    (s->flags & SEG_SYN) ? s->seq : 0, cr->our_isn, buf, len);
+	    (s->flags & SEG_SYN) ? s->seq : 0,
+	    cr->me.have_iss ? cr->me.iss : 0, buf, len);
 }
 
 /* ---- steps ------------------------------------------------------------ */
