@@ -1185,7 +1185,7 @@ test_case_keys_bad(void **state)
 	BAD("id: x\ntitle: T\nservice: echo\nrequires: {rot: true}\n"
 	    "steps: [connect: ]\n",
 	    "t.yaml:4:12: unknown key 'rot' in requires (expected one of: "
-	    "root, ipv6, sysctl)");
+	    "root, ipv6, ipv4, sysctl)");
 	BAD("id: x\ntitle: T\nservice: echo\nexclusive: 1\n"
 	    "steps: [connect: ]\n",
 	    "t.yaml:4:12: bad exclusive '1': expected true or false");
