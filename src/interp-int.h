@@ -143,6 +143,7 @@ struct interp {
 	struct ev_loop *loop;
 	struct rep *rep;
 	struct prog *prog;	/* the progress line, or NULL */
+	uint64_t t_run0;	/* monotonic: when the first case could start */
 
 	struct case_run *runs;
 	size_t nruns;

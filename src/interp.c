@@ -245,6 +245,8 @@ report_ready(struct interp *in)
 			.pc = cr->pc,
 			.verdict = cr->verdict,
 			.dur_ns = cr->t_end - cr->t_start,
+			.start_ns = cr->t_start > in->t_run0 ?
+			    cr->t_start - in->t_run0 : 0,
 			.msg = cr->msg,
 			.trace = cr->trace.s,
 			.notes = cr->notes.s,
@@ -989,6 +991,7 @@ interp_run(struct interp *in, char *errbuf, size_t errlen)
 		return -1;
 	}
 	req_read(in);
+	in->t_run0 = ev_now_ns();
 	start_cases(in);
 	if (in->running > 0 || in->next_start < in->nruns) {
 		if (ev_run(in->loop) != 0) {

@@ -440,6 +440,7 @@ json_case(struct rep *r, const struct rep_result *res)
 	json_object_set_new(c, "rfc", a);
 	json_object_set_new(c, "verdict",
 	    json_string(json_verdicts[res->verdict]));
+	json_object_set_new(c, "start_s", json_secs(res->start_ns));
 	json_object_set_new(c, "duration_s", json_secs(res->dur_ns));
 	rep_emit(r, c, PART_MSG, res->msg);
 	a = json_array();

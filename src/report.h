@@ -58,6 +58,7 @@ struct rep_result {
 	const struct plan_case *pc;
 	enum rep_verdict verdict;
 	uint64_t dur_ns;
+	uint64_t start_ns;	/* when it started, from the run's start */
 	const char *msg;	/* failure or skip reason; NULL on pass */
 	const char *trace;	/* packet trace, one segment per line; may be NULL */
 	const char *notes;	/* measurements, one per line; may be NULL */
