@@ -109,6 +109,7 @@ accept_seg(struct case_run *cr, const struct plan_expect *ex,
 	cr->rtx_orig.payload = NULL;
 	cr->have_match = true;
 	cr->rtx_prev_ts = ts;
+	cr->rtx_prev_gap = 0;
 	cr->rtx_n = 0;
 }
 
@@ -210,6 +211,21 @@ rtx_tol(const struct plan_retransmits *r, uint64_t gap)
 }
 
 /*
+ * The gap expected before retransmission rtx_n + 1: the schedule's, or
+ * with backoff N, after the first, N times the gap measured before the
+ * previous copy (RFC 6298 5.5: "double the value of RTO").  Relative, so
+ * a target whose RTO starts higher (a slower RTT sample) still passes
+ * when it backs off as it must.
+ */
+uint64_t
+rtx_want(const struct case_run *cr, const struct plan_retransmits *r)
+{
+	if (r->backoff > 0 && cr->rtx_n > 0 && cr->rtx_prev_gap > 0)
+		return cr->rtx_prev_gap * r->backoff;
+	return r->schedule[cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1];
+}
+
+/*
  * A retransmission is the same segment again: same flags, sequence number
  * and length (RFC 9293 3.8.1; RFC 6298 5.5 doubles the gap each time).
  */
@@ -221,7 +237,6 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	const struct seg *o = &cr->rtx_orig;
 	char line[512], orig[512], d1[32], d2[32], d3[32];
 	uint64_t gap, want, tol, diff;
-	size_t k;
 
 	if (s->flags != o->flags || s->seq != o->seq ||
 	    s->paylen != o->paylen) {
@@ -231,8 +246,7 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 		    "  got:   %s", cr->rtx_n + 1, orig, line);
 		return;
 	}
-	k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
-	want = r->schedule[k];
+	want = rtx_want(cr, r);
 	gap = ts - cr->rtx_prev_ts;
 	tol = rtx_tol(r, want);
 	diff = gap > want ? gap - want : want - gap;
@@ -252,11 +266,12 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	step_matched(cr);
 	tcpsm_on_recv(&cr->m, s);
 	cr->rtx_prev_ts = ts;
+	cr->rtx_prev_gap = gap;
 	if (++cr->rtx_n < r->count) {
-		k = cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1;
-		tol = rtx_tol(r, r->schedule[k]);
+		want = rtx_want(cr, r);
+		tol = rtx_tol(r, want);
 		/* Deadline on the loop clock; the verdict uses capture times. */
-		arm_wait(cr, W_RETRANS, r->schedule[k] + tol + 50 * NS_PER_MS);
+		arm_wait(cr, W_RETRANS, want + tol + 50 * NS_PER_MS);
 		return;
 	}
 	if (r->silence_ns > 0) {

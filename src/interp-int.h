@@ -101,6 +101,7 @@ struct case_run {
 	struct seg rtx_orig;	/* the segment that must come again */
 	bool have_match;
 	uint64_t rtx_prev_ts;	/* capture time of the previous copy */
+	uint64_t rtx_prev_gap;	/* the gap before it (0: the first) */
 	unsigned rtx_n;		/* retransmissions seen */
 
 	/* measure */
@@ -188,6 +189,8 @@ void step_advance(struct case_run *cr);
 void q_clear(struct case_run *cr);
 void q_deliver(struct case_run *cr);
 uint64_t rtx_tol(const struct plan_retransmits *r, uint64_t gap);
+uint64_t rtx_want(const struct case_run *cr,
+    const struct plan_retransmits *r);
 void capture_cb(int fd, short what, void *arg);
 
 /* interp-target.c */

@@ -638,8 +638,7 @@ wait_timeout_cb(uint64_t id, void *arg)
 		return;
 	case W_RETRANS: {
 		const struct plan_retransmits *r = &st->u.retransmits;
-		uint64_t want = r->schedule[cr->rtx_n < r->nsched ?
-		    cr->rtx_n : r->nsched - 1];
+		uint64_t want = rtx_want(cr, r);
 
 		describe(cr, &cr->rtx_orig, orig, sizeof(orig));
 		case_fail(cr, "retransmission %u of [%s] did not come within "

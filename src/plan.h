@@ -158,6 +158,9 @@ struct plan_retransmits {
 	unsigned count;
 	uint64_t *schedule;		/* owned */
 	size_t nsched;
+	unsigned backoff;		/* 0: schedule as given; N: each gap
+					 * after the first is N times the
+					 * previous one as measured */
 	unsigned tol_pct;		/* default 10 */
 	uint64_t tol_min_ns;		/* default 4 ms (HZ=250 jiffy) */
 	uint64_t silence_ns;

@@ -343,6 +343,8 @@ static const struct field rt_fields[] = {
 	F_UINT("count", struct plan_retransmits, count, "count", 1, 100,
 	    true),
 	F_FN("schedule", rt_schedule, true),
+	F_UINT("backoff", struct plan_retransmits, backoff, "backoff", 1, 16,
+	    false),
 	F_FN("tolerance", rt_tolerance, false),
 	F_KIND("min_tolerance", FLD_DURATION, struct plan_retransmits,
 	    tol_min_ns, "min_tolerance", false),

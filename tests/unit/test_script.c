@@ -1275,6 +1275,11 @@ test_retransmits(void **state)
 	c = load_ok(HDR "  - connect:\n"
 	    "  - retransmits: {count: 100, schedule: [1s], tolerance: 0%}\n");
 	assert_int_equal(c->steps[1].u.retransmits.tol_pct, 0);
+	assert_int_equal(c->steps[1].u.retransmits.backoff, 0);
+	reset();
+	c = load_ok(HDR "  - connect:\n"
+	    "  - retransmits: {count: 7, schedule: [230ms], backoff: 2}\n");
+	assert_int_equal(c->steps[1].u.retransmits.backoff, 2);
 }
 
 static void
@@ -1296,6 +1301,9 @@ test_retransmits_bad(void **state)
 	    "0%..100%, e.g. 10%");
 	BAD(HDR "  - expect:\n  - retransmits: {count: 1}\n",
 	    "t.yaml:6:18: missing required key 'schedule' in retransmits");
+	BAD(HDR "  - expect:\n  - retransmits: {count: 2, schedule: [1s], "
+	    "backoff: 0}\n",
+	    "t.yaml:6:54: bad backoff '0': expected an integer 1..16");
 }
 
 static void
