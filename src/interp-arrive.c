@@ -292,7 +292,10 @@ seg_measure(struct case_run *cr, const struct plan_step *st,
 
 	if (!match_expect(&c, &me->until, s, why, sizeof(why)))
 		return;		/* other answers to probes are fine */
-	v = ts > cr->meas_t0 ? ts - cr->meas_t0 : 0;
+	if (cr->meas_t0 == 0)		/* our segment was never captured */
+		v = elapsed(cr, ts);
+	else
+		v = ts > cr->meas_t0 ? ts - cr->meas_t0 : 0;
 	accept_seg(cr, &me->until, s, ts);
 	cr->meas = xreallocarray(cr->meas, cr->nmeas + 1, sizeof(*cr->meas));
 	cr->meas[cr->nmeas++] = (struct rep_meas){ me->name, v,
@@ -442,6 +445,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		if (cr->t_first_cap == 0)
 			cr->t_first_cap = ts;
 		cr->t_sent_cap = ts;
+		if (cr->wait == W_MEASURE && cr->meas_t0 == 0)
+			cr->meas_t0 = ts;	/* the measure's start, late */
 		trace_seg(cr, &s, 1, ts);
 		if (cr->wait == W_DRAIN)
 			case_end(cr, REP_PASS, NULL);

@@ -795,8 +795,10 @@ step_advance(struct case_run *cr)
 			break;
 		}
 		case PLAN_MEASURE:
-			cr->meas_t0 = cr->t_sent_cap ? cr->t_sent_cap :
-			    cap_now_ns();
+			/* From our last segment on the wire; if its copy is
+			 * not captured yet, it sets meas_t0 when it is. */
+			cr->meas_t0 = cr->t_sent_cap != 0 || !cr->m.have_our ?
+			    (cr->t_sent_cap ? cr->t_sent_cap : cap_now_ns()) : 0;
 			arm_wait(cr, W_MEASURE, st->u.measure.max_ns);
 			if (st->u.measure.probe_set)
 				cr->probe_timer = ev_add_timer(cr->in->loop,
