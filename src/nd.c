@@ -206,7 +206,7 @@ nd_icmp6_input(struct nd *nd, struct dec *d, const uint8_t *eth_src)
 {
 	static const struct in6_addr all_nodes = { { { 0xff, 0x02, 0, 0, 0, 0,
 	    0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } };
-	struct in6_addr src, dst, target;
+	struct in6_addr src, target;
 	const uint8_t *a, *lla;
 	uint16_t plen;
 	uint8_t nh, hlim, type, code;
@@ -218,8 +218,7 @@ nd_icmp6_input(struct nd *nd, struct dec *d, const uint8_t *eth_src)
 		return;
 	if (nh != ND_ICMP6 || hlim != ND_HOPLIMIT)
 		return;
-	memcpy(&src, a, 16);
-	memcpy(&dst, a + 16, 16);
+	memcpy(&src, a, 16);		/* a + 16: the destination */
 	if (dec_u8(d, &type) == -1 || dec_u8(d, &code) == -1 || code != 0 ||
 	    dec_skip(d, 6) == -1 || (a = dec_bytes(d, 16)) == NULL)
 		return;
@@ -238,7 +237,6 @@ nd_icmp6_input(struct nd *nd, struct dec *d, const uint8_t *eth_src)
 			nd->answered++;
 		return;
 	}
-	(void)dst;
 	if (type == ND_NA && nd->want_af == AF_INET6 &&
 	    memcmp(&target, &nd->want.v6, 16) == 0) {
 		lla = nd_lla(d, ND_OPT_TLLA);
