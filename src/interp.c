@@ -142,26 +142,30 @@ case_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
 
 /* ---- trace ------------------------------------------------------------ */
 
-/* Relative numbers like tcpdump -S off: each side's seq from its ISN. */
+/*
+ * Print s like tcpdump -S off: seq relative to its sender's ISN and ack to
+ * the receiver's, once that side's SYN was seen, absolute before (a case
+ * that never opens a connection).  A SYN carries the ISN the model has
+ * not learnt yet.
+ */
+static void
+format_seg(const struct case_run *cr, const struct seg *s, int ours,
+    char *buf, size_t len)
+{
+	const struct tcpsm *from = ours ? &cr->me : &cr->m;
+	const struct tcpsm *to = ours ? &cr->m : &cr->me;
+
+	seg_format(s, from->have_iss ? from->iss :
+	    (s->flags & SEG_SYN) ? s->seq : 0, to->have_iss ? to->iss : 0,
+	    buf, len);
+}
+
 void
 trace_seg(struct case_run *cr, const struct seg *s, int ours, uint64_t ts)
 {
 	char line[512];
-	uint32_t sbase, abase;
 
-	/* Relative to each side's ISN once its SYN was seen, as tcpdump
-	 * does; absolute before (a case that never opens a connection). */
-	if (ours) {
-		sbase = cr->me.have_iss ? cr->me.iss :
-		    (s->flags & SEG_SYN) ? s->seq : 0;
-		abase = cr->m.have_iss ? cr->m.iss : 0;
-	} else {
-		/* A SYN carries the ISN the model has not learnt yet. */
-		sbase = cr->m.have_iss ? cr->m.iss :
-		    (s->flags & SEG_SYN) ? s->seq : 0;
-		abase = cr->me.have_iss ? cr->me.iss : 0;
-	}
-	seg_format(s, sbase, abase, line, sizeof(line));
+	format_seg(cr, s, ours, line, sizeof(line));
 	if (ts != 0 && cr->t_first_cap != 0)
 		buf_printf(&cr->trace, "%+10.6f %s %s\n",
 		    (double)(ts - cr->t_first_cap) / 1e9, ours ? "out" : "in ",
@@ -175,9 +179,7 @@ void
 describe(const struct case_run *cr, const struct seg *s, char *buf,
     size_t len)
 {
-	seg_format(s, cr->m.have_iss ? cr->m.iss :
-	    (s->flags & SEG_SYN) ? s->seq : 0,
-	    cr->me.have_iss ? cr->me.iss : 0, buf, len);
+	format_seg(cr, s, 0, buf, len);
 }
 
 /* ---- steps ------------------------------------------------------------ */
@@ -795,10 +797,14 @@ step_advance(struct case_run *cr)
 			break;
 		}
 		case PLAN_MEASURE:
-			/* From our last segment on the wire; if its copy is
-			 * not captured yet, it sets meas_t0 when it is. */
-			cr->meas_t0 = cr->t_sent_cap != 0 || !cr->m.have_our ?
-			    (cr->t_sent_cap ? cr->t_sent_cap : cap_now_ns()) : 0;
+			/* From our last segment on the wire.  If its copy
+			 * is not captured yet, 0: the capture sets it. */
+			if (cr->t_sent_cap != 0)
+				cr->meas_t0 = cr->t_sent_cap;
+			else if (!cr->m.have_our)
+				cr->meas_t0 = cap_now_ns();	/* sent nothing */
+			else
+				cr->meas_t0 = 0;
 			arm_wait(cr, W_MEASURE, st->u.measure.max_ns);
 			if (st->u.measure.probe_set)
 				cr->probe_timer = ev_add_timer(cr->in->loop,

@@ -41,7 +41,6 @@ struct nd {
 	union seg_addr	 want;
 	int		 got;
 	uint8_t		 got_mac[6];
-	unsigned long	 answered;
 	char		 err[LIBNET_ERRBUF_SIZE];
 };
 
@@ -79,12 +78,6 @@ nd_filter(int af)
 	 * (they would have to survive hop limit 255 checks anyway). */
 	return af == AF_INET ? "arp" :
 	    "(icmp6 and (ip6[40] == 135 or ip6[40] == 136))";
-}
-
-unsigned long
-nd_answered(const struct nd *nd)
-{
-	return nd->answered;
 }
 
 /* Write the packet built in nd->l; failures only lose this frame. */
@@ -170,9 +163,9 @@ nd_arp_input(struct nd *nd, struct dec *d, const uint8_t *eth_src)
 		return;
 	if (op == ND_ARP_REQUEST && nd->claim_af == AF_INET &&
 	    memcmp(tpa, &nd->claim.v4, 4) == 0 && memcmp(spa, tpa, 4) != 0) {
-		if (nd_arp(nd, ND_ARP_REPLY, eth_src,
-		    (const uint8_t *)&nd->claim.v4, sha, spa) == 0)
-			nd->answered++;
+		/* A lost reply costs the target one more request. */
+		(void)nd_arp(nd, ND_ARP_REPLY, eth_src,
+		    (const uint8_t *)&nd->claim.v4, sha, spa);
 		return;
 	}
 	if (op == ND_ARP_REPLY && nd->want_af == AF_INET &&
@@ -210,6 +203,7 @@ nd_icmp6_input(struct nd *nd, struct dec *d, const uint8_t *eth_src)
 	const uint8_t *a, *lla;
 	uint16_t plen;
 	uint8_t nh, hlim, type, code;
+	int dad;
 
 	if (dec_skip(d, 4) == -1 || dec_be16(d, &plen) == -1 ||
 	    dec_u8(d, &nh) == -1 || dec_u8(d, &hlim) == -1 ||
@@ -226,15 +220,12 @@ nd_icmp6_input(struct nd *nd, struct dec *d, const uint8_t *eth_src)
 	if (type == ND_NS && nd->claim_af == AF_INET6 &&
 	    memcmp(&target, &nd->claim.v6, 16) == 0) {
 		/* 7.2.4: to the soliciting address, or all-nodes when it
-		 * was unspecified (DAD), solicited flag only then set. */
-		if (IN6_IS_ADDR_UNSPECIFIED(&src)) {
-			if (nd_icmp6(nd, ND_NA, ND_NA_OVERRIDE, eth_src,
-			    &nd->claim.v6, &all_nodes, &nd->claim.v6) == 0)
-				nd->answered++;
-		} else if (nd_icmp6(nd, ND_NA, ND_NA_SOLICITED |
-		    ND_NA_OVERRIDE, eth_src, &nd->claim.v6, &src,
-		    &nd->claim.v6) == 0)
-			nd->answered++;
+		 * was unspecified (DAD), the solicited flag only then
+		 * clear.  A lost answer costs the target one more NS. */
+		dad = IN6_IS_ADDR_UNSPECIFIED(&src);
+		(void)nd_icmp6(nd, ND_NA, ND_NA_OVERRIDE |
+		    (dad ? 0 : ND_NA_SOLICITED), eth_src, &nd->claim.v6,
+		    dad ? &all_nodes : &src, &nd->claim.v6);
 		return;
 	}
 	if (type == ND_NA && nd->want_af == AF_INET6 &&
@@ -264,8 +255,8 @@ nd_input(struct nd *nd, const uint8_t *pkt, size_t caplen)
 		nd_icmp6_input(nd, &d, eth_src);
 }
 
-static void
-nd_snf_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
+void
+nd_tap(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
     void *arg)
 {
 	(void)len;
@@ -323,7 +314,7 @@ nd_resolve(struct nd *nd, struct snf *snf, int af,
 			pfd.events = POLLIN;
 			if (poll(&pfd, 1, ms) < 0)
 				break;
-			if (snf_dispatch(snf, nd_snf_cb, nd, err,
+			if (snf_dispatch(snf, nd_tap, nd, err,
 			    sizeof(err)) < 0) {
 				tc_errf(errbuf, errlen, "%s", err);
 				nd->want_af = 0;

@@ -52,8 +52,10 @@ int nd_resolve(struct nd *nd, struct snf *snf, int af,
     const union seg_addr *src, const union seg_addr *target, uint8_t mac[6],
     char *errbuf, size_t errlen);
 
-/* Counters for the report: requests answered. */
-unsigned long nd_answered(const struct nd *nd);
+/* nd_input as a sniffer callback (sniff.h snf_cb), arg the nd handle:
+ * for snf_set_tap during a run. */
+void nd_tap(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
+    void *arg);
 
 void nd_close(struct nd *nd);
 

@@ -69,15 +69,6 @@ net_owner(int af, const union seg_addr *addr, char *ifname, size_t len)
 	return found;
 }
 
-static void
-net_nd_tap(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts_ns,
-    void *arg)
-{
-	(void)len;
-	(void)ts_ns;
-	nd_input(arg, pkt, caplen);
-}
-
 void
 net_close(struct net *n)
 {
@@ -152,7 +143,7 @@ net_open(const struct net_cfg *c, struct net *n, const char **what,
 		if (nd_resolve(n->nd, n->snf, c->af, &n->src, &path.nexthop,
 		    link.dst, errbuf, errlen) != 0)
 			NET_FAIL("neighbour discovery", 0);
-		snf_set_tap(n->snf, net_nd_tap, n->nd);
+		snf_set_tap(n->snf, nd_tap, n->nd);
 	}
 	if ((n->inj = inj_open(path.ifname, c->af, use_link ? &link : NULL,
 	    errbuf, errlen)) == NULL)
