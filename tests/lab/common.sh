@@ -498,3 +498,36 @@ tap_check() {
 	fi
 	return $status
 }
+
+# lab_case_ids DIR [KEY]: the ids of the cases under DIR, in file order;
+# with KEY, only those of files that say "KEY: true" (requires: ipv4, ipv6).
+lab_case_ids() {
+	local files
+
+	files=$(find "$1" -name '*.yaml' | sort)
+	if [ -n "${2:-}" ]; then
+		files=$(grep -lE "$2: *true" $files)
+	fi
+	[ -n "$files" ] && sed -n 's/^id: *//p' $files
+}
+
+# tap_case OUT ID LABEL [WHY]: one TAP point for case ID in the report OUT
+# of a run: it passed; or, given WHY, it was skipped with a reason that
+# contains WHY (on the line after the verdict).
+tap_case() {
+	local out=$1 id=$2 label=$3 why=${4:-}
+
+	if [ -n "$why" ]; then
+		if grep -A1 "^SKIP  $id " "$out" | grep -q "$why"; then
+			tap_ok "${label}case $id is skipped ($why)"
+		else
+			tap_not_ok "${label}case $id is skipped ($why)" \
+			    "$(grep "  $id " "$out")"
+		fi
+	elif grep -q "^PASS  $id " "$out"; then
+		tap_ok "${label}case $id passes against Linux"
+	else
+		tap_not_ok "${label}case $id passes against Linux" \
+		    "$(sed -n "\\%^[A-Z]*  $id %,\\%^[A-Z]*  [^ ]* %p" "$out")"
+	fi
+}
