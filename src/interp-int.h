@@ -86,6 +86,7 @@ struct case_run {
 	uint64_t case_timer;	/* whole-case timeout */
 
 	uint64_t t_start, t_end;	/* monotonic; t_start 0: never started */
+	uint64_t drops0;		/* capture drops when the case started */
 	uint64_t t_sent_mono;	/* monotonic time of our last send */
 	uint64_t t_first_cap;	/* capture time of the first packet seen */
 	uint64_t t_sent_cap;	/* capture time of our last segment, 0: unseen */

@@ -368,6 +368,7 @@ case_fail(struct case_run *cr, const char *fmt, ...)
 	const struct plan_pos *pos = cur_pos(cr);
 	va_list ap;
 	char *body, *msg;
+	uint64_t drops;
 
 	if (cr->status != CR_RUNNING)
 		return;
@@ -375,7 +376,15 @@ case_fail(struct case_run *cr, const char *fmt, ...)
 	if (vasprintf(&body, fmt, ap) < 0)
 		fatalx("out of memory");
 	va_end(ap);
-	msg = xasprintf("%s:%d:%d: %s", pos->file, pos->line, pos->col, body);
+	drops = snf_drops(cr->in->snf) - cr->drops0;
+	if (drops == 0)
+		msg = xasprintf("%s:%d:%d: %s", pos->file, pos->line, pos->col,
+		    body);
+	else
+		msg = xasprintf("%s:%d:%d: %s\n  capture: the kernel dropped "
+		    "%ju packets while the case ran, so a segment may have "
+		    "been lost to us, not by the target", pos->file, pos->line,
+		    pos->col, body, (uintmax_t)drops);
 	free(body);
 	case_end(cr, REP_FAIL, msg);
 }
@@ -873,6 +882,7 @@ case_start(struct interp *in, struct case_run *cr)
 	cr->status = CR_RUNNING;
 	cr->dport = svc != NULL ? svc->port : 0;
 	cr->t_start = ev_now_ns();
+	cr->drops0 = snf_drops(in->snf);
 	cr->t_sent_mono = cr->t_start;	/* "within" before we sent anything */
 	cr->our_isn = random32();
 	cr->ts_base = random32();

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@
 #include "report.h"
 #include "evloop.h"
 #include "script.h"
+#include "sniff.h"
 #include "util.h"
 
 /* Exit codes: documented in tcpconform(1), EXIT STATUS. */
@@ -259,7 +261,7 @@ cmd_run(int argc, char **argv)
 	sigset_t mask, omask;
 	int ch, rc = EXIT_ENV, sfd = -1, eperm = 0;
 	unsigned span, failed;
-	uint64_t t0;
+	uint64_t t0, drops;
 	long n;
 	char *end;
 
@@ -460,6 +462,9 @@ cmd_run(int argc, char **argv)
 	prog_free(prog);
 	prog = NULL;
 	failed = rep_summary(rep, ev_now_ns() - t0);
+	if ((drops = snf_drops(net.snf)) > 0)
+		fprintf(stderr, "tcpconform: warning: the capture dropped %ju "
+		    "packets (see -j in tcpconform(1))\n", (uintmax_t)drops);
 	if (interp_aborted(in))
 		rc = EXIT_INTR;
 	else

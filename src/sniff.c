@@ -120,6 +120,16 @@ fail:
 	return NULL;
 }
 
+uint64_t
+snf_drops(struct snf *s)
+{
+	struct pcap_stat st;
+
+	if (pcap_stats(s->p, &st) != 0)
+		return 0;
+	return (uint64_t)st.ps_drop + st.ps_ifdrop;
+}
+
 int
 snf_datalink(const struct snf *s)
 {

@@ -41,6 +41,11 @@ int snf_dispatch(struct snf *s, snf_cb *cb, void *arg, char *errbuf,
  * neighbour responder, nd.c, sees the ARP/ND frames this way). */
 void snf_set_tap(struct snf *s, snf_cb *tap, void *arg);
 
+/* Packets the kernel dropped from this capture so far (buffer full), or
+ * 0 when libpcap cannot tell.  A failing case quotes the count: a lost
+ * segment looks to the matcher like a silent target. */
+uint64_t snf_drops(struct snf *s);
+
 void snf_close(struct snf *s);
 
 #endif
