@@ -250,6 +250,13 @@ lab_setup() {
 			    "$out"
 		fi
 		LAB__CREATED+=("$ns")
+		# No IPv4 forwarding: a new namespace inherits the host's
+		# (net.core.devconf_inherit_init_net=0), and a host with
+		# ip_forward=1 would make the tester route the target's
+		# segments for a spoofed source back onto the link.
+		ip netns exec "$ns" sh -c \
+		    'echo 0 >/proc/sys/net/ipv4/conf/all/forwarding' ||
+		    lab__die 99 "$ns: cannot turn IPv4 forwarding off"
 		# Quiet IPv6: no DAD, no router solicitations or
 		# advertisements.  The link-local address stays: without it
 		# (addr_gen_mode 1) Linux adds no ff00::/8 route and ignores
