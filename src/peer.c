@@ -28,6 +28,9 @@
  *	ka	hold with SO_KEEPALIVE and per-socket idle, interval and
  *		count (RFC 9293 3.8.4), so no sysctl has to be pinned;
  *		ka:IDLE,INTVL,CNT=PORT sets them (default 5,2,3 s/s/probes).
+ *	kaoff	ka's socket options without SO_KEEPALIVE: keepalive stays
+ *		at its default, which RFC 9293 3.8.4 (MUST-25) says is off,
+ *		so no probe may come however short the idle time.
  *
  * "tcpconform-peer connect ADDR PORT ..." is the client side instead: one
  * active open to the tester (SYN-SENT cases, simultaneous open), see
@@ -121,7 +124,7 @@ struct listener {
 
 static handler_fn echo_handler, discard_handler, daytime_handler,
     hold_handler, lazyclose_handler, coa_handler, roc_handler, hc_handler,
-    ka_handler;
+    ka_handler, kaoff_handler;
 
 static const struct service services[] = {
 	{ "echo",	echo_handler,		0 },
@@ -133,6 +136,7 @@ static const struct service services[] = {
 	{ "roc",	roc_handler,		0 },
 	{ "hc",		hc_handler,		0 },
 	{ "ka",		ka_handler,		1 },
+	{ "kaoff",	kaoff_handler,		1 },
 };
 
 static struct conn	 conns[MAXCONN];
@@ -189,7 +193,9 @@ usage(int status)
 	    "          roc (reset on close: SO_LINGER 0), hc (shutdown(SHUT_WR),"
 	    " then read),\n"
 	    "          ka[:IDLE,INTVL,CNT] (hold with SO_KEEPALIVE;"
-	    " default 5,2,3)\n"
+	    " default 5,2,3),\n"
+	    "          kaoff[:IDLE,INTVL,CNT] (the same timers, SO_KEEPALIVE"
+	    " left off)\n"
 	    "prints \"ready\" on stdout once every listener is up\n", PROG,
 	    PROG);
 	exit(status);
@@ -585,15 +591,15 @@ hc_handler(struct conn *c, enum ev ev)
  * POLLERR (ETIMEDOUT).
  */
 static int
-ka_handler(struct conn *c, enum ev ev)
+ka_start(struct conn *c, enum ev ev, int keepalive)
 {
 	const struct kaparm *k = c->ka;
 	int on = 1;
 
 	if (ev != EV_START)
 		return ev == EV_IO && dead(c);
-	if (setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &on,
-	    sizeof(on)) == -1 ||
+	if ((keepalive && setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &on,
+	    sizeof(on)) == -1) ||
 	    setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPIDLE, &k->idle,
 	    sizeof(k->idle)) == -1 ||
 	    setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPINTVL, &k->intvl,
@@ -605,6 +611,19 @@ ka_handler(struct conn *c, enum ev ev)
 	}
 	c->events = 0;
 	return 0;
+}
+
+static int
+ka_handler(struct conn *c, enum ev ev)
+{
+	return ka_start(c, ev, 1);
+}
+
+/* The same timers, but SO_KEEPALIVE left at the stack's default. */
+static int
+kaoff_handler(struct conn *c, enum ev ev)
+{
+	return ka_start(c, ev, 0);
 }
 
 static void
@@ -1109,16 +1128,19 @@ main(int argc, char *argv[])
 		}
 		if ((svc = lookup(argv[i], namelen)) == NULL) {
 			pwarn("%s: unknown service (echo, discard, daytime, "
-			    "hold, lazyclose, coa, roc, hc, ka)", argv[i]);
+			    "hold, lazyclose, coa, roc, hc, ka, kaoff)", argv[i]);
 			exit(EX_USAGE);
 		}
 		kas[i] = (struct kaparm){ KA_IDLE, KA_INTVL, KA_CNT };
 		if (argv[i][namelen] == ':' && (!svc->takes_arg ||
 		    parse_ka(argv[i] + namelen + 1, eq, &kas[i]) != 0)) {
-			pwarn("%s: %s", argv[i], svc->takes_arg ?
-			    "expected ka:IDLE,INTVL,CNT=PORT (seconds, "
-			    "seconds, probes; each 1..32767)" :
-			    "this service takes no argument");
+			if (svc->takes_arg)
+				pwarn("%s: expected %s:IDLE,INTVL,CNT=PORT "
+				    "(seconds, seconds, probes; each "
+				    "1..32767)", argv[i], svc->name);
+			else
+				pwarn("%s: this service takes no argument",
+				    argv[i]);
 			exit(EX_USAGE);
 		}
 		errno = 0;

@@ -24,8 +24,8 @@ LAB_SPOOF6=2001:db8::10
 LAB_PREFIX6=64
 LAB_MAC_TESTER=02:00:c6:12:00:01	# locally administered, fixed so
 LAB_MAC_TARGET=02:00:c6:12:00:02	# captures compare across runs
-LAB_PEER_SERVICES="echo=7 discard=9 lazyclose=10 coa=11 roc=12 daytime=13 hc=14 ka=15 hold=19"
-LAB_SERVICES="echo=7,discard=9,lazyclose=10,coa=11,roc=12,daytime=13,hc=14,ka=15,hold=19,closed=1" # 1: no listener
+LAB_PEER_SERVICES="echo=7 discard=9 lazyclose=10 coa=11 roc=12 daytime=13 hc=14 ka=15 kaoff=16 hold=19"
+LAB_SERVICES="echo=7,discard=9,lazyclose=10,coa=11,roc=12,daytime=13,hc=14,ka=15,kaoff=16,hold=19,closed=1" # 1: no listener
 
 # Target TCP baseline.  TCP sysctls are per network namespace; a new one
 # takes some from the host (e.g. the congestion control), so every knob a
