@@ -216,6 +216,10 @@ inj_send(struct inj *inj, const struct seg *s, char *errbuf, size_t errlen)
 	/* libnet zeroes th_x2; the reserved bits go to byte 12's low nibble
 	 * (RFC 9293 3.1), before the checksum is computed at write time. */
 	hdr[12] = (hdr[12] & 0xf0) | ((s->flags & SEG_RES_MASK) >> 8);
+	/* A forced data offset, also only in the header: the IP length
+	 * and the checksum still cover the segment as built. */
+	if (s->doff_set)
+		hdr[12] = (uint8_t)(s->doff << 4) | (hdr[12] & 0x0f);
 
 	if (s->bad_csum) {
 		/* Flip one bit: never ones'-complement equal to the right

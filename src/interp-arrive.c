@@ -419,13 +419,22 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		 * could be read.  A truncated capture is our problem, not
 		 * the target's (STYLE 2): traced, never a verdict.
 		 */
+		if (addr_is(in, &s, &s.src, &in->cfg->src) &&
+		    (cr = case_by_port(in, s.sport)) != NULL &&
+		    cr->status == CR_RUNNING) {
+			/* Ours, made malformed on purpose (send: doff). */
+			case_packet(cr, pkt, caplen, len, ts);
+			trace_bad(cr, 1, rc == SEG_TRUNCATED ? "truncated" :
+			    "malformed", why, ts);
+			return;
+		}
 		if (!addr_is(in, &s, &s.dst, &in->cfg->src) ||
 		    (cr = case_by_port(in, s.dport)) == NULL ||
 		    cr->status != CR_RUNNING)
 			return;
 		case_packet(cr, pkt, caplen, len, ts);
-		buf_printf(&cr->trace, "%10s in  %s segment: %s\n", "",
-		    rc == SEG_TRUNCATED ? "truncated" : "malformed", why);
+		trace_bad(cr, 0, rc == SEG_TRUNCATED ? "truncated" :
+		    "malformed", why, ts);
 		if (rc == SEG_MALFORMED)
 			case_fail(cr, "target sent a malformed segment: %s",
 			    why);

@@ -172,6 +172,8 @@ unsigned case_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
     size_t len, uint64_t ts);
 void trace_seg(struct case_run *cr, const struct seg *s, int ours,
     uint64_t ts);
+void trace_bad(struct case_run *cr, int ours, const char *what,
+    const char *why, uint64_t ts);
 void describe(const struct case_run *cr, const struct seg *s, char *buf,
     size_t len);
 const struct plan_step *cur_step(const struct case_run *cr);

@@ -175,6 +175,18 @@ trace_seg(struct case_run *cr, const struct seg *s, int ours, uint64_t ts)
 		    line);
 }
 
+/* A captured packet of the case that did not decode, with the reason. */
+void
+trace_bad(struct case_run *cr, int ours, const char *what, const char *why,
+    uint64_t ts)
+{
+	if (cr->t_first_cap == 0)
+		cr->t_first_cap = ts;
+	buf_printf(&cr->trace, "%+10.6f %s %s segment: %s\n",
+	    (double)(ts - cr->t_first_cap) / 1e9, ours ? "out" : "in ", what,
+	    why);
+}
+
 void
 describe(const struct case_run *cr, const struct seg *s, char *buf,
     size_t len)
@@ -501,6 +513,8 @@ build_send(struct case_run *cr, const struct plan_send *ps, struct seg *s)
 	if (ps->tos_set)
 		s->tos = ps->tos;
 	s->bad_csum = ps->bad_csum;
+	s->doff_set = ps->doff_set;
+	s->doff = ps->doff;
 	return 0;
 }
 

@@ -126,6 +126,8 @@ struct plan_send {
 	uint16_t ipid;
 	bool df;
 	bool bad_csum;			/* deliberately wrong TCP checksum */
+	bool doff_set;			/* a data offset other than the true */
+	uint8_t doff;
 };
 
 struct plan_expect {

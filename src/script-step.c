@@ -148,6 +148,8 @@ static const struct field send_fields[] = {
 	    false),
 	F_KIND("bad_csum", FLD_BOOL, struct plan_send, bad_csum, "bad_csum",
 	    false),
+	F_UINT_SET("doff", struct plan_send, doff, doff_set, "doff", 0, 15,
+	    false),
 };
 
 static const struct field expect_fields[] = {

@@ -660,6 +660,8 @@ raw_data(struct ld *ld, yaml_node_t *n, void *dst)
 static const struct field raw_fields[] = {
 	F_UINT("kind", struct seg_opt, kind, "raw kind", 0, 255, true),
 	F_FN("data", raw_data, false),
+	F_UINT_SET("len", struct seg_opt, len_byte, len_forced, "raw len", 0,
+	    255, false),
 };
 
 static int
@@ -752,7 +754,8 @@ opt_raw(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 	size_t e0 = ld->nerr;
 
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "raw takes a mapping {kind: K, data: \"hex\"}");
+		lerr(ld, n, "raw takes a mapping {kind: K, data: \"hex\", "
+		    "len: N}");
 		return -1;
 	}
 	map_fields(ld, n, "raw", raw_fields, NITEMS(raw_fields), o);
@@ -766,8 +769,10 @@ opt_raw(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 	/*
 	 * seg.c encodes a known kind that has its valid length from the
 	 * typed fields: fill them from the bytes so that the wire carries
-	 * exactly what was written.
+	 * exactly what was written.  A forced length is always sent raw.
 	 */
+	if (o->len_forced)
+		return 0;
 	memcpy(b, o->u.raw, sizeof(b));
 	if (o->kind == SEG_OPT_MSS && o->len == 4)
 		o->u.mss = (uint16_t)(b[0] << 8 | b[1]);

@@ -123,6 +123,8 @@ opt_typed(const struct seg_opt *o)
 
 	if (o->kind == SEG_OPT_EOL || o->kind == SEG_OPT_NOP)
 		return 1;
+	if (o->len_forced)
+		return 0;
 	if (o->kind == SEG_OPT_SACK)
 		return o->nsack >= 1 && o->nsack <= SEG_MAX_SACK;
 	od = opt_desc_find(o->kind);
@@ -147,10 +149,29 @@ seg_init(struct seg *s)
 	s->df = true;
 }
 
+size_t
+seg_hlen(const struct seg *s)
+{
+	uint8_t opt[TCP_MAXOPTLEN];
+	int n = seg_opts_encode(s, opt, sizeof(opt));
+
+	return 20 + (n > 0 ? (size_t)n : 0);
+}
+
+bool
+seg_doff_bad(const struct seg *s)
+{
+	return s->doff_set && (s->doff < 5 ||
+	    (size_t)s->doff * 4 > seg_hlen(s) + s->paylen);
+}
+
 uint32_t
 seg_len(const struct seg *s)
 {
 	uint32_t n = (uint32_t)s->paylen;
+
+	if (s->doff_set && !seg_doff_bad(s))
+		n = (uint32_t)(seg_hlen(s) + s->paylen - (size_t)s->doff * 4);
 
 	if (s->flags & SEG_SYN)
 		n++;
@@ -301,8 +322,10 @@ opt_encode(struct enc *e, const struct seg_opt *o)
 	if (o->kind == SEG_OPT_EOL || o->kind == SEG_OPT_NOP)
 		return enc_u8(e, o->kind);
 	if (!opt_typed(o)) {
-		/* Raw: exactly what was seen, or a deliberately bad option. */
-		if (enc_u8(e, o->kind) == -1 || enc_u8(e, o->len) == -1)
+		/* Raw: exactly what was seen, or a deliberately bad option
+		 * (a length byte that does not match the bytes after it). */
+		if (enc_u8(e, o->kind) == -1 ||
+		    enc_u8(e, o->len_forced ? o->len_byte : o->len) == -1)
 			return -1;
 		if (o->len >= 2 && (size_t)o->len - 2 > sizeof(o->u.raw))
 			return -1;

@@ -56,6 +56,8 @@ struct seg_opt {
 		uint8_t raw[38];
 	} u;
 	uint8_t nsack;		/* SEG_OPT_SACK: number of blocks */
+	bool len_forced;	/* build: write len_byte as the length, */
+	uint8_t len_byte;	/* still followed by len - 2 raw bytes */
 };
 
 /* An IPv4 or IPv6 address; the holder's af says which. */
@@ -79,6 +81,8 @@ struct seg {
 	uint16_t win, urp;
 	uint16_t csum;		/* decoded: the field's value, host order */
 	bool bad_csum;		/* build: corrupt the checksum; decode: it was wrong */
+	bool doff_set;		/* build: write doff, not the true data offset */
+	uint8_t doff;		/* 0..15 words (RFC 9293 3.1) */
 
 	struct seg_opt opts[SEG_MAX_OPTS];
 	unsigned nopts;
@@ -154,8 +158,17 @@ int seg_flags_parse(const char *str, uint16_t *flags, char *bad);
  */
 const char *seg_flags_str(uint16_t flags, char *buf, size_t len);
 
-/* Sequence space length of s: payload + SYN + FIN (RFC 9293 3.4). */
+/* Sequence space length of s: payload + SYN + FIN (RFC 9293 3.4).  With
+ * a forced data offset the payload is what a receiver would take for it:
+ * everything after doff words. */
 uint32_t seg_len(const struct seg *s);
+
+/* The TCP header length s is built with: 20 + its padded options. */
+size_t seg_hlen(const struct seg *s);
+
+/* A forced data offset a receiver must discard the segment for: below the
+ * 5-word minimum header, or beyond the segment's end (RFC 9293 3.1). */
+bool seg_doff_bad(const struct seg *s);
 
 /*
  * Print s on one line the way tcpdump does:

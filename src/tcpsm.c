@@ -550,11 +550,19 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 	static const struct tcpsm_cell dropped = { 1, STAY, TCPSM_R_NONE,
 	    "RFC 9293 3.1 (MUST-3)",
 	    "a segment with a bad checksum is discarded unseen" };
+	static const struct tcpsm_cell bad_doff = { 1, STAY, TCPSM_R_NONE,
+	    "RFC 9293 3.1",
+	    "a segment whose data offset is below 5 words or past its end "
+	    "has no valid header and is discarded" };
 
 	/* Nothing of it counts: not its state effect, not its sequence
 	 * space (a resend reuses the numbers, as after a loss). */
 	if (s->bad_csum) {
 		set_expect(m, &dropped, s);
+		return;
+	}
+	if (seg_doff_bad(s)) {
+		set_expect(m, &bad_doff, s);
 		return;
 	}
 	if (!m->have_our || seq_lt(m->our_nxt, end))

@@ -29,7 +29,7 @@
 #define STEPS "connect, send, expect, silence, state, wait, retransmits, " \
 	"measure, exec, any_of, repeat or include"
 #define SEND_KEYS "flags, seq, ack, win, options, data, urg, reserved, " \
-	"ttl, ipid, df, tos, bad_csum"
+	"ttl, ipid, df, tos, bad_csum, doff"
 
 static struct plan plan;
 static struct scr_errs errs;
@@ -686,6 +686,7 @@ test_options(void **state)
 	    "        - ts:\n        - sack: [[1, 100], [200, 0xffffffff]]\n"
 	    "        - raw: {kind: 30, data: \"01 02 0a\"}\n"
 	    "        - raw: {kind: 253}\n"
+	    "        - raw: {kind: 99, len: 0}\n"
 	    "  - send: {options: []}\n"
 	    "  - send: {options: [{ts: {}}]}\n");
 	o = &c->steps[0].u.send.opts;
@@ -709,7 +710,7 @@ test_options(void **state)
 	assert_int_equal(o->opts[5].u.ts.ecr, 7);
 
 	o = &c->steps[1].u.send.opts;
-	assert_int_equal(o->nopts, 4);
+	assert_int_equal(o->nopts, 5);
 	assert_int_equal(o->opts[0].kind, SEG_OPT_TS);
 	assert_int_equal(o->opts[0].len, 10);
 	assert_int_equal(o->opts[0].u.ts.val, 0);
@@ -726,6 +727,11 @@ test_options(void **state)
 	assert_memory_equal(o->opts[2].u.raw, "\x01\x02\x0a", 3);
 	assert_int_equal(o->opts[3].kind, 253);
 	assert_int_equal(o->opts[3].len, 2);
+	assert_false(o->opts[3].len_forced);
+	assert_int_equal(o->opts[4].kind, 99);
+	assert_int_equal(o->opts[4].len, 2);		/* no data bytes */
+	assert_true(o->opts[4].len_forced);
+	assert_int_equal(o->opts[4].len_byte, 0);
 
 	o = &c->steps[2].u.send.opts;
 	assert_true(o->set);
@@ -843,7 +849,7 @@ test_send_fields(void **state)
 	(void)state;
 	c = load_ok(HDR "  - expect: {capture: {isn: seq, a: ack}}\n"
 	    "  - send: {urg: 5, reserved: 15, ttl: 1, ipid: 65535, df: true, "
-	    "tos: 16, bad_csum: true, seq: $isn+1, ack: $a}\n"
+	    "tos: 16, bad_csum: true, doff: 4, seq: $isn+1, ack: $a}\n"
 	    "  - send: {seq: $isn-2, df: false, options: [{ts: {}}]}\n"
 	    "  - send: {options: [{ts: {val: auto, ecr: echo}}, nop]}\n");
 	s = &c->steps[1].u.send;
@@ -859,6 +865,8 @@ test_send_fields(void **state)
 	assert_true(s->tos_set);
 	assert_int_equal(s->tos, 16);
 	assert_true(s->bad_csum);
+	assert_true(s->doff_set);
+	assert_int_equal(s->doff, 4);
 	assert_int_equal(s->seq.mode, PLAN_NUM_VAR);
 	assert_int_equal(s->seq.var, 0);
 	assert_int_equal(s->seq.v, 1);
@@ -871,6 +879,7 @@ test_send_fields(void **state)
 	assert_false(s->df);
 	assert_false(s->urg_set);
 	assert_false(s->ttl_set);
+	assert_false(s->doff_set);
 	assert_int_equal(s->ack.mode, PLAN_NUM_AUTO);
 	assert_int_equal(s->ack.var, -1);
 	assert_true(s->opts.ts_val_auto);
@@ -893,6 +902,8 @@ test_send_fields_bad(void **state)
 	(void)state;
 	BAD(HDR "  - send: {reserved: 16}\n",
 	    "t.yaml:5:22: bad reserved '16': expected an integer 0..15");
+	BAD(HDR "  - send: {doff: 16}\n",
+	    "t.yaml:5:18: bad doff '16': expected an integer 0..15");
 	BAD(HDR "  - send: {ttl: 256}\n",
 	    "t.yaml:5:17: bad ttl '256': expected an integer 0..255");
 	BAD(HDR "  - send: {df: maybe}\n",

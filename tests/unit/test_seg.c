@@ -1067,6 +1067,27 @@ test_opts_roundtrip(void **state)
 	    "unknown-253 0xabcd,mss[len 3] 0x05]"));
 	assert_ptr_equal(seg_opt_find(&b, SEG_OPT_MSS), &b.opts[0]);
 
+	/* A forced length byte (send: raw: {len: N}): the bytes written are
+	 * still the data given; a receiver that trusts the length loses
+	 * its place, which is the point of the test. */
+	seg_init(&a);
+	seg_opt_add(&a, SEG_OPT_NOP);
+	o = seg_opt_add(&a, 99);
+	o->len = 2;
+	o->len_forced = true;
+	o->len_byte = 0;
+	seg_opt_add(&a, SEG_OPT_MSS)->u.mss = 500;
+	o = seg_opt_add(&a, SEG_OPT_MSS);	/* even a known kind, raw */
+	o->len_forced = true;
+	o->len_byte = 40;
+	o->u.raw[0] = 0x00;
+	o->u.raw[1] = 0x01;
+	n = seg_opts_encode(&a, buf, sizeof(buf));
+	assert_int_equal(n, 12);
+	assert_memory_equal(buf, "\x01\x63\x00\x02\x04\x01\xf4\x02\x28"
+	    "\x00\x01\x00", 12);
+	assert_int_equal(seg_hlen(&a), 32);
+
 	/* four SACK blocks fill 34 bytes */
 	seg_init(&a);
 	o = seg_opt_add(&a, SEG_OPT_SACK);

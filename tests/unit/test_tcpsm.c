@@ -366,6 +366,41 @@ test_bad_checksum(void **state)
 	assert_int_equal(seq, u0 + 1);
 }
 
+/*
+ * RFC 9293 3.1: a data offset below 5 words, or past the segment's end,
+ * leaves no valid header: discarded like a bad checksum.  A data offset
+ * inside the segment moves the header's end: the receiver's payload is
+ * what follows it.
+ */
+static void
+test_bad_doff(void **state)
+{
+	struct tcpsm m;
+	struct seg s;
+
+	(void)state;
+	tcpsm_init(&m, TCPSM_LISTEN);
+	s = mkseg(S, u0, 0, 0);
+	s.doff_set = true;
+	s.doff = 4;
+	tcpsm_on_send(&m, &s);
+	EXPECT(LISTEN, NONE, UNK, UNK, "RFC 9293 3.1");
+	s.doff = 6;			/* 24 bytes of a 20-byte segment */
+	tcpsm_on_send(&m, &s);
+	EXPECT(LISTEN, NONE, UNK, UNK, "RFC 9293 3.1");
+	s.doff = 5;			/* the true value, written out */
+	tcpsm_on_send(&m, &s);
+	EXPECT(SYN_RECEIVED, SYNACK, UNK, u0 + 1, "RFC 9293 3.10.7.2");
+
+	to_established(&m);
+	s = mkseg(A | P, u0 + 1, t0 + 1, DLEN);
+	s.doff_set = true;
+	s.doff = 7;			/* 8 payload bytes read as options */
+	tcpsm_on_send(&m, &s);
+	EXPECT(ESTABLISHED, ACK, t0 + 1, u0 + 1 + DLEN - 8,
+	    "RFC 9293 3.10.7.4 (seventh)");
+}
+
 /* Second: any ACK gets <SEQ=SEG.ACK><CTL=RST>. */
 static void
 test_listen_ack(void **state)
@@ -1403,6 +1438,7 @@ main(void)
 		TW(test_closed_target_sends),
 		TW(test_listen_rst),
 		TW(test_bad_checksum),
+		TW(test_bad_doff),
 		TW(test_listen_ack),
 		TW(test_listen_syn),
 		TW(test_listen_other),
