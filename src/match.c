@@ -131,6 +131,58 @@ opt_value(const struct seg_opt *o, uint8_t field, uint32_t *v)
 	return 1;
 }
 
+/* Blocks of a SACK option as "{11:21}{31:41}", relative to our ISN. */
+static void
+sack_desc(const struct match_ctx *c, const struct seg_opt *o, char *buf,
+    size_t len)
+{
+	size_t off = 0;
+	unsigned i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < o->nsack && i < SEG_MAX_SACK && off < len; i++) {
+		n = snprintf(buf + off, len - off, "{%u:%u}",
+		    o->u.sack[i].left - c->our_isn,
+		    o->u.sack[i].right - c->our_isn);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* RFC 2018 4: the first blocks of the option, edges exact, in order. */
+static int
+check_sack(const struct match_ctx *c, const struct plan_optexp *oe,
+    const struct seg_opt *o, char *why, size_t len)
+{
+	char got[4 * 26 + 1];
+	uint32_t l, r;
+	unsigned i;
+
+	sack_desc(c, o, got, sizeof(got));
+	for (i = 0; i < oe->nsack; i++) {
+		if (match_num(c, &oe->sack[i][0], c->our_isn, 0, &l, why,
+		    len) != 0 ||
+		    match_num(c, &oe->sack[i][1], c->our_isn, 0, &r, why,
+		    len) != 0)
+			return 0;
+		if (i >= o->nsack) {
+			snprintf(why, len, "expected sack block %u {%u:%u}, "
+			    "the option has %u: %s", i + 1, l - c->our_isn,
+			    r - c->our_isn, o->nsack, got);
+			return 0;
+		}
+		if (o->u.sack[i].left != l || o->u.sack[i].right != r) {
+			snprintf(why, len, "expected sack block %u {%u:%u}, "
+			    "got blocks %s", i + 1, l - c->our_isn,
+			    r - c->our_isn, got);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int
 check_option(const struct match_ctx *c, const struct plan_optexp *oe,
     const struct seg *s, char *why, size_t len)
@@ -153,6 +205,8 @@ check_option(const struct match_ctx *c, const struct plan_optexp *oe,
 		    name, oe->kind);
 		return 0;
 	}
+	if (oe->match == PLAN_OM_SACK)
+		return check_sack(c, oe, o, why, len);
 	if (oe->match == PLAN_OM_PRESENT && !oe->echo && oe->var < 0)
 		return 1;
 	if (!opt_value(o, oe->field, &v)) {

@@ -84,7 +84,8 @@ struct plan_opts {
  * for TS, field 1 is TSval and field 2 TSecr (field 0 checks presence
  * only); for MSS and WS field 0 is the value.
  */
-enum plan_optmatch { PLAN_OM_PRESENT = 0, PLAN_OM_ABSENT, PLAN_OM_VALUE };
+enum plan_optmatch { PLAN_OM_PRESENT = 0, PLAN_OM_ABSENT, PLAN_OM_VALUE,
+	PLAN_OM_SACK };
 
 struct plan_optexp {
 	uint8_t kind;
@@ -93,6 +94,10 @@ struct plan_optexp {
 	struct plan_range value;	/* PLAN_OM_VALUE: exact or range */
 	bool echo;			/* TSecr == our last TSval */
 	int var;			/* >= 0: equals variable var */
+	/* PLAN_OM_SACK: the option's first nsack blocks, [i][0] left and
+	 * [i][1] right edge, in our sequence space (+N from our ISN). */
+	struct plan_num sack[SEG_MAX_SACK][2];
+	uint8_t nsack;
 	struct plan_pos pos;
 };
 

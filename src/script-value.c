@@ -1146,8 +1146,9 @@ optexp_presence(struct ld *ld, yaml_node_t *n, struct plan_expect *e,
 	else if (is_word(n, "absent"))
 		optexp_new(ld, n, e, kind, 0)->match = PLAN_OM_ABSENT;
 	else
-		lerr(ld, n, "bad %s '%s': expected present or absent", what,
-		    qs(n, q, sizeof(q)));
+		lerr(ld, n, "bad %s '%s': expected present or absent%s", what,
+		    qs(n, q, sizeof(q)), kind == SEG_OPT_SACK ?
+		    " or blocks [[left, right], ...]" : "");
 }
 
 /* A ts mapping {val: ..., ecr: ...} fills these, then the expect. */
@@ -1185,6 +1186,45 @@ static const struct field rawexp_fields[] = {
 	    true),
 	F_KIND("absent", FLD_BOOL, struct rawexp, absent, "absent", false),
 };
+
+/*
+ * sack: [[left, right], ...]: the option's first blocks, in order (RFC
+ * 2018 4: the first reports the segment that triggered the ACK; more
+ * blocks may follow).  Edges are numbers like ack's: +N from our ISN,
+ * absolute, or $var.
+ */
+static void
+optexp_sack(struct ld *ld, yaml_node_t *n, struct plan_expect *e)
+{
+	struct plan_optexp *o;
+	yaml_node_item_t *it;
+	yaml_node_t *blk;
+	size_t e0 = ld->nerr;
+	uint8_t k = 0;
+
+	if (nitems(n) < 1 || nitems(n) > SEG_MAX_SACK) {
+		lerr(ld, n, "sack takes present, absent or 1 to %d blocks: "
+		    "[[left, right], ...]", SEG_MAX_SACK);
+		return;
+	}
+	o = optexp_new(ld, n, e, SEG_OPT_SACK, 0);
+	o->match = PLAN_OM_SACK;
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++, k++) {
+		blk = node(ld, *it);
+		if (blk->type != YAML_SEQUENCE_NODE || nitems(blk) != 2) {
+			lerr(ld, blk, "sack block must be [left, right]");
+			continue;
+		}
+		get_num(ld, node(ld, blk->data.sequence.items.start[0]),
+		    "sack left edge", &o->sack[k][0]);
+		get_num(ld, node(ld, blk->data.sequence.items.start[1]),
+		    "sack right edge", &o->sack[k][1]);
+	}
+	o->nsack = k;
+	if (ld->nerr != e0)
+		e->nopts--;		/* nothing half-parsed is kept */
+}
 
 static const struct optexpform {
 	const char *name;
@@ -1242,8 +1282,13 @@ get_optexp(struct ld *ld, yaml_node_t *n, struct plan_expect *e)
 	case SEG_OPT_WS:
 		optexp_value(ld, v, e, of->kind, 0, "ws", UINT8_MAX);
 		break;
-	case SEG_OPT_SACKOK:
 	case SEG_OPT_SACK:
+		if (v->type == YAML_SEQUENCE_NODE) {
+			optexp_sack(ld, v, e);
+			break;
+		}
+		/* FALLTHROUGH */
+	case SEG_OPT_SACKOK:
 		optexp_presence(ld, v, e, of->kind, of->name);
 		break;
 	case SEG_OPT_TS:

@@ -1053,9 +1053,10 @@ test_expect_options(void **state)
 	    "        - raw: {kind: 30}\n"	/* 13 */
 	    "        - raw: {kind: 31, absent: true}\n"	/* 14 */
 	    "        - ts\n"			/* 15 */
-	    "        - ts: {}\n");		/* 16 */
+	    "        - ts: {}\n"		/* 16 */
+	    "        - sack: [[+11, +21], [100, -1]]\n");	/* 17 */
 	e = &c->steps[0].u.expect;
-	assert_int_equal(e->nopts, 17);
+	assert_int_equal(e->nopts, 18);
 	o = e->opts;
 	assert_int_equal(o[0].kind, SEG_OPT_MSS);
 	assert_int_equal(o[0].field, 0);
@@ -1100,6 +1101,16 @@ test_expect_options(void **state)
 	assert_int_equal(o[15].match, PLAN_OM_PRESENT);
 	assert_int_equal(o[16].field, 0);
 	assert_int_equal(o[16].match, PLAN_OM_PRESENT);
+	assert_int_equal(o[17].kind, SEG_OPT_SACK);
+	assert_int_equal(o[17].match, PLAN_OM_SACK);
+	assert_int_equal(o[17].nsack, 2);
+	assert_int_equal(o[17].sack[0][0].mode, PLAN_NUM_REL);
+	assert_int_equal(o[17].sack[0][0].v, 11);
+	assert_int_equal(o[17].sack[0][1].v, 21);
+	assert_int_equal(o[17].sack[1][0].mode, PLAN_NUM_ABS);
+	assert_int_equal(o[17].sack[1][0].v, 100);
+	assert_int_equal(o[17].sack[1][1].mode, PLAN_NUM_REL);
+	assert_int_equal(o[17].sack[1][1].v, -1);
 }
 
 static void
@@ -1110,7 +1121,15 @@ test_expect_options_bad(void **state)
 	    "t.yaml:5:30: bad mss 'lots': expected N, [min, max], present "
 	    "or absent");
 	BAD(HDR "  - expect: {options: [{sack: 1}]}\n",
-	    "t.yaml:5:31: bad sack '1': expected present or absent");
+	    "t.yaml:5:31: bad sack '1': expected present or absent or "
+	    "blocks [[left, right], ...]");
+	BAD(HDR "  - expect: {options: [{sack: []}]}\n",
+	    "t.yaml:5:31: sack takes present, absent or 1 to 4 blocks: "
+	    "[[left, right], ...]");
+	BAD(HDR "  - expect: {options: [{sack: [[1, 2], [3]]}]}\n",
+	    "t.yaml:5:40: sack block must be [left, right]");
+	BAD(HDR "  - expect: {options: [{sack: [[+1, x]]}]}\n",
+	    "t.yaml:5:37: bad sack right edge 'x': expected N, +N or -N");
 	BAD(HDR "  - expect: {options: [{ts: {ecr: absent}}]}\n",
 	    "t.yaml:5:35: bad ts ecr 'absent': expected N, [min, max], "
 	    "present, echo or $var");
