@@ -172,6 +172,8 @@ unsigned case_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
     size_t len, uint64_t ts);
 void trace_seg(struct case_run *cr, const struct seg *s, int ours,
     uint64_t ts);
+int silence_allows(struct case_run *cr, const struct plan_step *st,
+    const struct seg *s);
 void trace_bad(struct case_run *cr, int ours, const char *what,
     const char *why, uint64_t ts);
 void describe(const struct case_run *cr, const struct seg *s, char *buf,
@@ -189,6 +191,7 @@ void model_note(const struct case_run *cr, char *buf, size_t len);
 void step_advance(struct case_run *cr);
 
 /* interp-arrive.c */
+void q_pop(struct case_run *cr);
 void q_clear(struct case_run *cr);
 void q_deliver(struct case_run *cr);
 uint64_t rtx_tol(const struct plan_retransmits *r, uint64_t gap);

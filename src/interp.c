@@ -781,6 +781,9 @@ step_advance(struct case_run *cr)
 			    &st->u.any_of));
 			break;
 		case PLAN_SILENCE:
+			while (cr->qlen > 0 &&
+			    silence_allows(cr, st, &cr->q[cr->qhead].s))
+				q_pop(cr);
 			if (cr->qlen > 0) {
 				describe(cr, &cr->q[cr->qhead].s, line,
 				    sizeof(line));

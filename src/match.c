@@ -304,7 +304,9 @@ match_expect(const struct match_ctx *c, const struct plan_expect *ex,
 
 	/* The ISN of a SYN-ACK is learnt from it: relative seq is from it. */
 	iss_base = m->have_iss ? m->iss : (s->flags & SEG_SYN) ? s->seq : 0;
-	if (e->reply != TCPSM_R_NONE &&
+	if (c->no_model)
+		;	/* only what the step says */
+	else if (e->reply != TCPSM_R_NONE &&
 	    (model_flags || (f->exact && f->value == e->flags))) {
 		seq_check = e->seq_known;
 		seq_want = e->seq;
@@ -328,6 +330,20 @@ match_expect(const struct match_ctx *c, const struct plan_expect *ex,
 		if (match_num(c, &ex->ack, c->our_isn, 0, &ack_want, why,
 		    len) != 0)
 			return 0;
+	}
+	if (ex->end_max.mode != PLAN_NUM_AUTO) {
+		uint32_t end_want, end = s->seq + seg_len(s);
+
+		if (match_num(c, &ex->end_max, iss_base, 0, &end_want, why,
+		    len) != 0)
+			return 0;
+		/* Modulo 2^32, as sequence numbers compare (RFC 9293 3.4). */
+		if ((int32_t)(end - end_want) > 0) {
+			snprintf(why, len, "expected the segment to end by "
+			    "%u, it ends at %u", end_want - iss_base,
+			    end - iss_base);
+			return 0;
+		}
 	}
 	if (seq_check && s->seq != seq_want) {
 		snprintf(why, len, "expected seq %u, got seq %u",

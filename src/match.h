@@ -22,6 +22,7 @@ struct match_ctx {
 	bool *valset;
 	bool have_our_tsval;
 	uint32_t our_tsval;		/* TSval of our last segment with TS */
+	bool no_model;			/* judge by the step's keys alone */
 };
 
 /* match.c */

@@ -57,6 +57,11 @@ plan_step_free(struct plan_step *st)
 	case PLAN_EXPECT:
 		expect_free(&st->u.expect);
 		break;
+	case PLAN_SILENCE:
+		if (st->u.silence_allow != NULL)
+			expect_free(st->u.silence_allow);
+		free(st->u.silence_allow);
+		break;
 	case PLAN_RETRANSMITS:
 		free(st->u.retransmits.schedule);
 		break;

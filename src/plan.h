@@ -138,6 +138,7 @@ struct plan_send {
 struct plan_expect {
 	struct plan_flags flags;	/* unset: what the model predicts */
 	struct plan_num seq, ack;
+	struct plan_num end_max;	/* SEG.SEQ + SEG.LEN at most this */
 	bool win_set;
 	uint16_t win_min, win_max;
 	bool data_set;
@@ -228,7 +229,12 @@ struct plan_step {
 		struct plan_connect connect;
 		struct plan_send send;
 		struct plan_expect expect;
-		uint64_t silence_ns;
+		struct {
+			uint64_t silence_ns;
+			/* segments that may come all the same (e.g. the
+			 * retransmissions of one), owned; NULL: none */
+			struct plan_expect *silence_allow;
+		};
 		uint64_t wait_ns;
 		int state;		/* enum tcpsm_state */
 		struct plan_retransmits retransmits;

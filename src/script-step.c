@@ -159,6 +159,8 @@ static const struct field expect_fields[] = {
 	    false),
 	F_KIND("ack", FLD_NUM, struct plan_expect, ack,
 	    "acknowledgement number", false),
+	F_KIND("end_max", FLD_NUM, struct plan_expect, end_max,
+	    "end_max", false),
 	F_FN("win", expect_win, false),
 	F_FN("data", expect_data, false),
 	F_KIND("within", FLD_DURATION, struct plan_expect, within_ns,
@@ -182,7 +184,7 @@ send_init(struct plan_send *s)
 static void
 expect_init(struct plan_expect *e)
 {
-	e->seq.var = e->ack.var = -1;
+	e->seq.var = e->ack.var = e->end_max.var = -1;
 	e->df = -1;
 }
 
@@ -269,11 +271,61 @@ step_expect(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 	get_expect(ld, n, &st->u.expect, sk->name);
 }
 
+/* silence: D, or {for: D, allow: {expect keys}}. */
+struct silence_map {
+	struct ld *ld;
+	struct plan_step *st;
+	bool for_set;
+};
+
+static void
+silence_for(struct ld *ld, yaml_node_t *n, void *dst)
+{
+	struct silence_map *sm = dst;
+
+	get_duration(ld, n, "silence for", &sm->st->u.silence_ns);
+	sm->for_set = true;
+}
+
+static void
+silence_allow(struct ld *ld, yaml_node_t *n, void *dst)
+{
+	struct silence_map *sm = dst;
+	struct plan_expect *e;
+
+	e = xcalloc(1, sizeof(*e));
+	expect_init(e);
+	sm->st->u.silence_allow = e;
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(ld, n, "silence allow takes a mapping of expect keys, "
+		    "e.g. {flags: PA, seq: +1}");
+		return;
+	}
+	get_expect(ld, n, e, "silence allow");
+	if (!e->flags.set)
+		lerr(ld, n, "silence allow needs flags: the model predicts "
+		    "nothing during a silence");
+	else if (e->within_ns != 0 || e->ncap != 0)
+		lerr(ld, n, "silence allow takes no within or capture: it "
+		    "only tolerates segments");
+}
+
+static const struct field silence_fields[] = {
+	F_FN("for", silence_for, true),
+	F_FN("allow", silence_allow, false),
+};
+
 static void
 step_silence(struct ld *ld, yaml_node_t *n, struct plan_step *st,
     const struct stepkind *sk)
 {
-	get_duration(ld, n, sk->name, &st->u.silence_ns);
+	struct silence_map sm = { ld, st, false };
+
+	if (n->type == YAML_MAPPING_NODE)
+		map_fields(ld, n, sk->name, silence_fields,
+		    NITEMS(silence_fields), &sm);
+	else
+		get_duration(ld, n, sk->name, &st->u.silence_ns);
 }
 
 static void

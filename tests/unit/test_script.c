@@ -545,6 +545,19 @@ test_silence(void **state)
 	assert_int_equal(c->steps[1].u.silence_ns, 250 * NS_PER_MS);
 	assert_int_equal(c->steps[2].u.silence_ns, 1500 * NS_PER_MS);
 	assert_int_equal(c->steps[3].u.silence_ns, 2 * NS_PER_SEC);
+	assert_null(c->steps[3].u.silence_allow);
+	reset();
+	c = load_ok(HDR "  - silence: {for: 1s, allow: {flags: +A, ack: +1, "
+	    "end_max: +1001}}\n  - expect: {flags: A, end_max: 7}\n");
+	assert_int_equal(c->steps[0].u.silence_ns, NS_PER_SEC);
+	assert_non_null(c->steps[0].u.silence_allow);
+	assert_true(c->steps[0].u.silence_allow->flags.set);
+	assert_int_equal(c->steps[0].u.silence_allow->end_max.mode,
+	    PLAN_NUM_REL);
+	assert_int_equal(c->steps[0].u.silence_allow->end_max.v, 1001);
+	assert_int_equal(c->steps[0].u.silence_allow->df, -1);
+	assert_int_equal(c->steps[1].u.expect.end_max.mode, PLAN_NUM_ABS);
+	assert_int_equal(c->steps[1].u.expect.end_max.v, 7);
 }
 
 static void
@@ -558,6 +571,17 @@ test_silence_bad(void **state)
 	    "250ms, 1s or 1.5s (at most a day)");
 	BAD(HDR "  - silence:\n",
 	    "t.yaml:5:13: silence must not be empty");
+	BAD(HDR "  - silence: {allow: {flags: A}}\n",
+	    "t.yaml:5:14: missing required key 'for' in silence");
+	BAD(HDR "  - silence: {for: 1s, allow: {seq: +1}}\n",
+	    "t.yaml:5:31: silence allow needs flags: the model predicts "
+	    "nothing during a silence");
+	BAD(HDR "  - silence: {for: 1s, allow: {flags: A, within: 1s}}\n",
+	    "t.yaml:5:31: silence allow takes no within or capture: it "
+	    "only tolerates segments");
+	BAD(HDR "  - silence: {for: 1s, allow: A}\n",
+	    "t.yaml:5:31: silence allow takes a mapping of expect keys, "
+	    "e.g. {flags: PA, seq: +1}");
 }
 
 static void
@@ -1018,8 +1042,8 @@ test_expect_fields_bad(void **state)
 	(void)state;
 	BAD(HDR "  - expect: manual\n",
 	    "t.yaml:5:13: expect takes 'auto' or a mapping of: flags, seq, "
-	    "ack, win, data, within, len, urg, ttl, tos, ipid, df, options, "
-	    "capture");
+	    "ack, end_max, win, data, within, len, urg, ttl, tos, ipid, df, "
+	    "options, capture");
 	BAD(HDR "  - expect: {ttl: [9, 1]}\n",
 	    "t.yaml:5:19: ttl range [9, 1]: min is greater than max");
 	BAD(HDR "  - expect: {ipid: 65536}\n",
@@ -1386,8 +1410,8 @@ test_measure_bad(void **state)
 	    "t.yaml:5:49: range must be [min, max] durations");
 	BAD(HDR "  - measure: {name: x, until: {flgs: R}, max: 1s}\n",
 	    "t.yaml:5:32: unknown key 'flgs' in until (expected one of: "
-	    "flags, seq, ack, win, data, within, len, urg, ttl, tos, ipid, "
-	    "df, options, capture)");
+	    "flags, seq, ack, end_max, win, data, within, len, urg, ttl, tos, "
+	    "ipid, df, options, capture)");
 }
 
 static void
