@@ -160,7 +160,6 @@ check_sack(const struct match_ctx *c, const struct plan_optexp *oe,
 	uint32_t l, r;
 	unsigned i;
 
-	sack_desc(c, o, got, sizeof(got));
 	for (i = 0; i < oe->nsack; i++) {
 		if (match_num(c, &oe->sack[i][0], c->our_isn, 0, &l, why,
 		    len) != 0 ||
@@ -168,12 +167,14 @@ check_sack(const struct match_ctx *c, const struct plan_optexp *oe,
 		    len) != 0)
 			return 0;
 		if (i >= o->nsack) {
+			sack_desc(c, o, got, sizeof(got));
 			snprintf(why, len, "expected sack block %u {%u:%u}, "
 			    "the option has %u: %s", i + 1, l - c->our_isn,
 			    r - c->our_isn, o->nsack, got);
 			return 0;
 		}
 		if (o->u.sack[i].left != l || o->u.sack[i].right != r) {
+			sack_desc(c, o, got, sizeof(got));
 			snprintf(why, len, "expected sack block %u {%u:%u}, "
 			    "got blocks %s", i + 1, l - c->our_isn,
 			    r - c->our_isn, got);

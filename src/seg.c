@@ -158,20 +158,27 @@ seg_hlen(const struct seg *s)
 	return 20 + (n > 0 ? (size_t)n : 0);
 }
 
+/* Is the forced data offset invalid for a segment of hlen + paylen? */
+static bool
+doff_bad(const struct seg *s, size_t hlen)
+{
+	return s->doff < 5 || (size_t)s->doff * 4 > hlen + s->paylen;
+}
+
 bool
 seg_doff_bad(const struct seg *s)
 {
-	return s->doff_set && (s->doff < 5 ||
-	    (size_t)s->doff * 4 > seg_hlen(s) + s->paylen);
+	return s->doff_set && doff_bad(s, seg_hlen(s));
 }
 
 uint32_t
 seg_len(const struct seg *s)
 {
 	uint32_t n = (uint32_t)s->paylen;
+	size_t hlen;
 
-	if (s->doff_set && !seg_doff_bad(s))
-		n = (uint32_t)(seg_hlen(s) + s->paylen - (size_t)s->doff * 4);
+	if (s->doff_set && !doff_bad(s, hlen = seg_hlen(s)))
+		n = (uint32_t)(hlen + s->paylen - (size_t)s->doff * 4);
 
 	if (s->flags & SEG_SYN)
 		n++;
