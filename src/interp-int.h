@@ -40,6 +40,7 @@ enum cr_wait {
 	W_MEASURE,
 	W_EXEC,
 	W_DRAIN,	/* all steps done, our last segment not yet captured */
+	W_PIN,		/* before the first step: another run pins a sysctl */
 };
 
 /* A growing string (trace, notes). */
@@ -114,6 +115,10 @@ struct case_run {
 
 	/* pinned sysctls: old values to restore */
 	char **saved;
+	/* the pin locks on the target: we hold those of sysctl[0..npins) */
+	size_t npins;
+	bool pins_locked;	/* all taken: pin */
+	uint64_t pin_deadline;	/* monotonic: when waiting for them ends */
 
 	struct qseg q[QMAX];
 	unsigned qhead, qlen;
@@ -189,6 +194,7 @@ void arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns);
 void wait_done(struct case_run *cr);
 void model_note(const struct case_run *cr, char *buf, size_t len);
 void step_advance(struct case_run *cr);
+void case_go(struct case_run *cr);
 
 /* interp-arrive.c */
 void q_pop(struct case_run *cr);
@@ -207,5 +213,6 @@ int start_exec(struct case_run *cr, const struct plan_exec *ex);
 int steps_exec(const struct plan_step *steps, size_t n);
 void req_read(struct interp *in);
 int case_sysctls(struct case_run *cr);
+void pin_retry(struct case_run *cr);
 
 #endif

@@ -655,6 +655,10 @@ wait_timeout_cb(uint64_t id, void *arg)
 	case W_DRAIN:
 		case_end(cr, REP_PASS, NULL);
 		return;
+	case W_PIN:
+		cr->wait = W_NONE;
+		pin_retry(cr);
+		return;
 	case W_EXPECT:
 		model_note(cr, note, sizeof(note));
 		case_fail(cr, "nothing %sarrived within %s\n  model: %s",
@@ -917,7 +921,17 @@ case_start(struct interp *in, struct case_run *cr)
 		in->exclusive = 1;
 	prog_case_start(in->prog, (size_t)(cr - in->runs), pc->id);
 	if (case_sysctls(cr) != 0)
-		return;
+		return;		/* ended, or waits for a pin (case_go) */
+	case_go(cr);
+}
+
+/* The case's sysctls are set: its timeout starts, and its first step. */
+void
+case_go(struct case_run *cr)
+{
+	struct interp *in = cr->in;
+	const struct plan_case *pc = cr->pc;
+
 	cr->case_timer = ev_add_timer(in->loop, pc->timeout_ns ?
 	    pc->timeout_ns : in->cfg->default_timeout_ns, case_timeout_cb, cr);
 	step_advance(cr);
