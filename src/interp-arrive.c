@@ -489,6 +489,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	if (!addr_is(in, &s, &s.src, &in->cfg->dst) ||
 	    !addr_is(in, &s, &s.dst, &in->cfg->src))
 		return;
+	if (health_seg(in, &s))
+		return;		/* the answer to a health check */
 	cr = case_by_port(in, s.dport);
 	if (cr == NULL || cr->status != CR_RUNNING || !peer_port(cr, &s))
 		return;

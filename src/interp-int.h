@@ -137,6 +137,19 @@ struct case_run {
 	struct pcapw *pcap;	/* --pcap: this case's file */
 };
 
+/* The target's health checks (interp-health.c). */
+struct health {
+	uint16_t dport;		/* the target port probed, 0: link only */
+	uint32_t seq;		/* our probe SYN's */
+	unsigned tries;		/* SYNs sent in this check */
+	uint64_t started;	/* monotonic: this check began, 0: none */
+	uint64_t ok_since;	/* when the last answered check began */
+	uint64_t timer, every;	/* next SYN or verdict; the periodic check */
+	bool again;		/* a case ended during this check */
+	bool dead;		/* the target did not answer: the run ends */
+	char why[200];
+};
+
 /* A sysctl the cases require, read from the target once before the run. */
 struct req_val {
 	const char *key;
@@ -165,6 +178,8 @@ struct interp {
 
 	struct req_val *req;	/* requires.sysctl values of the target */
 	size_t nreq;
+
+	struct health h;
 };
 
 /* interp.c */
@@ -195,6 +210,9 @@ void wait_done(struct case_run *cr);
 void model_note(const struct case_run *cr, char *buf, size_t len);
 void step_advance(struct case_run *cr);
 void case_go(struct case_run *cr);
+void start_cases(struct interp *in);
+void report_ready(struct interp *in);
+void maybe_stop(struct interp *in);
 
 /* interp-arrive.c */
 void q_pop(struct case_run *cr);
@@ -204,6 +222,13 @@ uint64_t rtx_tol(const struct plan_retransmits *r, uint64_t gap);
 uint64_t rtx_want(const struct case_run *cr,
     const struct plan_retransmits *r);
 void capture_cb(int fd, short what, void *arg);
+
+/* interp-health.c */
+void health_begin(struct interp *in);
+void health_check(struct interp *in);
+int health_seg(struct interp *in, const struct seg *s);
+int report_held(const struct interp *in, const struct case_run *cr);
+void del_health_timers(struct interp *in);
 
 /* interp-target.c */
 void exec_reap(struct case_run *cr);

@@ -429,6 +429,7 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	cfg.src = net.src;
+	cfg.ifname = net.ifname;
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
 	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
