@@ -295,8 +295,10 @@ health_begin(struct interp *in)
 	health_check(in);
 }
 
+/* Interrupted (SIGINT): report at once, the loop stops now. */
 int
 report_held(const struct interp *in, const struct case_run *cr)
 {
-	return !in->h.dead && cr->t_start != 0 && cr->t_end > in->h.ok_since;
+	return !in->h.dead && !in->aborted && cr->t_start != 0 &&
+	    cr->t_end > in->h.ok_since;
 }

@@ -1099,6 +1099,7 @@ interp_abort(struct interp *in, const char *why)
 		if (in->runs[i].status == CR_PENDING)
 			case_skip(&in->runs[i],
 			    xstrdup("not run: the run ended early"));
+	report_ready(in);	/* those a health check held back */
 	ev_stop(in->loop);
 }
 
