@@ -7,7 +7,8 @@
  * reported before a check that began after it ended has come back.  A
  * check: our interface is up with carrier, and the target answers a SYN
  * from a port of ours that no case uses, to the "closed" service if the
- * user gave one (a RST, no state on the target), else to the first
+ * user gave one (a RST, no state on the target), and, taking turns with
+ * it (a firewall may drop what goes to a closed port), to the first other
  * service (a SYN-ACK, which we then abort with a RST).  Any TCP answer
  * proves a live stack (RFC 9293 3.10.7.1: a closed port answers a SYN
  * with RST; 3.10.7.2: a listener with SYN-ACK).
@@ -124,6 +125,7 @@ health_dead(struct interp *in)
 			case_end(cr, REP_SKIP, xasprintf("not run: the "
 			    "target is unreachable (%s)", in->h.why));
 	}
+	report_ready(in);
 	ev_stop(in->loop);
 }
 
@@ -176,7 +178,7 @@ static void
 probe_timeout_cb(uint64_t id, void *arg)
 {
 	struct interp *in = arg;
-	char addr[64], d[32];
+	char addr[64], d[32], ports[32];
 
 	(void)id;
 	in->h.timer = 0;
@@ -191,9 +193,14 @@ probe_timeout_cb(uint64_t id, void *arg)
 		return;
 	}
 	seg_addr_str(in->cfg->af, &in->cfg->dst, addr, sizeof(addr));
+	if (in->h.ndports > 1)
+		snprintf(ports, sizeof(ports), "ports %u and %u",
+		    in->h.dports[0], in->h.dports[1]);
+	else
+		snprintf(ports, sizeof(ports), "port %u", in->h.dports[0]);
 	tc_errf(in->h.why, sizeof(in->h.why), "%s did not answer %u SYNs "
-	    "to port %u within %s; a live TCP stack answers with SYN-ACK or "
-	    "RST", addr, PROBE_TRIES, in->h.dport,
+	    "to %s within %s; a live TCP stack answers with SYN-ACK or "
+	    "RST", addr, PROBE_TRIES, ports,
 	    tc_fmt_duration((uint64_t)PROBE_TRIES * PROBE_GAP_NS, d,
 	    sizeof(d)));
 	health_dead(in);
@@ -210,7 +217,7 @@ probe_send(struct interp *in)
 	s.src = in->cfg->src;
 	s.dst = in->cfg->dst;
 	s.sport = probe_port(in);
-	s.dport = in->h.dport;
+	s.dport = in->h.dports[in->h.tries % in->h.ndports];
 	s.flags = SEG_SYN;
 	s.seq = in->h.seq;
 	s.win = DEFAULT_WIN;
@@ -242,7 +249,7 @@ health_check(struct interp *in)
 		health_dead(in);
 		return;
 	}
-	if (in->h.dport == 0) {		/* nothing to ask: the link will do */
+	if (in->h.ndports == 0) {	/* nothing to ask: the link will do */
 		health_ok(in);
 		return;
 	}
@@ -259,9 +266,11 @@ health_seg(struct interp *in, const struct seg *s)
 	struct seg r;
 	char err[256];
 
-	if (s->dport != probe_port(in) || in->h.dport == 0)
+	if (s->dport != probe_port(in) || in->h.ndports == 0)
 		return 0;
-	if (s->sport != in->h.dport || in->h.started == 0 || in->h.dead)
+	if ((s->sport != in->h.dports[0] && s->sport !=
+	    in->h.dports[in->h.ndports - 1]) || in->h.started == 0 ||
+	    in->h.dead)
 		return 1;	/* a late answer to an earlier check */
 	if ((s->flags & (SEG_SYN | SEG_ACK)) == (SEG_SYN | SEG_ACK)) {
 		/* A listener: abort the connection it opened for us. */
@@ -270,7 +279,7 @@ health_seg(struct interp *in, const struct seg *s)
 		r.src = in->cfg->src;
 		r.dst = in->cfg->dst;
 		r.sport = probe_port(in);
-		r.dport = in->h.dport;
+		r.dport = s->sport;
 		r.flags = SEG_RST;
 		r.seq = s->ack;
 		(void)inj_send(in->inj, &r, err, sizeof(err));
@@ -285,13 +294,16 @@ health_begin(struct interp *in)
 	size_t i;
 
 	/* The closed port first: its RST leaves no state on the target. */
-	for (i = 0; i < in->cfg->nsvc; i++)
+	for (i = 0; i < in->cfg->nsvc && in->h.ndports == 0; i++)
 		if (strcmp(in->cfg->svc[i].name, "closed") == 0)
-			in->h.dport = in->cfg->svc[i].port;
-	if (in->h.dport == 0 && in->cfg->nsvc > 0)
-		in->h.dport = in->cfg->svc[0].port;
+			in->h.dports[in->h.ndports++] = in->cfg->svc[i].port;
+	for (i = 0; i < in->cfg->nsvc && in->h.ndports < 2; i++)
+		if (strcmp(in->cfg->svc[i].name, "closed") != 0 &&
+		    (in->h.ndports == 0 ||
+		    in->cfg->svc[i].port != in->h.dports[0]))
+			in->h.dports[in->h.ndports++] = in->cfg->svc[i].port;
 	if (in->cfg->port_hi < in->cfg->port_lo + in->nruns)
-		in->h.dport = 0;	/* no port of ours left for it */
+		in->h.ndports = 0;	/* no port of ours left for it */
 	health_check(in);
 }
 

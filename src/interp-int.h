@@ -139,7 +139,8 @@ struct case_run {
 
 /* The target's health checks (interp-health.c). */
 struct health {
-	uint16_t dport;		/* the target port probed, 0: link only */
+	uint16_t dports[2];	/* the target ports probed, in turn: */
+	unsigned ndports;	/* closed first; 0: the link only */
 	uint32_t seq;		/* our probe SYN's */
 	unsigned tries;		/* SYNs sent in this check */
 	uint64_t started;	/* monotonic: this check began, 0: none */
