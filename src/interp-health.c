@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -76,6 +77,34 @@ link_ok(struct interp *in, char *why, size_t len)
 	}
 	close(fd);
 	return rc;
+}
+
+/*
+ * Why a SYN got no answer, if the kernel's ARP table says: an entry for
+ * the target without a link-layer address (flags 0) is a resolution that
+ * failed.  IPv4 through the kernel only: IPv6 and spoofed sources resolve
+ * the next hop themselves before the run (nd.c), and a routed target's
+ * entry is its gateway's.
+ */
+static const char *
+arp_hint(const struct interp *in)
+{
+	char line[256], ip[64], want[INET_ADDRSTRLEN];
+	unsigned type, flags;
+	const char *hint = "";
+	FILE *f;
+
+	if (in->cfg->af != AF_INET ||
+	    (f = fopen("/proc/net/arp", "re")) == NULL)
+		return "";
+	seg_addr_str(AF_INET, &in->cfg->dst, want, sizeof(want));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%63s 0x%x 0x%x", ip, &type, &flags) == 3 &&
+		    strcmp(ip, want) == 0 && flags == 0)
+			hint = " (and no answer to ARP: nothing has that address "
+			    "on the link)";
+	fclose(f);
+	return hint;
 }
 
 /* A case that ran, ended after the last good check: not judged. */
@@ -199,10 +228,10 @@ probe_timeout_cb(uint64_t id, void *arg)
 	else
 		snprintf(ports, sizeof(ports), "port %u", in->h.dports[0]);
 	tc_errf(in->h.why, sizeof(in->h.why), "%s did not answer %u SYNs "
-	    "to %s within %s; a live TCP stack answers with SYN-ACK or "
+	    "to %s within %s%s; a live TCP stack answers with SYN-ACK or "
 	    "RST", addr, PROBE_TRIES, ports,
 	    tc_fmt_duration((uint64_t)PROBE_TRIES * PROBE_GAP_NS, d,
-	    sizeof(d)));
+	    sizeof(d)), arp_hint(in));
 	health_dead(in);
 }
 

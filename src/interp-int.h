@@ -148,7 +148,7 @@ struct health {
 	uint64_t timer, every;	/* next SYN or verdict; the periodic check */
 	bool again;		/* a case ended during this check */
 	bool dead;		/* the target did not answer: the run ends */
-	char why[200];
+	char why[256];
 };
 
 /* A sysctl the cases require, read from the target once before the run. */
