@@ -254,8 +254,9 @@ req_read(struct interp *in)
  * Two runs against one target must not pin the same sysctl at once: each
  * would judge its case against the other's value, and blame the target.
  * A run takes a lock on the target before it pins a key: a directory,
- * made atomically by mkdir(1), that holds the run id, and that the run
- * removes after it has put the value back.  A case that finds a key
+ * /tmp/tcpconform-pin.KEY@NETNS (NETNS: the inode of the target's network
+ * namespace, where Linux has one), made atomically by mkdir(1), that holds
+ * the run id, and that the run removes after it has put the value back.  A case that finds a key
  * locked waits (polling, the loop stays free) up to its timeout, then is
  * skipped as not applicable, naming the holder.  The command is ours: a
  * key reaches it only if it is a plain sysctl name (letters, digits,
@@ -263,6 +264,12 @@ req_read(struct interp *in)
  */
 
 #define PIN_DIR "/tmp/tcpconform-pin."
+/* Shell text that sets d to the lock of key %s: a sysctl belongs to a
+ * network namespace, so on Linux its inode is in the name (two lab targets
+ * that share one /tmp do not share their locks). */
+#define PIN_PATH							\
+	"n=$(readlink /proc/self/ns/net 2>/dev/null | tr -cd 0-9); "	\
+	"d='" PIN_DIR "%s'${n:+@$n}; "
 #define PIN_POLL_NS (250 * NS_PER_MS)
 
 enum { PIN_TAKEN = 0, PIN_WAIT = 1, PIN_ENDED = -1 };
@@ -295,7 +302,7 @@ pin_take(struct case_run *cr, const char *key, char *holder, size_t hlen)
 
 	runid_str(cr->in->cfg->run_id, id, sizeof(id));
 	snprintf(cmd, sizeof(cmd),
-	    "d='" PIN_DIR "%s'; "
+	    PIN_PATH
 	    "if mkdir \"$d\" 2>/dev/null; then "
 	    "echo %s >\"$d/owner\"; echo taken; "
 	    "elif [ -d \"$d\" ]; then "
@@ -327,7 +334,7 @@ pin_unlock(struct case_run *cr)
 		const char *key = cr->pc->sysctl[--cr->npins].key;
 
 		snprintf(cmd, sizeof(cmd),
-		    "d='" PIN_DIR "%s'; "
+		    PIN_PATH
 		    "if [ \"$(cat \"$d/owner\" 2>/dev/null)\" = %s ]; then "
 		    "rm -f \"$d/owner\" && rmdir \"$d\"; fi", key, id);
 		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
