@@ -101,8 +101,8 @@ arp_hint(const struct interp *in)
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (sscanf(line, "%63s 0x%x 0x%x", ip, &type, &flags) == 3 &&
 		    strcmp(ip, want) == 0 && flags == 0)
-			hint = " (and no answer to ARP: nothing has that address "
-			    "on the link)";
+			hint = " (and no answer to ARP: nothing has that "
+			    "address on the link)";
 	fclose(f);
 	return hint;
 }

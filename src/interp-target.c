@@ -256,11 +256,11 @@ req_read(struct interp *in)
  * A run takes a lock on the target before it pins a key: a directory,
  * /tmp/tcpconform-pin.KEY@NETNS (NETNS: the inode of the target's network
  * namespace, where Linux has one), made atomically by mkdir(1), that holds
- * the run id, and that the run removes after it has put the value back.  A case that finds a key
- * locked waits (polling, the loop stays free) up to its timeout, then is
- * skipped as not applicable, naming the holder.  The command is ours: a
- * key reaches it only if it is a plain sysctl name (letters, digits,
- * '.', '_', '-'), inside single quotes.
+ * the run id, and that the run removes after it has put the value back.
+ * A case that finds a key locked waits (polling, the loop stays free) up
+ * to its timeout, then is skipped as not applicable, naming the holder.
+ * The command is ours: a key reaches it only if it is a plain sysctl name
+ * (letters, digits, '.', '_', '-'), inside single quotes.
  */
 
 #define PIN_DIR "/tmp/tcpconform-pin."

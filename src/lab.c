@@ -216,7 +216,8 @@ lab_down_state(const char *path)
 			line[strcspn(line, "\n")] = '\0';
 			if (sscanf(line, "%7s", kind) != 1)
 				continue;
-			if (strcmp(kind, "lab") == 0 || strcmp(kind, "pid") == 0) {
+			if (strcmp(kind, "lab") == 0 ||
+			    strcmp(kind, "pid") == 0) {
 				if (sscanf(line, "%*s %ld %llu", &pid,
 				    &start) != 2)
 					continue;

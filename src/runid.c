@@ -34,8 +34,10 @@ runid_new(void)
 	 * boot; the fallback mixes the clocks, never the pid alone. */
 	while (id == 0) {
 		if (getrandom(&id, sizeof(id), 0) != (ssize_t)sizeof(id))
-			id = (tc_clock_ns(CLOCK_REALTIME) * 0x9e3779b97f4a7c15ULL) ^
-			    tc_clock_ns(CLOCK_MONOTONIC) ^ ((uint64_t)getpid() << 32);
+			id = (tc_clock_ns(CLOCK_REALTIME) *
+			    0x9e3779b97f4a7c15ULL) ^
+			    tc_clock_ns(CLOCK_MONOTONIC) ^
+			    ((uint64_t)getpid() << 32);
 	}
 	return id;
 }

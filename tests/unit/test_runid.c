@@ -41,7 +41,8 @@ test_ids_differ(void **state)
 		guard_table_name(a, ta, sizeof(ta));
 		guard_table_name(b, tb, sizeof(tb));
 		assert_string_not_equal(ta, tb);
-		assert_memory_equal(ta, GUARD_TABLE "_", strlen(GUARD_TABLE) + 1);
+		assert_memory_equal(ta, GUARD_TABLE "_",
+		    strlen(GUARD_TABLE) + 1);
 	}
 	/* The name is what nft accepts: letters, digits, underscore. */
 	guard_table_name(0x0123456789abcdefULL, ta, sizeof(ta));
