@@ -272,7 +272,8 @@ lab_setup() {
 	    lab__die 99 "cannot create a temporary directory"
 	LAB_DIR=$(readlink -f -- "$LAB_DIR")
 	# The state file first, so "lab down" finds all that follows.
-	if mkdir -p -m 0700 "$LAB_STATE_DIR" 2>/dev/null &&
+	if { [ -d "$LAB_STATE_DIR" ] ||
+	    mkdir -m 0700 "$LAB_STATE_DIR" 2>/dev/null; } &&
 	    : >"$LAB_STATE_DIR/lab-$s.state" 2>/dev/null; then
 		LAB_STATE=$LAB_STATE_DIR/lab-$s.state
 	else
