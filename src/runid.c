@@ -19,6 +19,9 @@
 
 /* Ranges tried before giving up: a busy host still has free ones. */
 #define PORT_TRIES 64
+/* Ports held at most (an fd each); the rest of a longer range is only
+ * checked, so that the run keeps fds for captures, pcaps and hooks. */
+#define PORT_HOLD_MAX 256
 
 struct run_ports {
 	int *fd;
@@ -126,7 +129,7 @@ runid_ports(unsigned span, uint16_t lo_min, uint16_t hi_max, uint16_t *lo,
 			}
 			/* No fd left to hold it, no socket support: the port
 			 * was not seen taken; check the rest only. */
-			if (fd >= 0 && !hold)
+			if (fd >= 0 && (!hold || i >= PORT_HOLD_MAX))
 				close(fd), fd = -1;
 			if (fd < 0)
 				hold = 0;

@@ -31,8 +31,8 @@ char *runid_str(uint64_t id, char *buf, size_t len);
  * runid_ports_free, so a second run here, and the kernel's own port
  * allocation, picks another range.  The sockets receive nothing: what the
  * target sends to these ports goes to the capture, and the guard drops the
- * kernel's RST.  When the fd limit does not allow holding every port, the
- * range is only checked.  Returns NULL with a message in errbuf when no
+ * kernel's RST.  Past 256 ports, or when the fd limit does not allow
+ * holding more, the rest of the range is only checked.  Returns NULL with a message in errbuf when no
  * free range was found; *lo, *hi: the range.
  */
 struct run_ports *runid_ports(unsigned span, uint16_t lo_min,
