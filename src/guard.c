@@ -21,11 +21,17 @@
 
 #include "guard.h"
 #include "inject.h"
+#include "runid.h"
 #include "util.h"
+
+/* Names tried: a clash with a random 64-bit name is a bug elsewhere, or
+ * a missing privilege (the kernel answers EPERM for another owner's
+ * table and for no CAP_NET_ADMIN alike), so a few are enough to tell. */
+#define GUARD_TRIES 4
 
 struct guard {
 	struct nft_ctx	*nft;
-	char		 table[64];	/* GUARD_TABLE "_" PID */
+	char		 table[64];	/* GUARD_TABLE "_" RUNID */
 	int		 fallback;	/* plain table: delete it ourselves */
 };
 
@@ -50,11 +56,13 @@ guard_ctx(char *errbuf, size_t errlen)
 /*
  * Run one command buffer (one transaction).  On failure put the first
  * line of nft's error ("Error: Could not process rule: ...") in errbuf
- * and set *eperm for a missing privilege.
+ * and set *eperm for "Operation not permitted" (a missing privilege, or
+ * a table of that name owned by another process) and *eexist for "File
+ * exists" (either may be NULL).
  */
 static int
-guard_run(struct nft_ctx *nft, const char *cmd, char *errbuf, size_t errlen,
-    int *eperm)
+guard_run2(struct nft_ctx *nft, const char *cmd, char *errbuf, size_t errlen,
+    int *eperm, int *eexist)
 {
 	const char *e;
 	size_t n;
@@ -69,14 +77,35 @@ guard_run(struct nft_ctx *nft, const char *cmd, char *errbuf, size_t errlen,
 	}
 	if (eperm != NULL && errno == EPERM)
 		*eperm = 1;
+	if (eexist != NULL && errno == EEXIST)
+		*eexist = 1;
 	e = nft_ctx_get_error_buffer(nft);
 	if (e == NULL || *e == '\0')
 		e = "unknown error";
 	if (eperm != NULL && strstr(e, "Operation not permitted") != NULL)
 		*eperm = 1;
+	if (eexist != NULL && strstr(e, "File exists") != NULL)
+		*eexist = 1;
 	n = strcspn(e, "\n");
 	tc_errf(errbuf, errlen, "nft: %.*s", (int)n, e);
 	return -1;
+}
+
+static int
+guard_run(struct nft_ctx *nft, const char *cmd, char *errbuf, size_t errlen,
+    int *eperm)
+{
+	return guard_run2(nft, cmd, errbuf, errlen, eperm, NULL);
+}
+
+char *
+guard_table_name(uint64_t id, char *buf, size_t len)
+{
+	char hex[RUNID_STRLEN];
+
+	snprintf(buf, len, "%s_%s", GUARD_TABLE, runid_str(id, hex,
+	    sizeof(hex)));
+	return buf;
 }
 
 /* The whole guard as one nft script; owner selects "flags owner". */
@@ -92,19 +121,17 @@ guard_script(const char *table, int af, const union seg_addr *dst,
 	else
 		snprintf(ports, sizeof(ports), "%u-%u", lo, hi);
 	/*
-	 * "add; delete; add" starts from an empty table even if a crashed
-	 * fallback run with our pid left one (an owner flag cannot be added
-	 * to an existing table).
+	 * "create" fails (EEXIST, or EPERM for another process's owner
+	 * table) where "add" would quietly join a table of that name: the
+	 * name is random per run, and a clash is retried with another.
 	 */
 	return xasprintf(
-	    "add table inet %s\n"
-	    "delete table inet %s\n"
-	    "add table inet %s { %s}\n"
+	    "create table inet %s { %s}\n"
 	    "add chain inet %s out { type filter hook output priority 0; "
 	    "policy accept; }\n"
 	    "add rule inet %s out %s daddr %s tcp sport %s "
 	    "meta mark != 0x%x counter drop\n",
-	    table, table, table, owner ? "flags owner; " : "",
+	    table, owner ? "flags owner; " : "",
 	    table, table, af == AF_INET ? "ip" : "ip6", addr, ports,
 	    INJ_MARK);
 }
@@ -114,7 +141,8 @@ guard_open(int af, const union seg_addr *dst, uint16_t port_lo,
     uint16_t port_hi, char *errbuf, size_t errlen, int *eperm)
 {
 	struct guard *g;
-	char *cmd, err1[256];
+	char *cmd;
+	int t, perm, exist, nperm = 0, nexist = 0, owner = 1;
 
 	*eperm = 0;
 	if (port_lo > port_hi) {
@@ -123,33 +151,45 @@ guard_open(int af, const union seg_addr *dst, uint16_t port_lo,
 		return NULL;
 	}
 	g = xcalloc(1, sizeof(*g));
-	snprintf(g->table, sizeof(g->table), "%s_%ld", GUARD_TABLE,
-	    (long)getpid());
 	if ((g->nft = guard_ctx(errbuf, errlen)) == NULL) {
 		free(g);
 		return NULL;
 	}
-
-	cmd = guard_script(g->table, af, dst, port_lo, port_hi, 1);
-	if (guard_run(g->nft, cmd, err1, sizeof(err1), eperm) == 0) {
+	/*
+	 * A name per run, never per pid: two containers sharing the host's
+	 * network both run as PID 1.  EPERM or EEXIST: another name; only
+	 * when every name is refused with EPERM is it the privilege.
+	 */
+	for (t = 0; t < GUARD_TRIES; t++) {
+		guard_table_name(runid_new(), g->table, sizeof(g->table));
+		perm = exist = 0;
+		cmd = guard_script(g->table, af, dst, port_lo, port_hi, owner);
+		if (guard_run2(g->nft, cmd, errbuf, errlen, &perm,
+		    &exist) == 0) {
+			free(cmd);
+			g->fallback = !owner;
+			return g;
+		}
 		free(cmd);
-		return g;
+		if (perm || exist) {
+			nperm += perm;
+			nexist += exist;
+			continue;
+		}
+		if (!owner)
+			goto fail;
+		/* Owner tables need Linux 5.12: without them guard_close
+		 * (or a later guard_clear, after a crash) deletes the
+		 * table.  Same name, once more without the flag. */
+		owner = 0;
+		t--;
 	}
-	free(cmd);
-	if (*eperm) {
-		tc_errf(errbuf, errlen, "%s", err1);
-		goto fail;
-	}
-
-	/* Owner tables need Linux 5.12: without them guard_close (or a
-	 * later guard_clear, after a crash) deletes the table. */
-	cmd = guard_script(g->table, af, dst, port_lo, port_hi, 0);
-	if (guard_run(g->nft, cmd, errbuf, errlen, eperm) == 0) {
-		free(cmd);
-		g->fallback = 1;
-		return g;
-	}
-	free(cmd);
+	if (nperm == GUARD_TRIES)
+		*eperm = 1;
+	else
+		tc_errf(errbuf, errlen, "nft: %d tables named %s_<random> "
+		    "could not be created (%d exist already)", GUARD_TRIES,
+		    GUARD_TABLE, nexist);
 fail:
 	nft_ctx_free(g->nft);
 	free(g);

@@ -13,15 +13,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Our tables are named GUARD_TABLE "_" PID so that two runs never clash. */
+/* Our tables are named GUARD_TABLE "_" RUNID (16 hex digits, random per
+ * run, see runid.h) so that two runs never clash, not even two PID 1s of
+ * containers sharing the host's network. */
 #define GUARD_TABLE "tcpconform"
 
 struct guard;
 
 /* guard.c */
 
+/* The table name of run id into buf; returns buf. */
+char *guard_table_name(uint64_t id, char *buf, size_t len);
+
 /*
- * Install the guard: in table "inet tcpconform_PID" (owner flag), drop every
+ * Install the guard: in table "inet tcpconform_RUNID" (owner flag, a new
+ * random name on a clash), drop every
  * packet from this host to dst (family af) with a TCP source port in [port_lo,
  * port_hi] that does not carry INJ_MARK.  The nft context stays open until
  * guard_close.  If the kernel refuses owner tables, falls back to a plain

@@ -82,7 +82,8 @@ void
 q_deliver(struct case_run *cr)
 {
 	while (cr->qlen > 0 && cr->status == CR_RUNNING &&
-	    cr->wait != W_NONE && cr->wait != W_WAIT && cr->wait != W_EXEC) {
+	    cr->wait != W_NONE && cr->wait != W_WAIT && cr->wait != W_EXEC &&
+	    cr->wait != W_PIN) {
 		struct qseg q = cr->q[cr->qhead];
 
 		cr->qhead = (cr->qhead + 1) % QMAX;
@@ -350,6 +351,7 @@ on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	case W_NONE:
 	case W_WAIT:
 	case W_EXEC:
+	case W_PIN:
 		q_push(cr, s, ts);
 		return;
 	case W_DRAIN:
@@ -487,6 +489,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	if (!addr_is(in, &s, &s.src, &in->cfg->dst) ||
 	    !addr_is(in, &s, &s.dst, &in->cfg->src))
 		return;
+	if (health_seg(in, &s))
+		return;		/* the answer to a health check */
 	cr = case_by_port(in, s.dport);
 	if (cr == NULL || cr->status != CR_RUNNING || !peer_port(cr, &s))
 		return;

@@ -40,6 +40,7 @@ enum cr_wait {
 	W_MEASURE,
 	W_EXEC,
 	W_DRAIN,	/* all steps done, our last segment not yet captured */
+	W_PIN,		/* before the first step: another run pins a sysctl */
 };
 
 /* A growing string (trace, notes). */
@@ -114,6 +115,10 @@ struct case_run {
 
 	/* pinned sysctls: old values to restore */
 	char **saved;
+	/* the pin locks on the target: we hold those of sysctl[0..npins) */
+	size_t npins;
+	bool pins_locked;	/* all taken: pin */
+	uint64_t pin_deadline;	/* monotonic: when waiting for them ends */
 
 	struct qseg q[QMAX];
 	unsigned qhead, qlen;
@@ -130,6 +135,20 @@ struct case_run {
 	size_t pend[PENDMAX];	/* steplog entries of our uncaptured sends */
 	unsigned pend_head, pend_len;
 	struct pcapw *pcap;	/* --pcap: this case's file */
+};
+
+/* The target's health checks (interp-health.c). */
+struct health {
+	uint16_t dports[2];	/* the target ports probed, in turn: */
+	unsigned ndports;	/* closed first; 0: the link only */
+	uint32_t seq;		/* our probe SYN's */
+	unsigned tries;		/* SYNs sent in this check */
+	uint64_t started;	/* monotonic: this check began, 0: none */
+	uint64_t ok_since;	/* when the last answered check began */
+	uint64_t timer, every;	/* next SYN or verdict; the periodic check */
+	bool again;		/* a case ended during this check */
+	bool dead;		/* the target did not answer: the run ends */
+	char why[256];
 };
 
 /* A sysctl the cases require, read from the target once before the run. */
@@ -160,6 +179,8 @@ struct interp {
 
 	struct req_val *req;	/* requires.sysctl values of the target */
 	size_t nreq;
+
+	struct health h;
 };
 
 /* interp.c */
@@ -189,6 +210,10 @@ void arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns);
 void wait_done(struct case_run *cr);
 void model_note(const struct case_run *cr, char *buf, size_t len);
 void step_advance(struct case_run *cr);
+void case_go(struct case_run *cr);
+void start_cases(struct interp *in);
+void report_ready(struct interp *in);
+void maybe_stop(struct interp *in);
 
 /* interp-arrive.c */
 void q_pop(struct case_run *cr);
@@ -199,6 +224,13 @@ uint64_t rtx_want(const struct case_run *cr,
     const struct plan_retransmits *r);
 void capture_cb(int fd, short what, void *arg);
 
+/* interp-health.c */
+void health_begin(struct interp *in);
+void health_check(struct interp *in);
+int health_seg(struct interp *in, const struct seg *s);
+int report_held(const struct interp *in, const struct case_run *cr);
+void del_health_timers(struct interp *in);
+
 /* interp-target.c */
 void exec_reap(struct case_run *cr);
 void sysctl_restore(struct case_run *cr);
@@ -207,5 +239,6 @@ int start_exec(struct case_run *cr, const struct plan_exec *ex);
 int steps_exec(const struct plan_step *steps, size_t n);
 void req_read(struct interp *in);
 int case_sysctls(struct case_run *cr);
+void pin_retry(struct case_run *cr);
 
 #endif

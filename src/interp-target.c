@@ -25,6 +25,7 @@
 #include "match.h"
 #include "pcapw.h"
 #include "progress.h"
+#include "runid.h"
 #include "script.h"
 #include "seg.h"
 #include "sniff.h"
@@ -42,7 +43,9 @@ exec_reap(struct case_run *cr)
 	cr->pid = 0;
 }
 
-/* Put back the sysctls the case pinned. */
+static void pin_unlock(struct case_run *cr);
+
+/* Put back the sysctls the case pinned, then let other runs pin them. */
 void
 sysctl_restore(struct case_run *cr)
 {
@@ -50,8 +53,10 @@ sysctl_restore(struct case_run *cr)
 	char cmd[512], err[256];
 	size_t i;
 
-	if (cr->saved == NULL)
+	if (cr->saved == NULL) {
+		pin_unlock(cr);
 		return;
+	}
 	for (i = 0; i < pc->nsysctl; i++) {
 		if (cr->saved[i] == NULL)
 			continue;
@@ -65,6 +70,7 @@ sysctl_restore(struct case_run *cr)
 	}
 	free(cr->saved);
 	cr->saved = NULL;
+	pin_unlock(cr);
 }
 
 /* The case's command exited with status (as from waitpid). */
@@ -243,10 +249,176 @@ req_read(struct interp *in)
 	}
 }
 
+/* ---- pin locks ------------------------------------------------------------
+ *
+ * Two runs against one target must not pin the same sysctl at once: each
+ * would judge its case against the other's value, and blame the target.
+ * A run takes a lock on the target before it pins a key: a directory,
+ * /tmp/tcpconform-pin.KEY@NETNS (NETNS: the inode of the target's network
+ * namespace, where Linux has one), made atomically by mkdir(1), that holds
+ * the run id, and that the run removes after it has put the value back.
+ * A case that finds a key locked waits (polling, the loop stays free) up
+ * to its timeout, then is skipped as not applicable, naming the holder.
+ * The command is ours: a key reaches it only if it is a plain sysctl name
+ * (letters, digits, '.', '_', '-'), inside single quotes.
+ */
+
+#define PIN_DIR "/tmp/tcpconform-pin."
+/* Shell text that sets d to the lock of key %s: a sysctl belongs to a
+ * network namespace, so on Linux its inode is in the name (two lab targets
+ * that share one /tmp do not share their locks). */
+#define PIN_PATH							\
+	"n=$(readlink /proc/self/ns/net 2>/dev/null | tr -cd 0-9); "	\
+	"d='" PIN_DIR "%s'${n:+@$n}; "
+#define PIN_POLL_NS (250 * NS_PER_MS)
+
+enum { PIN_TAKEN = 0, PIN_WAIT = 1, PIN_ENDED = -1 };
+
+static int
+pin_key_ok(const char *key)
+{
+	const char *p;
+
+	if (key[0] == '\0' || key[0] == '.' || key[0] == '-' ||
+	    strlen(key) > 200)
+		return 0;
+	for (p = key; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
+		    *p != '-')
+			return 0;
+	return strstr(key, "..") == NULL;
+}
+
+/*
+ * Take the lock of key for this run.  Returns 1 taken, 0 held by another
+ * run (its id, sanitised, in holder), -1 no lock could be made there (the
+ * hook failed, or /tmp is not writable on the target).
+ */
+static int
+pin_take(struct case_run *cr, const char *key, char *holder, size_t hlen)
+{
+	char cmd[768], out[64], err[256], id[RUNID_STRLEN];
+	size_t i, n = 0;
+
+	runid_str(cr->in->cfg->run_id, id, sizeof(id));
+	snprintf(cmd, sizeof(cmd),
+	    PIN_PATH
+	    "if mkdir \"$d\" 2>/dev/null; then "
+	    "echo %s >\"$d/owner\"; echo taken; "
+	    "elif [ -d \"$d\" ]; then "
+	    "cat \"$d/owner\" 2>/dev/null || echo unknown; "
+	    "else echo nolock; fi", key, id);
+	if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, out,
+	    sizeof(out), err, sizeof(err)) != 0 ||
+	    strcmp(out, "nolock") == 0)
+		return -1;
+	if (strcmp(out, "taken") == 0 || strcmp(out, id) == 0)
+		return 1;
+	for (i = 0; out[i] != '\0' && n + 1 < hlen && n < 16; i++)
+		if (isxdigit((unsigned char)out[i]))
+			holder[n++] = out[i];
+	holder[n] = '\0';
+	if (n == 0)
+		snprintf(holder, hlen, "unknown");
+	return 0;
+}
+
+/* Give back the locks the case holds (only ours: the id must match). */
+static void
+pin_unlock(struct case_run *cr)
+{
+	char cmd[768], err[256], id[RUNID_STRLEN];
+
+	runid_str(cr->in->cfg->run_id, id, sizeof(id));
+	while (cr->npins > 0) {
+		const char *key = cr->pc->sysctl[--cr->npins].key;
+
+		snprintf(cmd, sizeof(cmd),
+		    PIN_PATH
+		    "if [ \"$(cat \"$d/owner\" 2>/dev/null)\" = %s ]; then "
+		    "rm -f \"$d/owner\" && rmdir \"$d\"; fi", key, id);
+		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
+		    err, sizeof(err)) != 0)
+			buf_printf(&cr->notes, "could not release the pin lock "
+			    "%s%s on the target\n", PIN_DIR, key);
+	}
+	cr->pins_locked = false;
+}
+
+/*
+ * Lock every key the case pins, in order.  A key another run holds: give
+ * back what we took (two runs pinning the same keys never deadlock) and
+ * wait, or skip the case once its time is up.
+ */
+static int
+pin_lock(struct case_run *cr)
+{
+	const struct plan_case *pc = cr->pc;
+	char holder[32], d[32];
+	int rc;
+
+	if (cr->pin_deadline == 0)
+		cr->pin_deadline = ev_now_ns() + (pc->timeout_ns ?
+		    pc->timeout_ns : cr->in->cfg->default_timeout_ns);
+	while (cr->npins < pc->nsysctl) {
+		const char *key = pc->sysctl[cr->npins].key;
+
+		if (!pin_key_ok(key)) {
+			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+			    "%s is not a sysctl name that can be locked",
+			    key));
+			return PIN_ENDED;
+		}
+		rc = pin_take(cr, key, holder, sizeof(holder));
+		if (rc < 0) {
+			/* Nowhere to lock: pin as before, unguarded. */
+			buf_printf(&cr->notes, "could not lock %s on the "
+			    "target (mkdir %s%s failed): another run may "
+			    "change it\n", key, PIN_DIR, key);
+			cr->npins++;
+			continue;
+		}
+		if (rc == 0) {
+			pin_unlock(cr);
+			if (ev_now_ns() >= cr->pin_deadline) {
+				case_end(cr, REP_SKIP, xasprintf("not "
+				    "applicable: %s is pinned by another "
+				    "tcpconform run (id %s) for longer than "
+				    "%s", key, holder, tc_fmt_duration(
+				    pc->timeout_ns ? pc->timeout_ns :
+				    cr->in->cfg->default_timeout_ns, d,
+				    sizeof(d))));
+				return PIN_ENDED;
+			}
+			if (cr->notes.len == 0 || strstr(cr->notes.s,
+			    "pinned by another") == NULL)
+				buf_printf(&cr->notes, "%s is pinned by "
+				    "another tcpconform run (id %s): "
+				    "waiting\n", key, holder);
+			arm_wait(cr, W_PIN, PIN_POLL_NS);
+			return PIN_WAIT;
+		}
+		cr->npins++;
+	}
+	cr->pins_locked = true;
+	return PIN_TAKEN;
+}
+
+/* The poll timer of a case waiting for a pin lock. */
+void
+pin_retry(struct case_run *cr)
+{
+	if (cr->status != CR_RUNNING)
+		return;
+	if (case_sysctls(cr) == 0)
+		case_go(cr);
+}
+
 /*
  * Check requires.sysctl (read by req_read) and pin sysctl through the
  * hook; a case that pins runs alone, so blocking here delays no other
- * case.  Returns 0 to go on.
+ * case.  Returns 0 to go on, 1 when the case waits for another run's pin
+ * (pin_retry goes on), -1 when the case ended.
  */
 int
 case_sysctls(struct case_run *cr)
@@ -255,6 +427,7 @@ case_sysctls(struct case_run *cr)
 	const struct hook *h = cr->in->cfg->hook;
 	char cmd[512], out[256], err[256];
 	size_t i;
+	int rc;
 
 	for (i = 0; i < pc->nreq_sysctl; i++) {
 		const struct plan_sysctl *r = &pc->req_sysctl[i];
@@ -273,6 +446,8 @@ case_sysctls(struct case_run *cr)
 	}
 	if (pc->nsysctl == 0)
 		return 0;
+	if (!cr->pins_locked && (rc = pin_lock(cr)) != PIN_TAKEN)
+		return rc;	/* 1: waits (pin_retry), -1: ended */
 	cr->saved = xcalloc(pc->nsysctl, sizeof(char *));
 	for (i = 0; i < pc->nsysctl; i++) {
 		const struct plan_sysctl *p = &pc->sysctl[i];

@@ -37,7 +37,6 @@
 #include "util.h"
 
 static void wait_timeout_cb(uint64_t id, void *arg);
-static void start_cases(struct interp *in);
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -248,12 +247,14 @@ find_service(const struct interp_cfg *cfg, const char *name)
 	return NULL;
 }
 
-/* Report finished cases in plan order. */
-static void
+/* Report finished cases in plan order, each once a health check that
+ * began after it ended has found the target alive (interp-health.c). */
+void
 report_ready(struct interp *in)
 {
 	while (in->next_report < in->nruns &&
-	    in->runs[in->next_report].status == CR_DONE) {
+	    in->runs[in->next_report].status == CR_DONE &&
+	    !report_held(in, &in->runs[in->next_report])) {
 		struct case_run *cr = &in->runs[in->next_report++];
 		struct rep_result res = {
 			.pc = cr->pc,
@@ -367,10 +368,22 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 		if (cr->pc->exclusive)
 			in->exclusive = 0;
 	}
+	/* Was the target alive for this verdict?  (A dead target passes
+	 * every case that expects silence.) */
+	if (cr->t_start != 0)
+		health_check(in);
 	report_ready(in);
 	if (!in->aborted)
 		start_cases(in);
-	if (in->running == 0 && in->next_start == in->nruns)
+	maybe_stop(in);
+}
+
+/* Every case ended and was reported (or the run ends early): stop. */
+void
+maybe_stop(struct interp *in)
+{
+	if (in->running == 0 && in->next_start == in->nruns &&
+	    (in->next_report == in->nruns || in->h.dead))
 		ev_stop(in->loop);
 }
 
@@ -655,6 +668,10 @@ wait_timeout_cb(uint64_t id, void *arg)
 	case W_DRAIN:
 		case_end(cr, REP_PASS, NULL);
 		return;
+	case W_PIN:
+		cr->wait = W_NONE;
+		pin_retry(cr);
+		return;
 	case W_EXPECT:
 		model_note(cr, note, sizeof(note));
 		case_fail(cr, "nothing %sarrived within %s\n  model: %s",
@@ -917,14 +934,24 @@ case_start(struct interp *in, struct case_run *cr)
 		in->exclusive = 1;
 	prog_case_start(in->prog, (size_t)(cr - in->runs), pc->id);
 	if (case_sysctls(cr) != 0)
-		return;
+		return;		/* ended, or waits for a pin (case_go) */
+	case_go(cr);
+}
+
+/* The case's sysctls are set: its timeout starts, and its first step. */
+void
+case_go(struct case_run *cr)
+{
+	struct interp *in = cr->in;
+	const struct plan_case *pc = cr->pc;
+
 	cr->case_timer = ev_add_timer(in->loop, pc->timeout_ns ?
 	    pc->timeout_ns : in->cfg->default_timeout_ns, case_timeout_cb, cr);
 	step_advance(cr);
 }
 
 /* Start cases up to -j, in run order; a case marked exclusive runs alone. */
-static void
+void
 start_cases(struct interp *in)
 {
 	while (!in->aborted && in->next_start < in->nruns &&
@@ -1015,6 +1042,13 @@ interp_new(const struct plan *p, const struct interp_cfg *cfg,
 	return in;
 }
 
+static void
+health_begin_cb(uint64_t id, void *arg)
+{
+	(void)id;
+	health_begin(arg);
+}
+
 int
 interp_run(struct interp *in, char *errbuf, size_t errlen)
 {
@@ -1026,14 +1060,16 @@ interp_run(struct interp *in, char *errbuf, size_t errlen)
 	}
 	req_read(in);
 	in->t_run0 = ev_now_ns();
-	start_cases(in);
-	if (in->running > 0 || in->next_start < in->nruns) {
-		if (ev_run(in->loop) != 0) {
-			tc_errf(errbuf, errlen, "event loop failed");
-			ev_del_fd(in->loop, snf_fd(in->snf));
-			return -1;
-		}
+	/* The first case starts once the target has answered. */
+	if (ev_add_timer(in->loop, 0, health_begin_cb, in) == 0)
+		fatalx("out of memory");
+	if (ev_run(in->loop) != 0) {
+		tc_errf(errbuf, errlen, "event loop failed");
+		del_health_timers(in);
+		ev_del_fd(in->loop, snf_fd(in->snf));
+		return -1;
 	}
+	del_health_timers(in);
 	ev_del_fd(in->loop, snf_fd(in->snf));
 	if (in->env_error) {
 		tc_errf(errbuf, errlen, "%s", in->errbuf);
@@ -1063,6 +1099,7 @@ interp_abort(struct interp *in, const char *why)
 		if (in->runs[i].status == CR_PENDING)
 			case_skip(&in->runs[i],
 			    xstrdup("not run: the run ended early"));
+	report_ready(in);	/* those a health check held back */
 	ev_stop(in->loop);
 }
 

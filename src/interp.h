@@ -27,7 +27,10 @@ struct interp_service {
 struct interp_cfg {
 	int af;				/* AF_INET or AF_INET6 */
 	union seg_addr src, dst;	/* our address, the target's */
-	uint16_t port_lo, port_hi;	/* our source ports, one per case */
+	uint16_t port_lo, port_hi;	/* our source ports: one per case,
+					 * then the health probe's */
+	uint64_t run_id;		/* names our sysctl pins on the target */
+	const char *ifname;		/* ours, to the target: its carrier */
 	const struct interp_service *svc;
 	size_t nsvc;
 	unsigned jobs;			/* cases at once (>= 1) */

@@ -8,7 +8,9 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -103,31 +105,234 @@ exec_lab(char **argv)
 	return 3;
 }
 
+/* Where lab.sh records a lab (common.sh, LAB_STATE_DIR). */
+static const char *
+lab_state_dir(void)
+{
+	const char *env = getenv("TCPCONFORM_STATEDIR");
+
+	return env != NULL && *env != '\0' ? env : "/run/tcpconform";
+}
+
+/* Field 22 of /proc/pid/stat, the start time; 0 when pid is gone. */
+static unsigned long long
+proc_start(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	size_t n;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After the command name, which may hold ") ". */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	for (i = 2; i < 22 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+/* pid runs, and is the process that started at start (not a reuse). */
+static int
+proc_same(long pid, unsigned long long start)
+{
+	return pid > 0 && start != 0 && proc_start(pid) == start;
+}
+
+/* A lab namespace name: tcl-tester-PID or tcl-target-PID. */
+static int
+lab_ns_name(const char *name, long *pid)
+{
+	char rest[24];
+	int n = 0;
+
+	if (sscanf(name, "tcl-tester-%ld%n", pid, &n) != 1 &&
+	    sscanf(name, "tcl-target-%ld%n", pid, &n) != 1)
+		return 0;
+	if (name[n] != '\0' || *pid <= 0)
+		return 0;
+	snprintf(rest, sizeof(rest), "%ld", *pid);
+	return strcmp(name + 11, rest) == 0;
+}
+
+/* SIGKILL every process in namespace ns (by pid), then delete it. */
+static int
+ns_remove(const char *name)
+{
+	char cmd[300], line[64];
+	FILE *f;
+	long pid;
+	long dummy;
+
+	if (!lab_ns_name(name, &dummy))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "ip netns pids '%s' 2>/dev/null", name);
+	if ((f = popen(cmd, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "%ld", &pid) == 1 && pid > 1)
+				kill((pid_t)pid, SIGKILL);
+		pclose(f);
+	}
+	snprintf(cmd, sizeof(cmd), "ip netns del '%s' 2>/dev/null", name);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
 /*
- * Remove lab namespaces whose lab.sh is gone (killed with SIGKILL, so its
- * traps never ran).  Names are tcl-tester-PID and tcl-target-PID.
+ * One lab's state file (common.sh, lab__record): if its lab.sh is gone,
+ * kill the processes it recorded (by pid, each checked against its start
+ * time), delete its namespaces and its temporary directory, and the file.
+ * Returns the number of things removed, -1 on an error.
+ */
+static int
+lab_down_state(const char *path)
+{
+	char line[PATH_MAX + 16], kind[8], arg[PATH_MAX], *base;
+	unsigned long long start;
+	long pid;
+	int n = 0, rc = 0, pass;
+	FILE *f;
+
+	for (pass = 0; pass < 3; pass++) {
+		if ((f = fopen(path, "re")) == NULL)
+			return 0;
+		while (fgets(line, sizeof(line), f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			if (sscanf(line, "%7s", kind) != 1)
+				continue;
+			if (strcmp(kind, "lab") == 0 ||
+			    strcmp(kind, "pid") == 0) {
+				if (sscanf(line, "%*s %ld %llu", &pid,
+				    &start) != 2)
+					continue;
+				if (pass == 0 && strcmp(kind, "lab") == 0 &&
+				    proc_same(pid, start)) {
+					fclose(f);
+					return 0;	/* still running */
+				}
+				/* Its group too: the command's children
+				 * (setsid made it a group leader). */
+				if (pass == 1 && strcmp(kind, "pid") == 0 &&
+				    proc_same(pid, start)) {
+					kill((pid_t)-pid, SIGKILL);
+					kill((pid_t)pid, SIGKILL);
+					printf("killed process %ld\n", pid);
+					n++;
+				}
+				continue;
+			}
+			if (sscanf(line, "%*s %4095[^\n]", arg) != 1 ||
+			    pass != 2)
+				continue;
+			if (strcmp(kind, "ns") == 0) {
+				char nsp[PATH_MAX + 16];
+				struct stat st;
+
+				snprintf(nsp, sizeof(nsp), "/run/netns/%s",
+				    arg);
+				if (!lab_ns_name(arg, &pid) ||
+				    stat(nsp, &st) != 0)
+					continue;
+				if (ns_remove(arg) == 0) {
+					printf("removed %s\n", arg);
+					n++;
+				} else {
+					rc = -1;
+				}
+			} else if (strcmp(kind, "dir") == 0) {
+				/* Only what mktemp made: an absolute
+				 * .../tcl-lab.XXXXXX directory. */
+				base = strrchr(arg, '/');
+				if (arg[0] != '/' || base == NULL ||
+				    strncmp(base + 1, "tcl-lab.", 8) != 0 ||
+				    strstr(arg, "/../") != NULL)
+					continue;
+				if (access(arg, F_OK) != 0)
+					continue;
+				if (nftw(arg, rm_entry, 16,
+				    FTW_DEPTH | FTW_PHYS) == 0) {
+					printf("removed %s\n", arg);
+					n++;
+				} else {
+					rc = -1;
+				}
+			}
+		}
+		fclose(f);
+	}
+	if (rc == 0 && unlink(path) != 0 && errno != ENOENT)
+		rc = -1;
+	return rc < 0 ? -1 : n;
+}
+
+/* Every dead lab that left a state file. */
+static int
+lab_down_states(int *removed)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0, n;
+
+	if ((d = opendir(lab_state_dir())) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "lab-", 4) != 0 ||
+		    strstr(de->d_name, ".state") == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", lab_state_dir(),
+		    de->d_name);
+		if ((n = lab_down_state(path)) < 0)
+			rc = 3;
+		else
+			*removed += n;
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * Remove what a lab whose lab.sh is gone (killed with SIGKILL, so its
+ * traps never ran) left: first what its state file names (processes,
+ * namespaces, temporary directory), then any namespace tcl-tester-PID or
+ * tcl-target-PID whose PID is gone (a lab of an older version).
  */
 static int
 lab_down(void)
 {
-	FILE *f = popen("ip netns list 2>/dev/null", "r");
-	char line[256], name[128], cmd[300];
-	int removed = 0, rc = 0;
+	FILE *f;
+	char line[256], name[128];
+	int removed = 0, rc;
 	long pid;
 
-	if (f == NULL) {
+	rc = lab_down_states(&removed);
+	if ((f = popen("ip netns list 2>/dev/null", "r")) == NULL) {
 		fprintf(stderr, "tcpconform: lab down: %s\n", strerror(errno));
 		return 3;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "%127s", name) != 1 ||
-		    (sscanf(name, "tcl-tester-%ld", &pid) != 1 &&
-		    sscanf(name, "tcl-target-%ld", &pid) != 1) || pid <= 0)
+		    !lab_ns_name(name, &pid))
 			continue;
 		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
 			continue;	/* its lab is still running */
-		snprintf(cmd, sizeof(cmd), "ip netns del '%s'", name);
-		if (system(cmd) == 0) {
+		if (ns_remove(name) == 0) {
 			printf("removed %s\n", name);
 			removed++;
 		} else {
@@ -135,7 +340,7 @@ lab_down(void)
 		}
 	}
 	pclose(f);
-	printf("removed %d stale namespace%s\n", removed,
+	printf("removed %d stale item%s\n", removed,
 	    removed == 1 ? "" : "s");
 	return rc;
 }

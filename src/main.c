@@ -32,6 +32,7 @@
 #include "priv.h"
 #include "progress.h"
 #include "report.h"
+#include "runid.h"
 #include "evloop.h"
 #include "script.h"
 #include "sniff.h"
@@ -56,6 +57,8 @@ enum {
  */
 #define DEFAULT_JOBS 32
 #define PORT_SPAN_MIN 64
+#define PORT_MIN 20000		/* our source ports: below the usual */
+#define PORT_MAX 32767		/* ephemeral range (32768-60999) */
 #define DEFAULT_WITHIN_NS NS_PER_SEC
 #define DEFAULT_TIMEOUT_NS (60 * NS_PER_SEC)
 
@@ -255,6 +258,7 @@ cmd_run(int argc, char **argv)
 	struct rep *rep = NULL;
 	struct rep_cfg rcfg = { 0 };
 	struct prog *prog = NULL;
+	struct run_ports *ports = NULL;
 	struct stat sb;
 	FILE *out = stdout;
 	char err[512];
@@ -384,14 +388,20 @@ cmd_run(int argc, char **argv)
 	}
 
 	/*
-	 * Our source ports: one per case, from a random base below the
-	 * usual ephemeral range (32768-60999) so the tester's own
-	 * connections do not collide with ours.
+	 * Our source ports: one per case and one for the health probe, a
+	 * random free range below the usual ephemeral range (32768-60999)
+	 * so the tester's own connections do not collide with ours, held
+	 * for the run so that another run on this host (another container
+	 * sharing its network, both PID 1) picks another.
 	 */
-	span = plan.ncases > PORT_SPAN_MIN ? (unsigned)plan.ncases :
+	span = plan.ncases + 1 > PORT_SPAN_MIN ? (unsigned)plan.ncases + 1 :
 	    PORT_SPAN_MIN;
-	cfg.port_lo = (uint16_t)(20000 + (getpid() * 7919u) % 10000u);
-	cfg.port_hi = (uint16_t)(cfg.port_lo + span - 1);
+	if ((ports = runid_ports(span, PORT_MIN, PORT_MAX, &cfg.port_lo,
+	    &cfg.port_hi, err, sizeof(err))) == NULL) {
+		rc = env_error("source ports", err, 0);
+		goto out;
+	}
+	cfg.run_id = runid_new();
 	cfg.svc = o.svc;
 	cfg.nsvc = o.nsvc;
 	cfg.jobs = o.jobs;
@@ -419,6 +429,7 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	cfg.src = net.src;
+	cfg.ifname = net.ifname;
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
 	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
@@ -478,6 +489,7 @@ out:
 		close(sfd);
 	hook_free(hook);
 	net_close(&net);
+	runid_ports_free(ports);
 	plan_free(&plan);
 	free_opts(&o);
 	if (out != stdout && fclose(out) != 0 && rc != EXIT_ENV) {

@@ -217,6 +217,44 @@ lab__sysctl_apply() {
 	return $rc
 }
 
+# The state of a running lab, for "tcpconform lab down" after lab.sh was
+# killed with SIGKILL (no trap runs): one file per lab, lines of
+#   lab PID START	lab.sh itself: the lab is dead once this one is gone
+#   dir PATH		its temporary directory
+#   ns NAME		a namespace it made
+#   pid PID START	a process it started (the peer, the command)
+# START is the process's start time (field 22 of /proc/PID/stat), so that
+# a pid used again by another process is never taken for ours.
+LAB_STATE_DIR=${TCPCONFORM_STATEDIR:-/run/tcpconform}
+
+# lab__starttime PID: field 22 of /proc/PID/stat (after the command name,
+# which may hold blanks and parentheses).
+lab__starttime() {
+	local stat
+
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	# shellcheck disable=SC2086 # split the fields
+	set -- $stat
+	[ $# -ge 20 ] && printf '%s\n' "${20}"
+}
+
+# lab__record KIND ARG [PID]: add a line to this lab's state file.
+lab__record() {
+	local start
+
+	[ -n "$LAB_STATE" ] || return 0
+	case $1 in
+	lab|pid)
+		start=$(lab__starttime "$2") || return 0
+		printf '%s %s %s\n' "$1" "$2" "$start" >>"$LAB_STATE"
+		;;
+	*)
+		printf '%s %s\n' "$1" "$2" >>"$LAB_STATE"
+		;;
+	esac
+}
+
 # lab_setup [SYSCTL-OVERRIDE...]: build the lab.  Uses LAB_PEER (path or
 # empty) and LAB_VERBOSE.  Sets LAB_DIR, LAB_NS_TESTER, LAB_NS_TARGET,
 # LAB_IF_TESTER, LAB_IF_TARGET, LAB_PEER_PID.  Exits 77/99 on failure;
@@ -232,6 +270,18 @@ lab_setup() {
 
 	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tcl-lab.XXXXXX") ||
 	    lab__die 99 "cannot create a temporary directory"
+	LAB_DIR=$(readlink -f -- "$LAB_DIR")
+	# The state file first, so "lab down" finds all that follows.
+	if { [ -d "$LAB_STATE_DIR" ] ||
+	    mkdir -m 0700 "$LAB_STATE_DIR" 2>/dev/null; } &&
+	    : >"$LAB_STATE_DIR/lab-$s.state" 2>/dev/null; then
+		LAB_STATE=$LAB_STATE_DIR/lab-$s.state
+	else
+		lab__err "warning: cannot write $LAB_STATE_DIR/lab-$s.state:" \
+		    "lab down will not find this lab if it is killed"
+	fi
+	lab__record lab $s
+	lab__record dir "$LAB_DIR"
 	LAB_NS_TESTER=tcl-tester-$s
 	LAB_NS_TARGET=tcl-target-$s
 	LAB_IF_TESTER=tct$s
@@ -250,6 +300,7 @@ lab_setup() {
 			    "$out"
 		fi
 		LAB__CREATED+=("$ns")
+		lab__record ns "$ns"
 		# No IPv4 forwarding: a new namespace inherits the host's
 		# (net.core.devconf_inherit_init_net=0), and a host with
 		# ip_forward=1 would make the tester route the target's
@@ -355,6 +406,7 @@ lab__start_peer() {
 	    $LAB_PEER_SERVICES >"$LAB_DIR/peer.out" 2>"$LAB_DIR/peer.log" \
 	    </dev/null &
 	LAB_PEER_PID=$!
+	lab__record pid "$LAB_PEER_PID"
 	for ((i = 0; i < 100; i++)); do
 		grep -qx ready "$LAB_DIR/peer.out" 2>/dev/null && break
 		lab__alive "$LAB_PEER_PID" || break
@@ -395,6 +447,10 @@ lab_teardown() {
 	LAB__CREATED=()
 	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
 		rm -rf -- "$LAB_DIR"
+	fi
+	if [ -n "$LAB_STATE" ]; then
+		rm -f -- "$LAB_STATE"
+		LAB_STATE=
 	fi
 	return 0
 }
@@ -446,6 +502,7 @@ lab_run() {
 	    TC_TARGET_EXEC="ip netns exec $LAB_NS_TARGET sh -c" \
 	    TC_LAB_DIR="$LAB_DIR" PATH="${LAB_PEER_BIN%/*}:$PATH" "$@" <&0 &
 	LAB_CMD_PID=$!
+	lab__record pid "$LAB_CMD_PID"
 	wait "$LAB_CMD_PID"
 	status=$?
 	LAB_CMD_PID=
