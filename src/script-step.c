@@ -562,6 +562,8 @@ step_new(struct ld *ld, struct stepv *sv, yaml_node_t *n)
 		ld->toomany = true;
 		return NULL;
 	}
+	if (!budget(ld, n, 0, sizeof(struct plan_step)))
+		return NULL;
 	ld->nsteps++;
 	ld->filesteps++;
 	if (sv->n == sv->cap) {

@@ -110,6 +110,31 @@ lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
 }
 
 
+bool
+budget(struct ld *ld, const yaml_node_t *n, size_t nodes, size_t bytes)
+{
+	struct plan *p = ld->p;
+
+	if (ld->stop)
+		return false;
+	p->load_nodes += nodes;
+	p->load_bytes += bytes;
+	if (p->load_nodes <= SCR_MAX_NODES &&
+	    p->load_bytes <= SCR_MAX_PLAN_BYTES)
+		return true;
+	if (p->load_nodes > SCR_MAX_NODES)
+		lerr(ld, n, "the plan expands to more than %d YAML nodes "
+		    "(matrix, repeat and include count every copy)",
+		    SCR_MAX_NODES);
+	else
+		lerr(ld, n, "the plan expands to more than %d MiB of steps "
+		    "and payloads (matrix, repeat and include count every "
+		    "copy)", SCR_MAX_PLAN_BYTES / (1024 * 1024));
+	/* Nothing after this could load: say it once. */
+	ld->stop = true;
+	return false;
+}
+
 /* ---- case ids -------------------------------------------------------- */
 
 /* FNV-1a. */
@@ -301,6 +326,9 @@ subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
 
 	if (skipid != 0)
 		mark_tree(doc, skipid, skip);
+	/* Every matrix combination walks the whole document again. */
+	if (nn > 0 && !budget(ld, yaml_document_get_root_node(doc), nn, 0))
+		nn = 0;
 	for (i = 0; i < nn && !ld->stop; i++)
 		if (!skip[i] && doc->nodes.start[i].type == YAML_SCALAR_NODE)
 			subst_node(ld, &doc->nodes.start[i], ps, sw);

@@ -1852,6 +1852,64 @@ test_directory(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* ---- expansion bounds (issue 9) ------------------------------------------ */
+
+/* Payload bytes: 2 x 1000 copies of 64 KiB are over the 64 MiB budget. */
+static void
+test_budget_bytes(void **state)
+{
+	(void)state;
+	BAD(HDR "  - repeat:\n      count: 2\n      steps:\n"
+	    "        - repeat:\n            count: 1000\n            steps:\n"
+	    "              - send: {flags: PA, data: {len: 65535}}\n",
+	    "t.yaml:11:41: the plan expands to more than 64 MiB of steps and "
+	    "payloads (matrix, repeat and include count every copy)");
+}
+
+/* Node visits: 1000 matrix copies of a document of 6000 nodes. */
+static void
+test_budget_nodes(void **state)
+{
+	char *y;
+	size_t i, off;
+
+	(void)state;
+	y = xmalloc(64 * 1024);
+	off = (size_t)sprintf(y, "id: t/1\ntitle: T\nservice: echo\n"
+	    "matrix: {a: {");
+	for (i = 0; i < 1000; i++)
+		off += (size_t)sprintf(y + off, "%sv%zu: x", i ? ", " : "", i);
+	off += (size_t)sprintf(y + off, "}}\nrfc: [");
+	for (i = 0; i < 2500; i++)
+		off += (size_t)sprintf(y + off, "%s\"1\"", i ? ", " : "");
+	sprintf(y + off, "]\nsteps: [connect: ]\n");
+	reset();
+	assert_int_equal(load("t.yaml", y), 1);
+	assert_non_null(strstr(errs.msgs[0], ": the plan expands to more "
+	    "than 4000000 YAML nodes (matrix, repeat and include count every "
+	    "copy)"));
+	assert_int_equal(strncmp(errs.msgs[0], "t.yaml:", 7), 0);
+	free(y);
+}
+
+/* The bomb of tests/unit/yaml: refused, quickly, with a position. */
+static void
+test_budget_file(void **state)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+
+	(void)state;
+	reset();
+	snprintf(path, sizeof(path), "%s/laughs.yaml",
+	    yamldir(dir, sizeof(dir)));
+	assert_int_equal(scr_load(path, &plan, &errs), 1);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.msgs[0], "laughs.yaml:14:41: the plan "
+	    "expands to more than 64 MiB"));
+	assert_int_equal(plan.ncases, 0);
+}
+
+
 int
 main(void)
 {
@@ -1921,6 +1979,9 @@ main(void)
 		T(test_matrix),
 		T(test_matrix_bad),
 		T(test_duration),
+		T(test_budget_bytes),
+		T(test_budget_nodes),
+		T(test_budget_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
