@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "interp.h"
 #include "match.h"
 #include "plan.h"
@@ -40,12 +41,6 @@ enum cr_wait {
 	W_MEASURE,
 	W_EXEC,
 	W_DRAIN,	/* all steps done, our last segment not yet captured */
-};
-
-/* A growing string (trace, notes). */
-struct buf {
-	char *s;
-	size_t len, cap;
 };
 
 struct frame {
@@ -163,8 +158,6 @@ struct interp {
 };
 
 /* interp.c */
-void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 struct match_ctx mctx(struct case_run *cr);
 void step_pkt(struct case_run *cr, size_t i, unsigned pkt);
 void step_matched(struct case_run *cr);

@@ -38,28 +38,6 @@
 
 static void wait_timeout_cb(uint64_t id, void *arg);
 static void start_cases(struct interp *in);
-void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)n + 64;
-		b->s = xrealloc(b->s, b->cap);
-	}
-}
 
 static uint32_t
 random32(void)
@@ -262,8 +240,8 @@ report_ready(struct interp *in)
 			.start_ns = cr->t_start > in->t_run0 ?
 			    cr->t_start - in->t_run0 : 0,
 			.msg = cr->msg,
-			.trace = cr->trace.s,
-			.notes = cr->notes.s,
+			.trace = buf_text(&cr->trace),
+			.notes = buf_text(&cr->notes),
 			.meas = cr->meas,
 			.nmeas = cr->nmeas,
 			.rtx = cr->rtx,
@@ -1104,8 +1082,8 @@ interp_free(struct interp *in)
 		q_clear(cr);
 		exec_reap(cr);
 		free(cr->msg);
-		free(cr->trace.s);
-		free(cr->notes.s);
+		buf_free(&cr->trace);
+		buf_free(&cr->notes);
 		free(cr->vals);
 		free(cr->valset);
 		free(cr->meas);
