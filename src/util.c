@@ -112,11 +112,24 @@ tc_parse_duration(const char *s, uint64_t *ns)
 	double v, mult = 1e9;
 	size_t i;
 
-	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
+	const char *p;
+	size_t digits = 0, dots = 0;
+
+	if (s == NULL)
+		return -1;
+	/* Only plain decimals: strtod would also take hex floats ("0x10s"),
+	 * exponents ("1e3s"), "inf" and "nan", which no case means. */
+	for (p = s; isdigit((unsigned char)*p) || *p == '.'; p++) {
+		if (*p == '.')
+			dots++;
+		else
+			digits++;
+	}
+	if (digits == 0 || dots > 1)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+	if (errno != 0 || end != p || !isfinite(v) || v < 0)
 		return -1;
 	if (*end != '\0') {
 		for (i = 0; i < sizeof(dur_units) / sizeof(dur_units[0]); i++)

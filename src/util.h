@@ -31,8 +31,9 @@ void tc_errf(char *buf, size_t len, const char *fmt, ...)
 
 /*
  * Parse a duration: "250ms", "1s", "1.5s", "2m", "500us", "10ns"; a bare
- * number is seconds.  Returns 0 and sets *ns, or -1 for bad syntax or a
- * value over a day.
+ * number is seconds.  Only decimal digits with at most one '.': no hex
+ * floats, exponents, signs or spaces.  Returns 0 and sets *ns, or -1 for
+ * bad syntax or a value over a day.
  */
 int tc_parse_duration(const char *s, uint64_t *ns);
 
