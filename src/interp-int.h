@@ -121,6 +121,7 @@ struct case_run {
 	struct rep_step *steplog;	/* the steps that ran, in order */
 	size_t nsteplog;
 	unsigned npkt;		/* packets of the case captured so far */
+	unsigned nsent;		/* segments we sent (TC_SEND_MAX_COUNT) */
 	unsigned cur_pkt;	/* index of the segment being judged */
 	size_t pend[PENDMAX];	/* steplog entries of our uncaptured sends */
 	unsigned pend_head, pend_len;

@@ -431,6 +431,13 @@ send_seg(struct case_run *cr, struct seg *s)
 	s->dst = in->cfg->dst;
 	s->sport = cr->sport;
 	s->dport = cr->dport;
+	/* Probes and repeats: at most what "send" sends without --flood. */
+	if (cr->nsent >= TC_SEND_MAX_COUNT) {
+		case_fail(cr, "sent %u segments, the most a case may send",
+		    cr->nsent);
+		return -1;
+	}
+	cr->nsent++;
 	if (inj_send(in->inj, s, err, sizeof(err)) != 0) {
 		in->env_error = 1;
 		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);

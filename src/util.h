@@ -13,6 +13,18 @@
 #define NS_PER_SEC 1000000000ULL
 #define NS_PER_MS 1000000ULL
 
+/*
+ * Sending limits, one definition for "send" and for the cases of "run".
+ * Paced sends (send -c with --interval, a measure step's probes) go at
+ * most every TC_SEND_MIN_INTERVAL_NS and at most TC_SEND_MAX_COUNT of
+ * them per command or case; only send --flood goes faster, and it stops
+ * after TC_FLOOD_MAX_COUNT packets or TC_FLOOD_MAX_NS.
+ */
+#define TC_SEND_MIN_INTERVAL_NS NS_PER_MS
+#define TC_SEND_MAX_COUNT 100000
+#define TC_FLOOD_MAX_COUNT 10000000u
+#define TC_FLOOD_MAX_NS (60 * NS_PER_SEC)
+
 /* util.c */
 
 /* Allocation that aborts with a message on failure (out of memory is not a

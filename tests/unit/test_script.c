@@ -1910,6 +1910,49 @@ test_budget_file(void **state)
 }
 
 
+/* measure probes are paced as "send" without --flood (issue 9). */
+static void
+test_measure_bounds(void **state)
+{
+	(void)state;
+	BAD(HDR "  - measure: {name: x, probe: {flags: A}, every: 1us, "
+	    "until: , max: 2s}\n",
+	    "t.yaml:5:50: measure every 1.0us is too short: probes go at most "
+	    "every 1.0ms (as send without --flood)");
+	BAD(HDR "  - measure: {name: x, probe: {flags: A}, every: 1ms, "
+	    "until: , max: 1000s}\n",
+	    "t.yaml:5:50: measure would send up to 1000000 probes (max / "
+	    "every), more than 100000");
+	reset();
+	load_ok(HDR "  - measure: {name: x, probe: {flags: A}, every: 1ms, "
+	    "until: , max: 100s}\n");
+}
+
+/* Durations are decimal: no hex floats, exponents or inf (issue 9). */
+static void
+test_duration_decimal(void **state)
+{
+	(void)state;
+	BAD(HDR "  - wait: 0x10s\n",
+	    "t.yaml:5:11: bad duration '0x10s' for wait: expected e.g. 250ms, "
+	    "1s or 1.5s (at most a day)");
+	BAD(HDR "  - wait: 0x1p4\n",
+	    "t.yaml:5:11: bad duration '0x1p4' for wait: expected e.g. 250ms, "
+	    "1s or 1.5s (at most a day)");
+	BAD(HDR "  - wait: 1e1s\n",
+	    "t.yaml:5:11: bad duration '1e1s' for wait: expected e.g. 250ms, "
+	    "1s or 1.5s (at most a day)");
+	BAD(HDR "  - wait: 1.5.5s\n",
+	    "t.yaml:5:11: bad duration '1.5.5s' for wait: expected e.g. "
+	    "250ms, 1s or 1.5s (at most a day)");
+	reset();
+	assert_int_equal(load_ok(HDR "  - wait: .5s\n")->steps[0].u.wait_ns,
+	    500 * NS_PER_MS);
+	reset();
+	assert_int_equal(load_ok(HDR "  - wait: 10\n")->steps[0].u.wait_ns,
+	    10 * NS_PER_SEC);
+}
+
 int
 main(void)
 {
@@ -1982,6 +2025,8 @@ main(void)
 		T(test_budget_bytes),
 		T(test_budget_nodes),
 		T(test_budget_file),
+		T(test_measure_bounds),
+		T(test_duration_decimal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
