@@ -142,8 +142,11 @@ load_plan(char **paths, int n, struct plan *p)
 
 	for (k = 0; k < n; k++)
 		scr_load(paths[k], p, &errs);
-	for (i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.msgs[i]);
+	/* File names come from directories: nothing raw to a terminal. */
+	for (i = 0; i < errs.n; i++) {
+		tc_fputs_safe(errs.msgs[i], stderr);
+		fputc('\n', stderr);
+	}
 	k = errs.n > 0 ? -1 : 0;
 	if (errs.n > 0)
 		fprintf(stderr, "%s: %zu error%s; nothing was sent\n",
@@ -563,21 +566,31 @@ cmd_list(int argc, char **argv)
 		scr_duration(c, profile, &typ, &max);
 		sum_typ += typ;
 		shown++;
-		printf("%s\n  %s\n  service %s, about %s (at most %s)%s\n",
-		    c->id, c->title, c->service,
+		/* A title is free text from the case: escape what a
+		 * terminal would act on (tc_strsafe). */
+		tc_fputs_safe(c->id, stdout);
+		fputs("\n  ", stdout);
+		tc_fputs_safe(c->title, stdout);
+		fputs("\n  service ", stdout);
+		tc_fputs_safe(c->service, stdout);
+		printf(", about %s (at most %s)%s\n",
 		    tc_fmt_duration(typ, d1, sizeof(d1)),
 		    tc_fmt_duration(max, d2, sizeof(d2)),
 		    c->exclusive ? ", runs alone" : "");
 		if (c->nrfc > 0) {
 			printf("  rfc:");
-			for (j = 0; j < c->nrfc; j++)
-				printf("%s %s", j ? "," : "", c->rfc[j]);
+			for (j = 0; j < c->nrfc; j++) {
+				fputs(j ? ", " : " ", stdout);
+				tc_fputs_safe(c->rfc[j], stdout);
+			}
 			putchar('\n');
 		}
 		if (c->ntags > 0) {
 			printf("  tags:");
-			for (j = 0; j < c->ntags; j++)
-				printf(" %s", c->tags[j]);
+			for (j = 0; j < c->ntags; j++) {
+				putchar(' ');
+				tc_fputs_safe(c->tags[j], stdout);
+			}
 			putchar('\n');
 		}
 	}

@@ -753,6 +753,22 @@ load_case(struct ld *ld, yaml_node_t *root)
 		    "title, service and steps");
 		return;
 	}
+	/* Not one key of a case: some other file (check /etc/shadow).
+	 * Say so once, without quoting any of its keys. */
+	for (pr = root->data.mapping.pairs.start;
+	    pr < root->data.mapping.pairs.top; pr++) {
+		for (i = 0; i < NITEMS(case_fields); i++)
+			if (is_word(node(ld, pr->key), case_fields[i].name))
+				break;
+		if (i < NITEMS(case_fields))
+			break;
+	}
+	if (pr == root->data.mapping.pairs.top) {
+		lerr(ld, root, "not a test case: a mapping without any of "
+		    "the keys id, title, service and steps");
+		ld->stop = true;
+		return;
+	}
 	for (pr = root->data.mapping.pairs.start;
 	    pr < root->data.mapping.pairs.top && m == NULL; pr++)
 		if (is_word(node(ld, pr->key), "matrix")) {

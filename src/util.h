@@ -37,6 +37,18 @@ char *xstrdup(const char *s);
 /* asprintf that aborts on failure; returns the new string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * n bytes of s made safe for a terminal, as a new string: control
+ * characters (C0 but '\n' when keep_nl, DEL, C1) and bytes that are not
+ * UTF-8 become \xNN, so a case's title or a file name cannot move the
+ * cursor, retitle the window or reprogram the terminal.  Valid printable
+ * UTF-8 stays.
+ */
+char *tc_strsafe(const char *s, size_t n, int keep_nl);
+
+/* fputs(s) through tc_strsafe (keep_nl 0). */
+void tc_fputs_safe(const char *s, FILE *f);
+
 /* snprintf into a fixed buffer, truncating safely. */
 void tc_errf(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -1953,6 +1953,18 @@ test_duration_decimal(void **state)
 	    10 * NS_PER_SEC);
 }
 
+/* Some other file, e.g. check /etc/shadow: its lines are not echoed. */
+static void
+test_not_a_case(void **state)
+{
+	(void)state;
+	BAD("root:$6$saltsalt$hashhashhashhash:19000:0:99999:7:::\n"
+	    "daemon:*:19000:0:99999:7:::\n",
+	    "t.yaml:1:1: not a test case: a mapping without any of the keys "
+	    "id, title, service and steps");
+	assert_null(strstr(errs.msgs[0], "salt"));
+}
+
 int
 main(void)
 {
@@ -2027,6 +2039,7 @@ main(void)
 		T(test_budget_file),
 		T(test_measure_bounds),
 		T(test_duration_decimal),
+		T(test_not_a_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
