@@ -321,6 +321,7 @@ void
 case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 {
 	struct interp *in = cr->in;
+	char err[256];
 
 	if (cr->status == CR_DONE) {
 		free(msg);
@@ -337,7 +338,11 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 	prog_case_end(in->prog, (size_t)(cr - in->runs), v == REP_FAIL);
 	q_clear(cr);
 	exec_reap(cr);
-	pcapw_close(cr->pcap);
+	if (pcapw_close(cr->pcap, err, sizeof(err)) != 0) {
+		/* A capture that cannot be written: the run's environment. */
+		in->env_error = 1;
+		tc_errf(in->errbuf, sizeof(in->errbuf), "--pcap: %s", err);
+	}
 	if (cr->t_start != 0) {
 		case_cleanup(cr);
 		sysctl_restore(cr);

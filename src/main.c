@@ -27,6 +27,7 @@
 #include "net.h"
 #include "lab.h"
 #include "oneshot.h"
+#include "outfile.h"
 #include "interp.h"
 #include "plan.h"
 #include "priv.h"
@@ -259,7 +260,7 @@ cmd_run(int argc, char **argv)
 	struct rep_cfg rcfg = { 0 };
 	struct prog *prog = NULL;
 	struct stat sb;
-	FILE *out = stdout;
+	struct outfile *of = NULL;
 	char err[512];
 	sigset_t mask, omask;
 	int ch, rc = EXIT_ENV, sfd = -1, eperm = 0;
@@ -380,9 +381,11 @@ cmd_run(int argc, char **argv)
 		rc = env_error(o.pcap_dir, "not a directory", 0);
 		goto out;
 	}
-	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {
-		out = stdout;
-		rc = env_error(o.output, strerror(errno), 0);
+	/* Only checked here: an existing report stays as it is until the
+	 * run can start (outfile.c). */
+	if (o.output != NULL && outfile_check(o.output, err,
+	    sizeof(err)) != 0) {
+		rc = env_error(o.output, err, 0);
 		goto out;
 	}
 
@@ -422,6 +425,13 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	cfg.src = net.src;
+	/* The run can start: now the report may replace the old one.  Before
+	 * the capabilities go, as the file was opened before them. */
+	if ((of = outfile_open(o.output, err, sizeof(err))) == NULL) {
+		rc = env_error(o.output != NULL ? o.output : "standard output",
+		    err, 0);
+		goto out;
+	}
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
 	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
@@ -447,7 +457,7 @@ cmd_run(int argc, char **argv)
 	rcfg.plan = &plan;
 	rcfg.target = o.target;
 	rcfg.profile = o.profile;
-	rep = rep_open(out, &rcfg);
+	rep = rep_open(outfile_fp(of), &rcfg);
 	/* Only for a person watching: never into a pipe, file or CI log. */
 	if (!o.no_progress && isatty(STDERR_FILENO))
 		cfg.prog = prog = prog_new(loop, STDERR_FILENO,
@@ -482,12 +492,12 @@ out:
 	hook_free(hook);
 	net_close(&net);
 	plan_free(&plan);
-	free_opts(&o);
-	if (out != stdout && fclose(out) != 0 && rc != EXIT_ENV) {
-		fprintf(stderr, "%s: %s: %s\n", progname, o.output,
-		    strerror(errno));
+	/* A report that could not be written is no report: exit 3. */
+	if (outfile_close(of, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
 		rc = EXIT_ENV;
 	}
+	free_opts(&o);
 	return rc;
 }
 
