@@ -27,8 +27,43 @@
 struct outfile {
 	FILE *f;
 	char *name;	/* for messages */
-	int is_stdout;	/* standard output itself: flushed, not closed */
+	int fd;
+	int err;	/* errno of the first failed write, 0: none */
 };
+
+/*
+ * The stream writes through here (fopencookie) so that the errno of a
+ * failed write is kept for the message: stdio keeps only an error flag,
+ * and the reporters flush as they go.
+ */
+static ssize_t
+of_write(void *cookie, const char *buf, size_t n)
+{
+	struct outfile *o = cookie;
+	size_t done = 0;
+	ssize_t r;
+
+	while (done < n) {
+		r = write(o->fd, buf + done, n - done);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (o->err == 0)
+				o->err = r == 0 ? EIO : errno;
+			return done > 0 ? (ssize_t)done : -1;
+		}
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+static int
+of_close(void *cookie)
+{
+	struct outfile *o = cookie;
+
+	return close(o->fd);
+}
 
 /* /dev/stdout, /dev/stderr, /dev/fd/N: our own descriptor N, or -1. */
 static int
@@ -94,14 +129,10 @@ outfile_open(const char *path, char *errbuf, size_t errlen)
 	int fd, sfd;
 
 	o = xcalloc(1, sizeof(*o));
-	if (path == NULL) {
-		o->f = stdout;
-		o->is_stdout = 1;
-		o->name = xstrdup("standard output");
-		return o;
-	}
-	o->name = xstrdup(path);
-	if ((sfd = std_fd(path)) >= 0) {
+	o->name = xstrdup(path != NULL ? path : "standard output");
+	/* Standard output too goes through a copy of its descriptor, so
+	 * that a failed write keeps its errno (of_write). */
+	if ((sfd = path == NULL ? STDOUT_FILENO : std_fd(path)) >= 0) {
 		fd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
 		if (fd == -1) {
 			tc_errf(errbuf, errlen, "%s", strerror(errno));
@@ -134,7 +165,9 @@ outfile_open(const char *path, char *errbuf, size_t errlen)
 		goto fail;
 	}
 stream:
-	if ((o->f = fdopen(fd, "w")) == NULL) {
+	o->fd = fd;
+	if ((o->f = fopencookie(o, "w", (cookie_io_functions_t){
+	    .write = of_write, .close = of_close })) == NULL) {
 		tc_errf(errbuf, errlen, "%s", strerror(errno));
 		close(fd);
 		goto fail;
@@ -159,13 +192,11 @@ outfile_close(struct outfile *o, char *errbuf, size_t errlen)
 
 	if (o == NULL)
 		return 0;
-	/* ferror: a write that failed earlier, its errno gone (-1). */
-	if (fflush(o->f) != 0)
-		e = errno;
-	else if (ferror(o->f))
-		e = -1;
-	if (!o->is_stdout && fclose(o->f) != 0 && e == 0)
-		e = errno;
+	/* ferror: a write that failed earlier; of_write kept its errno. */
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = o->err != 0 ? o->err : -1;
+	if (fclose(o->f) != 0 && e == 0)
+		e = o->err != 0 ? o->err : errno;
 	if (e != 0)
 		tc_errf(errbuf, errlen, "%s: cannot write the report: %s",
 		    o->name, e > 0 ? strerror(e) : "a write failed");

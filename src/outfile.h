@@ -37,7 +37,7 @@ struct outfile *outfile_open(const char *path, char *errbuf, size_t errlen);
 FILE *outfile_fp(struct outfile *o);
 
 /*
- * Flush and close (standard output: flush only) and free o.  Returns 0,
+ * Flush and close (standard output: our copy of it) and free o.  Returns 0,
  * or -1 with a message in errbuf when any write, the flush or the close
  * failed.  NULL: 0.
  */
