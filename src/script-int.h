@@ -259,8 +259,9 @@ yaml_node_t *node(struct ld *ld, int id);
 
 /*
  * Charge nodes visits and bytes to the plan's budget (SCR_MAX_NODES,
- * SCR_MAX_PLAN_BYTES).  Over it: reports once at n, stops the file and
- * returns false.
+ * SCR_MAX_PLAN_BYTES).  Over it: stops the file and returns false; the
+ * first time in the plan with a message at n, later files quietly (no
+ * case of theirs is added).
  */
 bool budget(struct ld *ld, const yaml_node_t *n, size_t nodes,
     size_t bytes);

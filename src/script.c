@@ -114,6 +114,8 @@ bool
 budget(struct ld *ld, const yaml_node_t *n, size_t nodes, size_t bytes)
 {
 	struct plan *p = ld->p;
+	bool was_over = p->load_nodes > SCR_MAX_NODES ||
+	    p->load_bytes > SCR_MAX_PLAN_BYTES;
 
 	if (ld->stop)
 		return false;
@@ -122,11 +124,12 @@ budget(struct ld *ld, const yaml_node_t *n, size_t nodes, size_t bytes)
 	if (p->load_nodes <= SCR_MAX_NODES &&
 	    p->load_bytes <= SCR_MAX_PLAN_BYTES)
 		return true;
-	if (p->load_nodes > SCR_MAX_NODES)
+	/* Said once per plan: the files after it stop quietly. */
+	if (!was_over && p->load_nodes > SCR_MAX_NODES)
 		lerr(ld, n, "the plan expands to more than %d YAML nodes "
 		    "(matrix, repeat and include count every copy)",
 		    SCR_MAX_NODES);
-	else
+	else if (!was_over)
 		lerr(ld, n, "the plan expands to more than %d MiB of steps "
 		    "and payloads (matrix, repeat and include count every "
 		    "copy)", SCR_MAX_PLAN_BYTES / (1024 * 1024));
@@ -606,6 +609,10 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 	 * requires only reads, before any pin, so it may share the target. */
 	if (c->nsysctl > 0)
 		c->exclusive = true;
+	/* A stop (the plan's budget, maybe crossed before this case began)
+	 * silences later messages: what was parsed is incomplete. */
+	if (ld->stop && ld->nerr == e0)
+		ld->nerr++;
 	if (ld->nerr == e0 && suffix != NULL) {
 		id = xasprintf("%s%s", c->id, suffix);
 		free(c->id);

@@ -1892,6 +1892,21 @@ test_budget_nodes(void **state)
 	free(y);
 }
 
+/* Over the budget, the files after it add no case (nor crash). */
+static void
+test_budget_plan(void **state)
+{
+	(void)state;
+	reset();
+	assert_int_equal(load("a.yaml", HDR "  - repeat:\n      count: 1000\n"
+	    "      steps: [send: {data: {len: 65535}}, "
+	    "send: {data: {len: 65535}}]\n"), 1);
+	assert_int_equal(load("b.yaml", HDR "  - connect:\n"), 0);
+	assert_int_equal(load("c.yaml", "id: t/3\n"), 0);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(plan.ncases, 0);
+}
+
 /* The bomb of tests/unit/yaml: refused, quickly, with a position. */
 static void
 test_budget_file(void **state)
@@ -2037,6 +2052,7 @@ main(void)
 		T(test_budget_bytes),
 		T(test_budget_nodes),
 		T(test_budget_file),
+		T(test_budget_plan),
 		T(test_measure_bounds),
 		T(test_duration_decimal),
 		T(test_not_a_case),
