@@ -179,7 +179,7 @@ inj_send(struct inj *inj, const struct seg *s, char *errbuf, size_t errlen)
 		return -1;
 	}
 	/* The IPv4 bound is the tighter one (IPv6 counts no header). */
-	if (s->paylen > INJ_IP_MAX - LIBNET_IPV4_H - INJ_TCP_HMAX ||
+	if (s->paylen > INJ_MAX_PAYLOAD ||
 	    (s->paylen > 0 && s->payload == NULL)) {
 		tc_errf(errbuf, errlen, "inject: bad payload length %zu",
 		    s->paylen);

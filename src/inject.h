@@ -17,6 +17,11 @@ struct inj;
  * tell our crafted segments from the tester kernel's own RSTs. */
 #define INJ_MARK 0x7463u	/* "tc" */
 
+/* The largest payload inj_send takes: an IPv4 total length (16 bits, RFC
+ * 791) less its header and the longest TCP header (RFC 9293 3.1); IPv6
+ * counts no header and is looser. */
+#define INJ_MAX_PAYLOAD (65535 - 20 - 60)
+
 /* Link-layer injection: our MAC and the next hop's. */
 struct inj_link {
 	uint8_t src[6], dst[6];

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "interp.h"
 #include "match.h"
 #include "plan.h"
@@ -41,12 +42,6 @@ enum cr_wait {
 	W_EXEC,
 	W_DRAIN,	/* all steps done, our last segment not yet captured */
 	W_PIN,		/* before the first step: another run pins a sysctl */
-};
-
-/* A growing string (trace, notes). */
-struct buf {
-	char *s;
-	size_t len, cap;
 };
 
 struct frame {
@@ -131,6 +126,7 @@ struct case_run {
 	struct rep_step *steplog;	/* the steps that ran, in order */
 	size_t nsteplog;
 	unsigned npkt;		/* packets of the case captured so far */
+	unsigned nsent;		/* segments we sent (TC_SEND_MAX_COUNT) */
 	unsigned cur_pkt;	/* index of the segment being judged */
 	size_t pend[PENDMAX];	/* steplog entries of our uncaptured sends */
 	unsigned pend_head, pend_len;
@@ -184,8 +180,6 @@ struct interp {
 };
 
 /* interp.c */
-void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 struct match_ctx mctx(struct case_run *cr);
 void step_pkt(struct case_run *cr, size_t i, unsigned pkt);
 void step_matched(struct case_run *cr);

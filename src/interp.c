@@ -37,28 +37,6 @@
 #include "util.h"
 
 static void wait_timeout_cb(uint64_t id, void *arg);
-void
-buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)n + 64;
-		b->s = xrealloc(b->s, b->cap);
-	}
-}
 
 static uint32_t
 random32(void)
@@ -263,8 +241,8 @@ report_ready(struct interp *in)
 			.start_ns = cr->t_start > in->t_run0 ?
 			    cr->t_start - in->t_run0 : 0,
 			.msg = cr->msg,
-			.trace = cr->trace.s,
-			.notes = cr->notes.s,
+			.trace = buf_text(&cr->trace),
+			.notes = buf_text(&cr->notes),
 			.meas = cr->meas,
 			.nmeas = cr->nmeas,
 			.rtx = cr->rtx,
@@ -344,6 +322,7 @@ void
 case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 {
 	struct interp *in = cr->in;
+	char err[256];
 
 	if (cr->status == CR_DONE) {
 		free(msg);
@@ -360,7 +339,11 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 	prog_case_end(in->prog, (size_t)(cr - in->runs), v == REP_FAIL);
 	q_clear(cr);
 	exec_reap(cr);
-	pcapw_close(cr->pcap);
+	if (pcapw_close(cr->pcap, err, sizeof(err)) != 0) {
+		/* A capture that cannot be written: the run's environment. */
+		in->env_error = 1;
+		tc_errf(in->errbuf, sizeof(in->errbuf), "--pcap: %s", err);
+	}
 	if (cr->t_start != 0) {
 		case_cleanup(cr);
 		sysctl_restore(cr);
@@ -466,6 +449,13 @@ send_seg(struct case_run *cr, struct seg *s)
 	s->dst = in->cfg->dst;
 	s->sport = cr->sport;
 	s->dport = cr->dport;
+	/* Probes and repeats: at most what "send" sends without --flood. */
+	if (cr->nsent >= TC_SEND_MAX_COUNT) {
+		case_fail(cr, "sent %u segments, the most a case may send",
+		    cr->nsent);
+		return -1;
+	}
+	cr->nsent++;
 	if (inj_send(in->inj, s, err, sizeof(err)) != 0) {
 		in->env_error = 1;
 		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);
@@ -1141,8 +1131,8 @@ interp_free(struct interp *in)
 		q_clear(cr);
 		exec_reap(cr);
 		free(cr->msg);
-		free(cr->trace.s);
-		free(cr->notes.s);
+		buf_free(&cr->trace);
+		buf_free(&cr->notes);
 		free(cr->vals);
 		free(cr->valset);
 		free(cr->meas);

@@ -27,6 +27,7 @@
 #include "net.h"
 #include "lab.h"
 #include "oneshot.h"
+#include "outfile.h"
 #include "interp.h"
 #include "plan.h"
 #include "priv.h"
@@ -145,8 +146,11 @@ load_plan(char **paths, int n, struct plan *p)
 
 	for (k = 0; k < n; k++)
 		scr_load(paths[k], p, &errs);
-	for (i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.msgs[i]);
+	/* File names come from directories: nothing raw to a terminal. */
+	for (i = 0; i < errs.n; i++) {
+		tc_fputs_safe(errs.msgs[i], stderr);
+		fputc('\n', stderr);
+	}
 	k = errs.n > 0 ? -1 : 0;
 	if (errs.n > 0)
 		fprintf(stderr, "%s: %zu error%s; nothing was sent\n",
@@ -260,7 +264,7 @@ cmd_run(int argc, char **argv)
 	struct prog *prog = NULL;
 	struct run_ports *ports = NULL;
 	struct stat sb;
-	FILE *out = stdout;
+	struct outfile *of = NULL;
 	char err[512];
 	sigset_t mask, omask;
 	int ch, rc = EXIT_ENV, sfd = -1, eperm = 0;
@@ -381,9 +385,11 @@ cmd_run(int argc, char **argv)
 		rc = env_error(o.pcap_dir, "not a directory", 0);
 		goto out;
 	}
-	if (o.output != NULL && (out = fopen(o.output, "w")) == NULL) {
-		out = stdout;
-		rc = env_error(o.output, strerror(errno), 0);
+	/* Only checked here: an existing report stays as it is until the
+	 * run can start (outfile.c). */
+	if (o.output != NULL && outfile_check(o.output, err,
+	    sizeof(err)) != 0) {
+		rc = env_error(o.output, err, 0);
 		goto out;
 	}
 
@@ -430,6 +436,13 @@ cmd_run(int argc, char **argv)
 	}
 	cfg.src = net.src;
 	cfg.ifname = net.ifname;
+	/* The run can start: now the report may replace the old one.  Before
+	 * the capabilities go, as the file was opened before them. */
+	if ((of = outfile_open(o.output, err, sizeof(err))) == NULL) {
+		rc = env_error(o.output != NULL ? o.output : "standard output",
+		    err, 0);
+		goto out;
+	}
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
 	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
@@ -455,7 +468,7 @@ cmd_run(int argc, char **argv)
 	rcfg.plan = &plan;
 	rcfg.target = o.target;
 	rcfg.profile = o.profile;
-	rep = rep_open(out, &rcfg);
+	rep = rep_open(outfile_fp(of), &rcfg);
 	/* Only for a person watching: never into a pipe, file or CI log. */
 	if (!o.no_progress && isatty(STDERR_FILENO))
 		cfg.prog = prog = prog_new(loop, STDERR_FILENO,
@@ -491,12 +504,12 @@ out:
 	net_close(&net);
 	runid_ports_free(ports);
 	plan_free(&plan);
-	free_opts(&o);
-	if (out != stdout && fclose(out) != 0 && rc != EXIT_ENV) {
-		fprintf(stderr, "%s: %s: %s\n", progname, o.output,
-		    strerror(errno));
+	/* A report that could not be written is no report: exit 3. */
+	if (outfile_close(of, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
 		rc = EXIT_ENV;
 	}
+	free_opts(&o);
 	return rc;
 }
 
@@ -575,21 +588,31 @@ cmd_list(int argc, char **argv)
 		scr_duration(c, profile, &typ, &max);
 		sum_typ += typ;
 		shown++;
-		printf("%s\n  %s\n  service %s, about %s (at most %s)%s\n",
-		    c->id, c->title, c->service,
+		/* A title is free text from the case: escape what a
+		 * terminal would act on (tc_strsafe). */
+		tc_fputs_safe(c->id, stdout);
+		fputs("\n  ", stdout);
+		tc_fputs_safe(c->title, stdout);
+		fputs("\n  service ", stdout);
+		tc_fputs_safe(c->service, stdout);
+		printf(", about %s (at most %s)%s\n",
 		    tc_fmt_duration(typ, d1, sizeof(d1)),
 		    tc_fmt_duration(max, d2, sizeof(d2)),
 		    c->exclusive ? ", runs alone" : "");
 		if (c->nrfc > 0) {
 			printf("  rfc:");
-			for (j = 0; j < c->nrfc; j++)
-				printf("%s %s", j ? "," : "", c->rfc[j]);
+			for (j = 0; j < c->nrfc; j++) {
+				fputs(j ? ", " : " ", stdout);
+				tc_fputs_safe(c->rfc[j], stdout);
+			}
 			putchar('\n');
 		}
 		if (c->ntags > 0) {
 			printf("  tags:");
-			for (j = 0; j < c->ntags; j++)
-				printf(" %s", c->tags[j]);
+			for (j = 0; j < c->ntags; j++) {
+				putchar(' ');
+				tc_fputs_safe(c->tags[j], stdout);
+			}
 			putchar('\n');
 		}
 	}

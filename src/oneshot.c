@@ -48,9 +48,9 @@
 #define OS_PORT_LO	20000
 #define OS_PORT_SPAN	10000
 #define OS_DEFAULT_WIN	64240
-#define OS_MAX_COUNT	100000		/* without --flood */
-#define OS_FLOOD_MAX_COUNT 10000000u
-#define OS_FLOOD_MAX_NS	(60 * NS_PER_SEC)
+#define OS_MAX_COUNT	TC_SEND_MAX_COUNT	/* without --flood */
+#define OS_FLOOD_MAX_COUNT TC_FLOOD_MAX_COUNT
+#define OS_FLOOD_MAX_NS	TC_FLOOD_MAX_NS
 #define OS_BATCH	64		/* packets per sendmmsg(2) */
 #define OS_IP_H		20
 #define OS_TCP_H	20
@@ -712,7 +712,7 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 		.count = -1, .interval_ns = NS_PER_SEC, .wait_ns = NS_PER_SEC,
 	};
 	struct rt_path path;
-	char err[512], bad;
+	char err[512], dbuf[32], bad;
 	long long v;
 	uint64_t ns;
 	int ch;
@@ -863,7 +863,16 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 		if (o.count > OS_MAX_COUNT)
 			return os_usage_error("-c %ld: at most %d without "
 			    "--flood", o.count, OS_MAX_COUNT);
+		if (o.count > 1 && o.interval_ns < TC_SEND_MIN_INTERVAL_NS)
+			return os_usage_error("--interval: at least %s "
+			    "without --flood", tc_fmt_duration(
+			    TC_SEND_MIN_INTERVAL_NS, dbuf, sizeof(dbuf)));
 	}
+	/* Checked here, not by the injector: a usage error, and before
+	 * anything is opened or sent. */
+	if (o.data != NULL && strlen(o.data) > INJ_MAX_PAYLOAD)
+		return os_usage_error("--data: %zu bytes, at most %d",
+		    strlen(o.data), INJ_MAX_PAYLOAD);
 	if (o.sport < 0)
 		o.sport = OS_PORT_LO + (long)(os_random32() % OS_PORT_SPAN);
 

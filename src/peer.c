@@ -181,6 +181,7 @@ usage(int status)
 	    "usage: %s [-v] [-a ADDR] [-b BANNER] SERVICE[:ARG]=PORT ...\n"
 	    "       %s connect [-v] [--syncnt N] [--send N] [--timeout S]"
 	    " ADDR PORT\n"
+	    "       %s -h | --help | -V | --version\n"
 	    "  -a ADDR    bind to ADDR (default: any IPv4, and any IPv6 if"
 	    " available)\n"
 	    "  -b BANNER  daytime banner; \\r \\n \\t \\\\ are expanded"
@@ -197,7 +198,7 @@ usage(int status)
 	    "          kaoff[:IDLE,INTVL,CNT] (the same timers, SO_KEEPALIVE"
 	    " left off)\n"
 	    "prints \"ready\" on stdout once every listener is up\n", PROG,
-	    PROG);
+	    PROG, PROG);
 	exit(status);
 }
 
@@ -1069,10 +1070,20 @@ main(int argc, char *argv[])
 	int ch, family = 0, ports[MAXLISTEN], nports, ticking, r;
 	long port;
 
+	static const struct option longopts[] = {
+		{ "help",	no_argument,		NULL,	'h' },
+		{ "version",	no_argument,		NULL,	'V' },
+		{ NULL,		0,			NULL,	0 },
+	};
+
 	if (argc > 1 && strcmp(argv[1], "connect") == 0)
 		return client_main(argc - 1, argv + 1);
-	while ((ch = getopt(argc, argv, "a:b:hv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:b:hVv", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'V':
+			printf("%s (%s)\n", PROG, PACKAGE_STRING);
+			exit(0);
 		case 'a':
 			bindaddr = optarg;
 			break;

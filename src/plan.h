@@ -278,6 +278,9 @@ struct plan {
 	size_t ncases;
 	char **files;		/* file names the positions point to */
 	size_t nfiles;
+	/* The loader's budget over every file of the plan (script.c). */
+	size_t load_nodes;	/* YAML nodes visited, each copy counted */
+	size_t load_bytes;	/* steps and payloads built */
 };
 
 /* plan.c */

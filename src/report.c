@@ -313,12 +313,18 @@ rep_emit(struct rep *r, json_t *jcase, enum rep_part part, const char *text)
 			fputc('\n', r->xmlf);
 		return;
 	}
+	/* Messages quote the case and the target: nothing raw to a
+	 * terminal (tc_strsafe). */
 	while (*p != '\0') {
+		char *line;
+
 		nl = strchr(p, '\n');
 		if (nl == NULL)
 			nl = p + strlen(p);
-		fprintf(r->out, "%s%.*s\n", r->cfg.format == REP_TAP ?
-		    tap_indent[part] : text_indent[part], (int)(nl - p), p);
+		line = tc_strsafe(p, (size_t)(nl - p), 0);
+		fprintf(r->out, "%s%s\n", r->cfg.format == REP_TAP ?
+		    tap_indent[part] : text_indent[part], line);
+		free(line);
 		p = *nl ? nl + 1 : nl;
 	}
 }
@@ -340,19 +346,25 @@ text_head(struct rep *r, const struct rep_result *res)
 {
 	char dur[32];
 
+	char *id = tc_strsafe(res->pc->id, strlen(res->pc->id), 0);
+
 	fprintf(r->out, "%s  %-40s %s\n", rep_verdict_names[res->verdict],
-	    res->pc->id, tc_fmt_duration(res->dur_ns, dur, sizeof(dur)));
+	    id, tc_fmt_duration(res->dur_ns, dur, sizeof(dur)));
+	free(id);
 }
 
 /* TAP: "#" starts a directive, so escape it in the description. */
 static void
 tap_put(FILE *f, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if (*s == '#' || *s == '\\')
+	char *c = tc_strsafe(s, strlen(s), 0), *p;
+
+	for (p = c; *p != '\0'; p++) {
+		if (*p == '#' || *p == '\\')
 			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
+		fputc(*p, f);
 	}
+	free(c);
 }
 
 static void
@@ -363,10 +375,12 @@ tap_head(struct rep *r, const struct rep_result *res)
 	fprintf(r->out, "%s %zu - ", res->verdict == REP_FAIL ? "not ok" :
 	    "ok", r->reported);
 	tap_put(r->out, res->pc->id);
-	if (res->verdict == REP_SKIP) {
+	if (res->verdict == REP_SKIP && m != NULL) {
+		char *line = tc_strsafe(m, strcspn(m, "\n"), 0);
+
 		fputs(" # SKIP ", r->out);
-		for (; m != NULL && *m != '\0' && *m != '\n'; m++)
-			fputc(*m, r->out);
+		fputs(line, r->out);
+		free(line);
 	}
 	fputc('\n', r->out);
 }

@@ -33,6 +33,15 @@
 #define SCR_MAX_INCLUDE	8		/* include nesting */
 #define SCR_MAX_CMD	4096		/* exec command bytes */
 #define SCR_MAX_OPTEXP	40		/* option expectations in an expect */
+/*
+ * What a whole plan may expand to.  A small file multiplies through
+ * matrix x repeat x include (100,000 steps of 64 KiB payloads: 6.5 GB), so
+ * the loader counts every node it visits (each repeat and matrix copy
+ * again) and every byte of steps and payloads it builds, over all the
+ * files of a plan.  The suite uses about 1/50 of each.
+ */
+#define SCR_MAX_NODES	(4 * 1000 * 1000)	/* node visits per plan */
+#define SCR_MAX_PLAN_BYTES (64 * 1024 * 1024)	/* steps and payloads */
 
 /* ${name} values: matrix parameters and include params. */
 struct param {
@@ -247,6 +256,15 @@ const char *join(char *buf, size_t len, const void *tab, size_t n,
 
 /* Node id of the current document; a missing one is fatal. */
 yaml_node_t *node(struct ld *ld, int id);
+
+/*
+ * Charge nodes visits and bytes to the plan's budget (SCR_MAX_NODES,
+ * SCR_MAX_PLAN_BYTES).  Over it: stops the file and returns false; the
+ * first time in the plan with a message at n, later files quietly (no
+ * case of theirs is added).
+ */
+bool budget(struct ld *ld, const yaml_node_t *n, size_t nodes,
+    size_t bytes);
 
 /* Node n's position in the current file. */
 struct plan_pos pos(struct ld *ld, const yaml_node_t *n);

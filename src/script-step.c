@@ -486,6 +486,34 @@ static const struct field ms_fields[] = {
 	F_FN("range", ms_range, false),
 };
 
+/*
+ * Probes are paced sends: no faster and no more of them than "send"
+ * allows without --flood (util.h), so a case cannot flood the target.
+ */
+static void
+ms_bounds(struct ld *ld, yaml_node_t *n, const struct plan_measure *m)
+{
+	yaml_node_pair_t *pr;
+	yaml_node_t *at = n;
+	char d1[32], d2[32];
+
+	for (pr = n->data.mapping.pairs.start;
+	    pr < n->data.mapping.pairs.top; pr++)
+		if (is_word(node(ld, pr->key), "every"))
+			at = node(ld, pr->value);
+	if (m->every_ns == 0 || m->max_ns == 0)
+		return;		/* reported already */
+	if (m->every_ns < TC_SEND_MIN_INTERVAL_NS)
+		lerr(ld, at, "measure every %s is too short: probes go at "
+		    "most every %s (as send without --flood)",
+		    tc_fmt_duration(m->every_ns, d1, sizeof(d1)),
+		    tc_fmt_duration(TC_SEND_MIN_INTERVAL_NS, d2, sizeof(d2)));
+	else if (m->max_ns / m->every_ns > TC_SEND_MAX_COUNT)
+		lerr(ld, at, "measure would send up to %ju probes (max / "
+		    "every), more than %d", (uintmax_t)(m->max_ns /
+		    m->every_ns), TC_SEND_MAX_COUNT);
+}
+
 static void
 step_measure(struct ld *ld, yaml_node_t *n, struct plan_step *st,
     const struct stepkind *sk)
@@ -503,6 +531,8 @@ step_measure(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 	if ((seen & 2u) && !(seen & 4u))
 		lerr(ld, n, "missing required key 'every' in measure (needed "
 		    "with probe)");
+	if ((seen & 2u) && (seen & 4u))
+		ms_bounds(ld, n, &st->u.measure);
 }
 
 /* exec */
@@ -562,6 +592,8 @@ step_new(struct ld *ld, struct stepv *sv, yaml_node_t *n)
 		ld->toomany = true;
 		return NULL;
 	}
+	if (!budget(ld, n, 0, sizeof(struct plan_step)))
+		return NULL;
 	ld->nsteps++;
 	ld->filesteps++;
 	if (sv->n == sv->cap) {

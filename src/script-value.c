@@ -101,6 +101,9 @@ node(struct ld *ld, int id)
 
 	if (n == NULL)
 		fatalx("script: yaml node %d missing", id);
+	/* Over the budget the caller goes on with n, but ld->stop ends
+	 * every loop that could expand further. */
+	budget(ld, n, 1, 0);
 	return n;
 }
 
@@ -601,6 +604,10 @@ get_data(struct ld *ld, yaml_node_t *n, uint8_t **data, size_t *len)
 	} else {
 		lerr(ld, n, "data must be a string, {hex: \"0a0b\"} or "
 		    "{len: N}");
+		return -1;
+	}
+	if (!budget(ld, n, 0, b.n)) {
+		free(b.p);
 		return -1;
 	}
 	free(*data);

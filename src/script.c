@@ -110,6 +110,34 @@ lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
 }
 
 
+bool
+budget(struct ld *ld, const yaml_node_t *n, size_t nodes, size_t bytes)
+{
+	struct plan *p = ld->p;
+	bool was_over = p->load_nodes > SCR_MAX_NODES ||
+	    p->load_bytes > SCR_MAX_PLAN_BYTES;
+
+	if (ld->stop)
+		return false;
+	p->load_nodes += nodes;
+	p->load_bytes += bytes;
+	if (p->load_nodes <= SCR_MAX_NODES &&
+	    p->load_bytes <= SCR_MAX_PLAN_BYTES)
+		return true;
+	/* Said once per plan: the files after it stop quietly. */
+	if (!was_over && p->load_nodes > SCR_MAX_NODES)
+		lerr(ld, n, "the plan expands to more than %d YAML nodes "
+		    "(matrix, repeat and include count every copy)",
+		    SCR_MAX_NODES);
+	else if (!was_over)
+		lerr(ld, n, "the plan expands to more than %d MiB of steps "
+		    "and payloads (matrix, repeat and include count every "
+		    "copy)", SCR_MAX_PLAN_BYTES / (1024 * 1024));
+	/* Nothing after this could load: say it once. */
+	ld->stop = true;
+	return false;
+}
+
 /* ---- case ids -------------------------------------------------------- */
 
 /* FNV-1a. */
@@ -301,6 +329,9 @@ subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
 
 	if (skipid != 0)
 		mark_tree(doc, skipid, skip);
+	/* Every matrix combination walks the whole document again. */
+	if (nn > 0 && !budget(ld, yaml_document_get_root_node(doc), nn, 0))
+		nn = 0;
 	for (i = 0; i < nn && !ld->stop; i++)
 		if (!skip[i] && doc->nodes.start[i].type == YAML_SCALAR_NODE)
 			subst_node(ld, &doc->nodes.start[i], ps, sw);
@@ -578,6 +609,10 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 	 * requires only reads, before any pin, so it may share the target. */
 	if (c->nsysctl > 0)
 		c->exclusive = true;
+	/* A stop (the plan's budget, maybe crossed before this case began)
+	 * silences later messages: what was parsed is incomplete. */
+	if (ld->stop && ld->nerr == e0)
+		ld->nerr++;
 	if (ld->nerr == e0 && suffix != NULL) {
 		id = xasprintf("%s%s", c->id, suffix);
 		free(c->id);
@@ -723,6 +758,22 @@ load_case(struct ld *ld, yaml_node_t *root)
 	if (root->type != YAML_MAPPING_NODE) {
 		lerr(ld, root, "a test case must be a mapping with keys id, "
 		    "title, service and steps");
+		return;
+	}
+	/* Not one key of a case: some other file (check /etc/shadow).
+	 * Say so once, without quoting any of its keys. */
+	for (pr = root->data.mapping.pairs.start;
+	    pr < root->data.mapping.pairs.top; pr++) {
+		for (i = 0; i < NITEMS(case_fields); i++)
+			if (is_word(node(ld, pr->key), case_fields[i].name))
+				break;
+		if (i < NITEMS(case_fields))
+			break;
+	}
+	if (pr == root->data.mapping.pairs.top) {
+		lerr(ld, root, "not a test case: a mapping without any of "
+		    "the keys id, title, service and steps");
+		ld->stop = true;
 		return;
 	}
 	for (pr = root->data.mapping.pairs.start;

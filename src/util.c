@@ -92,6 +92,70 @@ tc_errf(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4) before end, or 0. */
+static size_t
+u8len(const unsigned char *p, const unsigned char *end)
+{
+	size_t k, i;
+
+	if (p[0] < 0x80)
+		k = 1;
+	else if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		k = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		k = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if ((size_t)(end - p) < k)
+		return 0;
+	for (i = 1; i < k; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong forms, surrogates, over U+10FFFF. */
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return k;
+}
+
+char *
+tc_strsafe(const char *s, size_t n, int keep_nl)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *d = xmalloc(n * 4 + 1), *o = d;
+	size_t k, i;
+
+	while (p < end) {
+		k = u8len(p, end);
+		/* C1 controls are U+0080..U+009F: 0xc2 0x80..0x9f. */
+		if (k == 0 || (k == 1 && (*p < 0x20 || *p == 0x7f) &&
+		    !(keep_nl && *p == '\n')) ||
+		    (k == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			if (k == 0)
+				k = 1;
+			for (i = 0; i < k; i++)
+				o += sprintf(o, "\\x%02x", p[i]);
+		} else {
+			memcpy(o, p, k);
+			o += k;
+		}
+		p += k;
+	}
+	*o = '\0';
+	return d;
+}
+
+void
+tc_fputs_safe(const char *s, FILE *f)
+{
+	char *c = tc_strsafe(s, strlen(s), 0);
+
+	fputs(c, f);
+	free(c);
+}
+
 /* Unit suffixes, longest first so "ms" is not read as "m". */
 static const struct {
 	const char *suffix;
@@ -112,11 +176,24 @@ tc_parse_duration(const char *s, uint64_t *ns)
 	double v, mult = 1e9;
 	size_t i;
 
-	if (s == NULL || !(isdigit((unsigned char)*s) || *s == '.'))
+	const char *p;
+	size_t digits = 0, dots = 0;
+
+	if (s == NULL)
+		return -1;
+	/* Only plain decimals: strtod would also take hex floats ("0x10s"),
+	 * exponents ("1e3s"), "inf" and "nan", which no case means. */
+	for (p = s; isdigit((unsigned char)*p) || *p == '.'; p++) {
+		if (*p == '.')
+			dots++;
+		else
+			digits++;
+	}
+	if (digits == 0 || dots > 1)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+	if (errno != 0 || end != p || !isfinite(v) || v < 0)
 		return -1;
 	if (*end != '\0') {
 		for (i = 0; i < sizeof(dur_units) / sizeof(dur_units[0]); i++)

@@ -1852,6 +1852,134 @@ test_directory(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* ---- expansion bounds (issue 9) ------------------------------------------ */
+
+/* Payload bytes: 2 x 1000 copies of 64 KiB are over the 64 MiB budget. */
+static void
+test_budget_bytes(void **state)
+{
+	(void)state;
+	BAD(HDR "  - repeat:\n      count: 2\n      steps:\n"
+	    "        - repeat:\n            count: 1000\n            steps:\n"
+	    "              - send: {flags: PA, data: {len: 65535}}\n",
+	    "t.yaml:11:41: the plan expands to more than 64 MiB of steps and "
+	    "payloads (matrix, repeat and include count every copy)");
+}
+
+/* Node visits: 1000 matrix copies of a document of 6000 nodes. */
+static void
+test_budget_nodes(void **state)
+{
+	char *y;
+	size_t i, off;
+
+	(void)state;
+	y = xmalloc(64 * 1024);
+	off = (size_t)sprintf(y, "id: t/1\ntitle: T\nservice: echo\n"
+	    "matrix: {a: {");
+	for (i = 0; i < 1000; i++)
+		off += (size_t)sprintf(y + off, "%sv%zu: x", i ? ", " : "", i);
+	off += (size_t)sprintf(y + off, "}}\nrfc: [");
+	for (i = 0; i < 2500; i++)
+		off += (size_t)sprintf(y + off, "%s\"1\"", i ? ", " : "");
+	sprintf(y + off, "]\nsteps: [connect: ]\n");
+	reset();
+	assert_int_equal(load("t.yaml", y), 1);
+	assert_non_null(strstr(errs.msgs[0], ": the plan expands to more "
+	    "than 4000000 YAML nodes (matrix, repeat and include count every "
+	    "copy)"));
+	assert_int_equal(strncmp(errs.msgs[0], "t.yaml:", 7), 0);
+	free(y);
+}
+
+/* Over the budget, the files after it add no case (nor crash). */
+static void
+test_budget_plan(void **state)
+{
+	(void)state;
+	reset();
+	assert_int_equal(load("a.yaml", HDR "  - repeat:\n      count: 1000\n"
+	    "      steps: [send: {data: {len: 65535}}, "
+	    "send: {data: {len: 65535}}]\n"), 1);
+	assert_int_equal(load("b.yaml", HDR "  - connect:\n"), 0);
+	assert_int_equal(load("c.yaml", "id: t/3\n"), 0);
+	assert_int_equal(errs.n, 1);
+	assert_int_equal(plan.ncases, 0);
+}
+
+/* The bomb of tests/unit/yaml: refused, quickly, with a position. */
+static void
+test_budget_file(void **state)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+
+	(void)state;
+	reset();
+	snprintf(path, sizeof(path), "%s/laughs.yaml",
+	    yamldir(dir, sizeof(dir)));
+	assert_int_equal(scr_load(path, &plan, &errs), 1);
+	assert_int_equal(errs.n, 1);
+	assert_non_null(strstr(errs.msgs[0], "laughs.yaml:14:41: the plan "
+	    "expands to more than 64 MiB"));
+	assert_int_equal(plan.ncases, 0);
+}
+
+
+/* measure probes are paced as "send" without --flood (issue 9). */
+static void
+test_measure_bounds(void **state)
+{
+	(void)state;
+	BAD(HDR "  - measure: {name: x, probe: {flags: A}, every: 1us, "
+	    "until: , max: 2s}\n",
+	    "t.yaml:5:50: measure every 1.0us is too short: probes go at most "
+	    "every 1.0ms (as send without --flood)");
+	BAD(HDR "  - measure: {name: x, probe: {flags: A}, every: 1ms, "
+	    "until: , max: 1000s}\n",
+	    "t.yaml:5:50: measure would send up to 1000000 probes (max / "
+	    "every), more than 100000");
+	reset();
+	load_ok(HDR "  - measure: {name: x, probe: {flags: A}, every: 1ms, "
+	    "until: , max: 100s}\n");
+}
+
+/* Durations are decimal: no hex floats, exponents or inf (issue 9). */
+static void
+test_duration_decimal(void **state)
+{
+	(void)state;
+	BAD(HDR "  - wait: 0x10s\n",
+	    "t.yaml:5:11: bad duration '0x10s' for wait: expected e.g. 250ms, "
+	    "1s or 1.5s (at most a day)");
+	BAD(HDR "  - wait: 0x1p4\n",
+	    "t.yaml:5:11: bad duration '0x1p4' for wait: expected e.g. 250ms, "
+	    "1s or 1.5s (at most a day)");
+	BAD(HDR "  - wait: 1e1s\n",
+	    "t.yaml:5:11: bad duration '1e1s' for wait: expected e.g. 250ms, "
+	    "1s or 1.5s (at most a day)");
+	BAD(HDR "  - wait: 1.5.5s\n",
+	    "t.yaml:5:11: bad duration '1.5.5s' for wait: expected e.g. "
+	    "250ms, 1s or 1.5s (at most a day)");
+	reset();
+	assert_int_equal(load_ok(HDR "  - wait: .5s\n")->steps[0].u.wait_ns,
+	    500 * NS_PER_MS);
+	reset();
+	assert_int_equal(load_ok(HDR "  - wait: 10\n")->steps[0].u.wait_ns,
+	    10 * NS_PER_SEC);
+}
+
+/* Some other file, e.g. check /etc/shadow: its lines are not echoed. */
+static void
+test_not_a_case(void **state)
+{
+	(void)state;
+	BAD("root:$6$saltsalt$hashhashhashhash:19000:0:99999:7:::\n"
+	    "daemon:*:19000:0:99999:7:::\n",
+	    "t.yaml:1:1: not a test case: a mapping without any of the keys "
+	    "id, title, service and steps");
+	assert_null(strstr(errs.msgs[0], "salt"));
+}
+
 int
 main(void)
 {
@@ -1921,6 +2049,13 @@ main(void)
 		T(test_matrix),
 		T(test_matrix_bad),
 		T(test_duration),
+		T(test_budget_bytes),
+		T(test_budget_nodes),
+		T(test_budget_file),
+		T(test_budget_plan),
+		T(test_measure_bounds),
+		T(test_duration_decimal),
+		T(test_not_a_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
