@@ -230,7 +230,6 @@ void exec_reap(struct case_run *cr);
 void sysctl_restore(struct case_run *cr);
 void exec_done(struct case_run *cr, int status);
 int start_exec(struct case_run *cr, const struct plan_exec *ex);
-int steps_exec(const struct plan_step *steps, size_t n);
 void req_read(struct interp *in);
 int case_sysctls(struct case_run *cr);
 void pin_retry(struct case_run *cr);

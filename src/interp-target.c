@@ -28,6 +28,7 @@
 #include "runid.h"
 #include "script.h"
 #include "seg.h"
+#include "shq.h"
 #include "sniff.h"
 #include "tcpsm.h"
 #include "util.h"
@@ -45,12 +46,52 @@ exec_reap(struct case_run *cr)
 
 static void pin_unlock(struct case_run *cr);
 
+/*
+ * Read key on the target into out.  key has passed shq.h's grammar when
+ * its case loaded; both reach the shell only through shq_quote.  Returns
+ * hook_run's status (0: read).
+ */
+static int
+sysctl_get(const struct hook *h, const char *key, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	char *q = shq_quote(key), *cmd = xasprintf("sysctl -n -- %s", q);
+	int rc;
+
+	err[0] = '\0';
+	if ((rc = hook_run(h, cmd, HOOK_TIMEOUT_NS, out, outlen, err,
+	    errlen)) > 0)
+		tc_errf(err, errlen, "sysctl -n exited %d", rc);
+	free(cmd);
+	free(q);
+	return rc;
+}
+
+/* Set key to value on the target; value may be what the target itself
+ * printed (a saved value), which is quoted like the rest. */
+static int
+sysctl_set(const struct hook *h, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	char *kv = xasprintf("%s=%s", key, value), *q = shq_quote(kv);
+	char *cmd = xasprintf("sysctl -qw -- %s", q);
+	int rc;
+
+	err[0] = '\0';
+	if ((rc = hook_run(h, cmd, HOOK_TIMEOUT_NS, NULL, 0, err, errlen)) > 0)
+		tc_errf(err, errlen, "sysctl -w exited %d", rc);
+	free(cmd);
+	free(q);
+	free(kv);
+	return rc;
+}
+
 /* Put back the sysctls the case pinned, then let other runs pin them. */
 void
 sysctl_restore(struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
-	char cmd[512], err[256];
+	char err[256];
 	size_t i;
 
 	if (cr->saved == NULL) {
@@ -60,10 +101,8 @@ sysctl_restore(struct case_run *cr)
 	for (i = 0; i < pc->nsysctl; i++) {
 		if (cr->saved[i] == NULL)
 			continue;
-		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'",
-		    pc->sysctl[i].key, cr->saved[i]);
-		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
-		    err, sizeof(err)) != 0)
+		if (sysctl_set(cr->in->cfg->hook, pc->sysctl[i].key,
+		    cr->saved[i], err, sizeof(err)) != 0)
 			buf_printf(&cr->notes, "could not restore %s=%s\n",
 			    pc->sysctl[i].key, cr->saved[i]);
 		free(cr->saved[i]);
@@ -185,23 +224,6 @@ start_exec(struct case_run *cr, const struct plan_exec *ex)
 
 /* ---- starting cases ----------------------------------------------------- */
 
-int
-steps_exec(const struct plan_step *steps, size_t n)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		if (steps[i].kind == PLAN_EXEC)
-			return 1;
-		if (steps[i].kind == PLAN_ANY_OF)
-			for (j = 0; j < steps[i].u.any_of.nalts; j++)
-				if (steps_exec(steps[i].u.any_of.alts[j].steps,
-				    steps[i].u.any_of.alts[j].nsteps))
-					return 1;
-	}
-	return 0;
-}
-
 static const struct req_val *
 req_find(const struct interp *in, const char *key)
 {
@@ -222,7 +244,7 @@ req_find(const struct interp *in, const char *key)
 void
 req_read(struct interp *in)
 {
-	char cmd[512], out[256], err[256];
+	char out[256], err[256];
 	size_t i, j;
 
 	if (in->cfg->hook == NULL)
@@ -241,9 +263,8 @@ req_read(struct interp *in)
 			rv = &in->req[in->nreq++];
 			rv->key = key;
 			rv->value = NULL;
-			snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", key);
-			if (hook_run(in->cfg->hook, cmd, HOOK_TIMEOUT_NS, out,
-			    sizeof(out), err, sizeof(err)) == 0)
+			if (sysctl_get(in->cfg->hook, key, out, sizeof(out),
+			    err, sizeof(err)) == 0)
 				rv->value = xstrdup(out);
 		}
 	}
@@ -260,7 +281,7 @@ req_read(struct interp *in)
  * A case that finds a key locked waits (polling, the loop stays free) up
  * to its timeout, then is skipped as not applicable, naming the holder.
  * The command is ours: a key reaches it only if it is a plain sysctl name
- * (letters, digits, '.', '_', '-'), inside single quotes.
+ * (shq.h's grammar), and then only through shq_quote.
  */
 
 #define PIN_DIR "/tmp/tcpconform-pin."
@@ -269,25 +290,20 @@ req_read(struct interp *in)
  * that share one /tmp do not share their locks). */
 #define PIN_PATH							\
 	"n=$(readlink /proc/self/ns/net 2>/dev/null | tr -cd 0-9); "	\
-	"d='" PIN_DIR "%s'${n:+@$n}; "
+	"d=%s${n:+@$n}; "
 #define PIN_POLL_NS (250 * NS_PER_MS)
 
-enum { PIN_TAKEN = 0, PIN_WAIT = 1, PIN_ENDED = -1 };
-
-static int
-pin_key_ok(const char *key)
+/* The lock directory of key, quoted for PIN_PATH; the caller frees it. */
+static char *
+pin_dir_quoted(const char *key)
 {
-	const char *p;
+	char *d = xasprintf(PIN_DIR "%s", key), *q = shq_quote(d);
 
-	if (key[0] == '\0' || key[0] == '.' || key[0] == '-' ||
-	    strlen(key) > 200)
-		return 0;
-	for (p = key; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '_' &&
-		    *p != '-')
-			return 0;
-	return strstr(key, "..") == NULL;
+	free(d);
+	return q;
 }
+
+enum { PIN_TAKEN = 0, PIN_WAIT = 1, PIN_ENDED = -1 };
 
 /*
  * Take the lock of key for this run.  Returns 1 taken, 0 held by another
@@ -297,17 +313,19 @@ pin_key_ok(const char *key)
 static int
 pin_take(struct case_run *cr, const char *key, char *holder, size_t hlen)
 {
-	char cmd[768], out[64], err[256], id[RUNID_STRLEN];
+	char cmd[768], out[64], err[256], id[RUNID_STRLEN], *qd;
 	size_t i, n = 0;
 
 	runid_str(cr->in->cfg->run_id, id, sizeof(id));
+	qd = pin_dir_quoted(key);
 	snprintf(cmd, sizeof(cmd),
 	    PIN_PATH
 	    "if mkdir \"$d\" 2>/dev/null; then "
 	    "echo %s >\"$d/owner\"; echo taken; "
 	    "elif [ -d \"$d\" ]; then "
 	    "cat \"$d/owner\" 2>/dev/null || echo unknown; "
-	    "else echo nolock; fi", key, id);
+	    "else echo nolock; fi", qd, id);
+	free(qd);
 	if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, out,
 	    sizeof(out), err, sizeof(err)) != 0 ||
 	    strcmp(out, "nolock") == 0)
@@ -327,16 +345,18 @@ pin_take(struct case_run *cr, const char *key, char *holder, size_t hlen)
 static void
 pin_unlock(struct case_run *cr)
 {
-	char cmd[768], err[256], id[RUNID_STRLEN];
+	char cmd[768], err[256], id[RUNID_STRLEN], *qd;
 
 	runid_str(cr->in->cfg->run_id, id, sizeof(id));
 	while (cr->npins > 0) {
 		const char *key = cr->pc->sysctl[--cr->npins].key;
 
+		qd = pin_dir_quoted(key);
 		snprintf(cmd, sizeof(cmd),
 		    PIN_PATH
 		    "if [ \"$(cat \"$d/owner\" 2>/dev/null)\" = %s ]; then "
-		    "rm -f \"$d/owner\" && rmdir \"$d\"; fi", key, id);
+		    "rm -f \"$d/owner\" && rmdir \"$d\"; fi", qd, id);
+		free(qd);
 		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
 		    err, sizeof(err)) != 0)
 			buf_printf(&cr->notes, "could not release the pin lock "
@@ -363,7 +383,7 @@ pin_lock(struct case_run *cr)
 	while (cr->npins < pc->nsysctl) {
 		const char *key = pc->sysctl[cr->npins].key;
 
-		if (!pin_key_ok(key)) {
+		if (!shq_sysctl_key_ok(key)) {
 			case_end(cr, REP_SKIP, xasprintf("not applicable: "
 			    "%s is not a sysctl name that can be locked",
 			    key));
@@ -425,7 +445,7 @@ case_sysctls(struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
 	const struct hook *h = cr->in->cfg->hook;
-	char cmd[512], out[256], err[256];
+	char out[256], err[256];
 	size_t i;
 	int rc;
 
@@ -452,19 +472,22 @@ case_sysctls(struct case_run *cr)
 	for (i = 0; i < pc->nsysctl; i++) {
 		const struct plan_sysctl *p = &pc->sysctl[i];
 
-		snprintf(cmd, sizeof(cmd), "sysctl -n '%s'", p->key);
-		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, out, sizeof(out), err,
+		/* A setting the target lacks, or that the hook may not
+		 * change, makes the case not applicable there: a skip with
+		 * the reason, as for an unreadable requires (not a failure
+		 * of the target).  What was set before is put back. */
+		if (sysctl_get(h, p->key, out, sizeof(out), err,
 		    sizeof(err)) != 0) {
-			case_fail(cr, "cannot read %s on the target", p->key);
+			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+			    "cannot read %s on the target%s%s", p->key,
+			    err[0] != '\0' ? ": " : "", err));
 			return -1;
 		}
 		cr->saved[i] = xstrdup(out);
-		snprintf(cmd, sizeof(cmd), "sysctl -qw '%s=%s'", p->key,
-		    p->value);
-		if (hook_run(h, cmd, HOOK_TIMEOUT_NS, NULL, 0, err,
-		    sizeof(err)) != 0) {
-			case_fail(cr, "cannot set %s=%s on the target",
-			    p->key, p->value);
+		if (sysctl_set(h, p->key, p->value, err, sizeof(err)) != 0) {
+			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+			    "cannot set %s=%s on the target%s%s", p->key,
+			    p->value, err[0] != '\0' ? ": " : "", err));
 			return -1;
 		}
 		buf_printf(&cr->notes, "target %s=%s for this case\n", p->key,

@@ -884,7 +884,7 @@ case_start(struct interp *in, struct case_run *cr)
 		return;
 	}
 	if (in->cfg->hook == NULL && (pc->nsysctl > 0 ||
-	    pc->nreq_sysctl > 0 || steps_exec(pc->steps, pc->nsteps))) {
+	    pc->nreq_sysctl > 0 || plan_find_exec(pc->steps, pc->nsteps) != NULL)) {
 		case_skip(cr, xstrdup("needs a target hook (--target-exec) "
 		    "to run commands on the target"));
 		return;

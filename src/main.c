@@ -522,9 +522,39 @@ cmd_check(int argc, char **argv)
 	if (argc < 2)
 		return usage_error("check: no test case PATH given");
 	rc = load_plan(argv + 1, argc - 1, &plan);
-	if (rc == 0)
-		printf("%zu case%s OK\n", plan.ncases,
+	if (rc == 0) {
+		size_t i, nexec = 0;
+
+		/* exec is the one step that runs a command on the target
+		 * (through -x, as root there in a lab): name every case
+		 * that has one, so a reviewer reads those commands. */
+		for (i = 0; i < plan.ncases; i++) {
+			const struct plan_case *c = &plan.cases[i];
+			const struct plan_step *e = plan_find_exec(c->steps,
+			    c->nsteps);
+			char *file, *id, *cmd;
+
+			if (e == NULL)
+				continue;
+			file = tc_strsafe(e->pos.file, strlen(e->pos.file), 0);
+			id = tc_strsafe(c->id, strlen(c->id), 0);
+			cmd = tc_strsafe(e->u.exec.cmd, strlen(e->u.exec.cmd),
+			    0);
+			printf("%s:%d:%d: %s runs a command on the target "
+			    "(exec: %s)\n", file, e->pos.line, e->pos.col, id,
+			    cmd);
+			free(file);
+			free(id);
+			free(cmd);
+			nexec++;
+		}
+		printf("%zu case%s OK", plan.ncases,
 		    plan.ncases == 1 ? "" : "s");
+		if (nexec > 0)
+			printf(", %zu with exec steps (commands run on the "
+			    "target with -x)", nexec);
+		printf("\n");
+	}
 	plan_free(&plan);
 	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
 }

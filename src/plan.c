@@ -134,3 +134,22 @@ plan_free(struct plan *p)
 	free_strv(p->files, p->nfiles);
 	memset(p, 0, sizeof(*p));
 }
+
+const struct plan_step *
+plan_find_exec(const struct plan_step *steps, size_t n)
+{
+	const struct plan_step *e;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (steps[i].kind == PLAN_EXEC)
+			return &steps[i];
+		if (steps[i].kind != PLAN_ANY_OF)
+			continue;
+		for (j = 0; j < steps[i].u.any_of.nalts; j++)
+			if ((e = plan_find_exec(steps[i].u.any_of.alts[j].steps,
+			    steps[i].u.any_of.alts[j].nsteps)) != NULL)
+				return e;
+	}
+	return NULL;
+}

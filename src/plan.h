@@ -294,6 +294,14 @@ extern const char *const plan_field_names[PLAN_F_MAX];
 /* Free what a step owns (recursively for any_of). */
 void plan_step_free(struct plan_step *st);
 
+/*
+ * The first exec step among steps, any_of alternatives included (repeat and
+ * include are expanded when the case loads), or NULL: the one step kind that
+ * runs a command on the target.
+ */
+const struct plan_step *plan_find_exec(const struct plan_step *steps,
+    size_t n);
+
 /* Free everything a plan owns and zero it. */
 void plan_free(struct plan *p);
 

@@ -39,6 +39,7 @@
 #include "script.h"
 #include "script-int.h"
 #include "seg.h"
+#include "shq.h"
 #include "tcpsm.h"
 #include "util.h"
 
@@ -473,15 +474,20 @@ case_steps(struct ld *ld, yaml_node_t *n, void *dst)
 	c->nsteps = sv.n;
 }
 
-/* A mapping of sysctl name: value; a bare name is under net.ipv4. */
+/*
+ * A mapping of sysctl name: value; a bare name is under net.ipv4, and
+ * sysctl(8)'s slash form (net/ipv4/x) is the dotted one.  Names and values
+ * reach the target's shell through the hook, so both must pass shq.h's
+ * grammar here, before anything runs.
+ */
 static void
 get_sysctls(struct ld *ld, yaml_node_t *n, const char *what,
     struct plan_sysctl **v, size_t *nv)
 {
 	yaml_node_pair_t *pr;
-	yaml_node_t *k;
+	yaml_node_t *k, *vn;
 	const char *name, *val;
-	char q[QLEN];
+	char q[QLEN], *key, *p;
 
 	if (n->type != YAML_MAPPING_NODE || npairs(n) == 0) {
 		lerr(ld, n, "%s must be a mapping of name: value, e.g. "
@@ -493,18 +499,34 @@ get_sysctls(struct ld *ld, yaml_node_t *n, const char *what,
 		k = node(ld, pr->key);
 		if ((name = get_str(ld, k, "sysctl name")) == NULL)
 			continue;
-		if (!chars_ok(name, "_.-/") || name[0] == '.' ||
-		    name[0] == '/') {
-			lerr(ld, k, "bad sysctl name '%s': use letters, digits "
-			    "and _ . - /", qs(k, q, sizeof(q)));
+		key = strchr(name, '.') != NULL || strchr(name, '/') != NULL ?
+		    xstrdup(name) : xasprintf("net.ipv4.%s", name);
+		if (strchr(key, '.') == NULL)
+			for (p = key; *p != '\0'; p++)
+				if (*p == '/')
+					*p = '.';
+		if (!shq_sysctl_key_ok(key)) {
+			lerr(ld, k, "bad sysctl name '%s': dot-separated words "
+			    "of letters, digits, _ and - (at most %d bytes)",
+			    qs(k, q, sizeof(q)), SHQ_SYSCTL_KEY_MAX);
+			free(key);
 			continue;
 		}
-		if ((val = get_str(ld, node(ld, pr->value),
-		    "sysctl value")) == NULL)
+		vn = node(ld, pr->value);
+		if ((val = get_str(ld, vn, "sysctl value")) == NULL) {
+			free(key);
 			continue;
+		}
+		if (!shq_sysctl_value_ok(val)) {
+			lerr(ld, vn, "bad value '%s' for sysctl %s: words of "
+			    "letters, digits and _ . : + - separated by one "
+			    "blank (at most %d bytes)", qs(vn, q, sizeof(q)),
+			    key, SHQ_SYSCTL_VAL_MAX);
+			free(key);
+			continue;
+		}
 		*v = xreallocarray(*v, *nv + 1, sizeof(**v));
-		(*v)[*nv].key = strchr(name, '.') != NULL ? xstrdup(name) :
-		    xasprintf("net.ipv4.%s", name);
+		(*v)[*nv].key = key;
 		(*v)[*nv].value = xstrdup(val);
 		(*v)[*nv].pos = pos(ld, k);
 		(*nv)++;
