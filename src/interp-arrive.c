@@ -209,28 +209,17 @@ seg_any_of(struct case_run *cr, const struct plan_step *st,
 	free(why.s);
 }
 
-/* RFC 6298 timers on a HZ=250 kernel: a relative tolerance with a floor. */
-uint64_t
-rtx_tol(const struct plan_retransmits *r, uint64_t gap)
-{
-	uint64_t tol = gap * r->tol_pct / 100;
-
-	return tol < r->tol_min_ns ? r->tol_min_ns : tol;
-}
-
 /*
  * The gap expected before retransmission rtx_n + 1: the schedule's, or
  * with backoff N, after the first, N times the gap measured before the
  * previous copy (RFC 6298 5.5: "double the value of RTO").  Relative, so
  * a target whose RTO starts higher (a slower RTT sample) still passes
- * when it backs off as it must.
+ * when it backs off as it must.  plan.c computes it, for the estimate too.
  */
 uint64_t
 rtx_want(const struct case_run *cr, const struct plan_retransmits *r)
 {
-	if (r->backoff > 0 && cr->rtx_n > 0 && cr->rtx_prev_gap > 0)
-		return cr->rtx_prev_gap * r->backoff;
-	return r->schedule[cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1];
+	return plan_rtx_gap(r, cr->rtx_n, cr->rtx_prev_gap);
 }
 
 /*
@@ -256,7 +245,7 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	}
 	want = rtx_want(cr, r);
 	gap = ts - cr->rtx_prev_ts;
-	tol = rtx_tol(r, want);
+	tol = plan_rtx_tol(r, want);
 	diff = gap > want ? gap - want : want - gap;
 	if (diff > tol) {
 		case_fail(cr, "retransmission %u came %s after the previous "
@@ -277,7 +266,7 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	cr->rtx_prev_gap = gap;
 	if (++cr->rtx_n < r->count) {
 		want = rtx_want(cr, r);
-		tol = rtx_tol(r, want);
+		tol = plan_rtx_tol(r, want);
 		/* Deadline on the loop clock; the verdict uses capture times. */
 		arm_wait(cr, W_RETRANS, want + tol + 50 * NS_PER_MS);
 		return;

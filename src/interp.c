@@ -199,12 +199,7 @@ describe(const struct case_run *cr, const struct seg *s, char *buf,
 static int
 profile_ok(const struct case_run *cr, const struct plan_step *st)
 {
-	int same;
-
-	if (st->profile == NULL)
-		return 1;
-	same = strcmp(st->profile, cr->in->cfg->profile) == 0;
-	return st->profile_not ? !same : same;
+	return plan_step_runs(st, cr->in->cfg->profile);
 }
 
 /* The step to run now, or NULL when every step is done. */
@@ -671,7 +666,7 @@ wait_timeout_cb(uint64_t id, void *arg)
 		    cr->rtx_n + 1, orig,
 		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)),
 		    tc_fmt_duration(want, d2, sizeof(d2)),
-		    tc_fmt_duration(rtx_tol(r, want), d3, sizeof(d3)));
+		    tc_fmt_duration(plan_rtx_tol(r, want), d3, sizeof(d3)));
 		return;
 	}
 	case W_MEASURE:
@@ -810,7 +805,7 @@ step_advance(struct case_run *cr)
 		case PLAN_RETRANSMITS: {
 			const struct plan_retransmits *r =
 			    &st->u.retransmits;
-			uint64_t tol = rtx_tol(r, r->schedule[0]);
+			uint64_t tol = plan_rtx_tol(r, r->schedule[0]);
 
 			if (!cr->have_match) {
 				case_fail(cr, "retransmits: no segment from "
@@ -981,7 +976,8 @@ interp_order(const struct plan *p, const char *profile, unsigned jobs,
 	for (i = 0; i < p->ncases; i++) {
 		k[i].i = i;
 		k[i].exclusive = p->cases[i].exclusive;
-		scr_duration(&p->cases[i], profile, &k[i].typ, &k[i].max);
+		plan_duration(&p->cases[i], profile, PLAN_DEFAULT_WITHIN_NS, &k[i].typ,
+		    &k[i].max);
 	}
 	if (jobs > 1)
 		qsort(k, p->ncases, sizeof(*k), order_cmp);

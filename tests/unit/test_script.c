@@ -1739,26 +1739,100 @@ test_duration(void **state)
 	    "  - measure: {name: n, until: , max: 10s}\n"
 	    "  - exec: {cmd: x, within: 5s}\n"
 	    "  - any_of: [[expect: , wait: 1s], [expect: , wait: 2s]]\n");
-	assert_int_equal(scr_duration(c, NULL, &t, &x), 0);
-	/* 2 + 1 + (1 + 2 + 2 + 1) + 3 + 5 + 0 + 2 */
-	assert_int_equal(t, 19 * NS_PER_SEC);
+	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	/*
+	 * 2 + 1 + (1 + 2 + 2 + 1) + 0 + 0 + 0 + 2: both measures count from
+	 * our last segment (connect's ACK), 9 s before they start, more than
+	 * their middles (3 s, 5 s).
+	 */
+	assert_int_equal(t, 11 * NS_PER_SEC);
 	/*
 	 * 1 (connect) + 2 + 1 + 3 + (1.1 + 2.2 + 2.2 + 1) + 10 + 10 + 5
 	 * + (1 + 2)
 	 */
 	assert_int_equal(x, 41500 * NS_PER_MS);
-	assert_int_equal(scr_duration(NULL, NULL, &t, &x), -1);
 	/* Steps for another profile do not count. */
 	reset();
 	c = load_ok(HDR "  - {wait: 2s, profile: linux}\n"
 	    "  - {wait: 5s, profile: rfc}\n"
 	    "  - {wait: 7s, profile: \"!linux\"}\n");
-	assert_int_equal(scr_duration(c, "linux", &t, NULL), 0);
+	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 2 * NS_PER_SEC);
-	assert_int_equal(scr_duration(c, "rfc", &t, NULL), 0);
+	plan_duration(c, "rfc", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 12 * NS_PER_SEC);
-	assert_int_equal(scr_duration(c, NULL, &t, NULL), 0);
+	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 14 * NS_PER_SEC);
+	/* A background exec does not wait; within is what expect waits. */
+	reset();
+	c = load_ok(HDR "  - exec: {cmd: x, within: 5s, background: true}\n"
+	    "  - expect: {flags: S}\n");
+	plan_duration(c, NULL, 3 * NS_PER_SEC, &t, &x);
+	assert_int_equal(t, 0);
+	assert_int_equal(x, 3 * NS_PER_SEC);
+}
+
+/*
+ * retransmits with backoff (tmr/rto-backoff under --profile linux): each
+ * gap twice the one before, 230 ms doubling over 7 copies is 230 ms x 127
+ * (the estimate once counted 7 x 230 ms = 1.61 s; the case runs 27 s).
+ * At most, each gap at its upper bound (+15 %, at least 50 ms), which
+ * the next doubles, as the interpreter would accept.
+ */
+static void
+test_duration_backoff(void **state)
+{
+	struct plan_case *c;
+	uint64_t t, x, g, want = 0;
+	int i;
+
+	(void)state;
+	c = load_ok("id: t/1\ntitle: T\nservice: echo\ntimeout: 100s\n"
+	    "steps:\n  - connect:\n"
+	    "  - retransmits: {count: 7, schedule: [230ms], backoff: 2,\n"
+	    "      tolerance: 15%, min_tolerance: 50ms}\n");
+	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	assert_int_equal(t, 230 * 127 * NS_PER_MS);
+	for (i = 0, g = 230 * NS_PER_MS; i < 7; i++) {
+		uint64_t tol = g * 15 / 100;
+
+		g += tol < 50 * NS_PER_MS ? 50 * NS_PER_MS : tol;
+		want += g;
+		g *= 2;
+	}
+	assert_int_equal(x, NS_PER_SEC + want);
+	/* No case runs past its timeout: the default 60 s here. */
+	reset();
+	c = load_ok(HDR "  - connect:\n"
+	    "  - retransmits: {count: 7, schedule: [230ms], backoff: 2,\n"
+	    "      tolerance: 15%, min_tolerance: 50ms}\n");
+	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	assert_int_equal(t, 230 * 127 * NS_PER_MS);
+	assert_int_equal(x, PLAN_DEFAULT_TIMEOUT_NS);
+	/* The interpreter's gaps and tolerance come from the same place. */
+	assert_int_equal(plan_rtx_gap(&c->steps[1].u.retransmits, 0, 0),
+	    230 * NS_PER_MS);
+	assert_int_equal(plan_rtx_gap(&c->steps[1].u.retransmits, 3,
+	    500 * NS_PER_MS), 1000 * NS_PER_MS);
+	assert_int_equal(plan_rtx_tol(&c->steps[1].u.retransmits,
+	    1000 * NS_PER_MS), 150 * NS_PER_MS);
+	assert_int_equal(plan_rtx_tol(&c->steps[1].u.retransmits,
+	    100 * NS_PER_MS), 50 * NS_PER_MS);
+}
+
+/* A measure counts from our last segment, as the interpreter times it. */
+static void
+test_duration_measure(void **state)
+{
+	struct plan_case *c;
+	uint64_t t;
+
+	(void)state;
+	c = load_ok(HDR "  - connect:\n  - send: {flags: A}\n"
+	    "  - silence: 1s\n"
+	    "  - measure: {name: m, until: {flags: A}, max: 8s, "
+	    "range: [2s, 4s]}\n");
+	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
+	assert_int_equal(t, 3 * NS_PER_SEC);
 }
 
 /* ---- files --------------------------------------------------------------- */
@@ -1921,6 +1995,8 @@ main(void)
 		T(test_matrix),
 		T(test_matrix_bad),
 		T(test_duration),
+		T(test_duration_backoff),
+		T(test_duration_measure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
