@@ -413,9 +413,29 @@ our_ts_clock(const struct case_run *cr)
 	    NS_PER_MS);
 }
 
-static void
+/*
+ * A number in the target's sequence space, as an ack we send counts it:
+ * +N from the target's ISN (0 while it is unknown), or $var; autoval for
+ * AUTO.  SACK edges go through here too.  Returns 0, or fails the case.
+ */
+static int
+target_num(struct case_run *cr, const struct plan_num *n, uint32_t autoval,
+    uint32_t *out)
+{
+	struct match_ctx c = mctx(cr);
+	char why[256];
+
+	if (match_num(&c, n, cr->m.have_iss ? cr->m.iss : 0, autoval, out,
+	    why, sizeof(why)) == 0)
+		return 0;
+	case_fail(cr, "%s", why);
+	return -1;
+}
+
+static int
 copy_opts(struct case_run *cr, struct seg *s, const struct plan_opts *o)
 {
+	struct seg_opt *so;
 	unsigned i;
 
 	memcpy(s->opts, o->opts, o->nopts * sizeof(o->opts[0]));
@@ -429,6 +449,16 @@ copy_opts(struct case_run *cr, struct seg *s, const struct plan_opts *o)
 			s->opts[i].u.ts.ecr = cr->have_peer_tsval ?
 			    cr->peer_tsval : 0;
 	}
+	if (!o->sack_nums || o->sack_opt >= s->nopts)
+		return 0;
+	so = &s->opts[o->sack_opt];
+	for (i = 0; i < so->nsack && i < SEG_MAX_SACK; i++)
+		if (target_num(cr, &o->sack[i][0], so->u.sack[i].left,
+		    &so->u.sack[i].left) != 0 ||
+		    target_num(cr, &o->sack[i][1], so->u.sack[i].right,
+		    &so->u.sack[i].right) != 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -488,16 +518,18 @@ build_send(struct case_run *cr, const struct plan_send *ps, struct seg *s)
 	s->flags = (uint16_t)((ps->flags.set ? ps->flags.value : SEG_ACK) |
 	    (uint16_t)(ps->reserved << 8));
 	if (match_num(&c, &ps->seq, cr->our_isn, seq, &s->seq, why,
-	    sizeof(why)) != 0 ||
-	    match_num(&c, &ps->ack, cr->m.have_iss ? cr->m.iss : 0,
-	    (s->flags & SEG_ACK) ? ack : 0, &s->ack, why, sizeof(why)) != 0) {
+	    sizeof(why)) != 0) {
 		case_fail(cr, "%s", why);
 		return -1;
 	}
+	if (target_num(cr, &ps->ack, (s->flags & SEG_ACK) ? ack : 0,
+	    &s->ack) != 0)
+		return -1;
 	s->win = ps->win_set ? ps->win : DEFAULT_WIN;
 	if (ps->urg_set)
 		s->urp = ps->urg;
-	copy_opts(cr, s, &ps->opts);
+	if (copy_opts(cr, s, &ps->opts) != 0)
+		return -1;
 	s->payload = ps->data;
 	s->paylen = ps->datalen;
 	s->ipid = ps->ipid_set ? ps->ipid : (uint16_t)random32();
@@ -535,7 +567,8 @@ send_syn(struct case_run *cr, const struct plan_connect *pc)
 	s.win = DEFAULT_WIN;
 	s.ipid = (uint16_t)random32();
 	if (pc->opts.set) {
-		copy_opts(cr, &s, &pc->opts);
+		if (copy_opts(cr, &s, &pc->opts) != 0)
+			return -1;
 	} else if ((o = seg_opt_add(&s, SEG_OPT_MSS)) != NULL) {
 		o->len = 4;
 		o->u.mss = DEFAULT_MSS;

@@ -77,6 +77,13 @@ struct plan_opts {
 	/* "ts: {}" without val: TSval from a per-case millisecond clock;
 	 * "ecr: echo": TSecr = the target's last TSval (RFC 7323 3.2). */
 	bool ts_val_auto, ts_ecr_echo;
+	/* A sack option with relative or $var edges (at most one per
+	 * segment): its index in opts and its edges, resolved at send time
+	 * as ack is, in the target's sequence space; absolute edges are in
+	 * opts[sack_opt] already. */
+	bool sack_nums;
+	unsigned sack_opt;
+	struct plan_num sack[SEG_MAX_SACK][2];
 };
 
 /*

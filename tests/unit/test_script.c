@@ -769,6 +769,55 @@ test_options(void **state)
 	assert_false(o->ts_ecr_echo);
 }
 
+/*
+ * SACK edges in send are numbers like ack's (issue 9 point 17): +N/-N
+ * from the target's ISN and $var, resolved when the segment is sent; a
+ * file of absolute edges keeps them in the option itself.
+ */
+static void
+test_options_sack_rel(void **state)
+{
+	struct plan_case *c;
+	struct plan_opts *o;
+
+	(void)state;
+	c = load_ok(HDR "  - connect: {options: [mss: 1000, sackok]}\n"
+	    "  - expect: {flags: A, capture: {x: seq}}\n"
+	    "  - send: {options: [nop, nop, sack: [[+1001, +2001], "
+	    "[$x, $x-10], [7, -3]]]}\n"
+	    "  - send: {options: [sack: [[1, 2]]]}\n");
+	o = &c->steps[2].u.send.opts;
+	assert_true(o->sack_nums);
+	assert_int_equal(o->sack_opt, 2);
+	assert_int_equal(o->opts[2].kind, SEG_OPT_SACK);
+	assert_int_equal(o->opts[2].nsack, 3);
+	assert_int_equal(o->opts[2].len, 26);
+	assert_int_equal(o->sack[0][0].mode, PLAN_NUM_REL);
+	assert_int_equal(o->sack[0][0].v, 1001);
+	assert_int_equal(o->sack[0][1].mode, PLAN_NUM_REL);
+	assert_int_equal(o->sack[0][1].v, 2001);
+	assert_int_equal(o->sack[1][0].mode, PLAN_NUM_VAR);
+	assert_int_equal(o->sack[1][0].var, 0);
+	assert_int_equal(o->sack[1][0].v, 0);
+	assert_int_equal(o->sack[1][1].mode, PLAN_NUM_VAR);
+	assert_int_equal(o->sack[1][1].v, -10);
+	assert_int_equal(o->sack[2][0].mode, PLAN_NUM_ABS);
+	assert_int_equal(o->opts[2].u.sack[2].left, 7);
+	assert_int_equal(o->sack[2][1].mode, PLAN_NUM_REL);
+	assert_int_equal(o->sack[2][1].v, -3);
+	o = &c->steps[3].u.send.opts;
+	assert_false(o->sack_nums);
+	assert_int_equal(o->opts[0].u.sack[0].left, 1);
+	assert_int_equal(o->opts[0].u.sack[0].right, 2);
+	BAD(HDR "  - send: {options: [sack: [[+1, +2]], sack: [[+3, +4]]]}\n",
+	    "t.yaml:5:40: only one sack option of a segment may have "
+	    "relative or $var edges");
+	BAD(HDR "  - send: {options: [sack: [[+1, x]]]}\n",
+	    "t.yaml:5:34: bad sack right edge 'x': expected N, +N or -N");
+	BAD(HDR "  - send: {options: [sack: [[$nope, 1]]]}\n",
+	    "t.yaml:5:30: variable $nope is used before it is captured");
+}
+
 static void
 test_options_bad(void **state)
 {
@@ -1961,6 +2010,7 @@ main(void)
 		T(test_flags),
 		T(test_flags_bad),
 		T(test_options),
+		T(test_options_sack_rel),
 		T(test_options_bad),
 		T(test_options_too_long),
 		T(test_data),
