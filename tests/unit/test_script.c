@@ -1301,14 +1301,14 @@ test_profile(void **state)
 
 	(void)state;
 	c = load_ok(HDR "  - {expect: {flags: A}, profile: linux}\n"
-	    "  - profile: \"!freebsd-13_x\"\n    silence: 1s\n"
+	    "  - profile: \"!rfc\"\n    silence: 1s\n"
 	    "  - send:\n");
 	assert_int_equal(c->nsteps, 3);
 	assert_int_equal(c->steps[0].kind, PLAN_EXPECT);
 	assert_string_equal(c->steps[0].profile, "linux");
 	assert_false(c->steps[0].profile_not);
 	assert_int_equal(c->steps[1].kind, PLAN_SILENCE);
-	assert_string_equal(c->steps[1].profile, "freebsd-13_x");
+	assert_string_equal(c->steps[1].profile, "rfc");
 	assert_true(c->steps[1].profile_not);
 	assert_int_equal(c->steps[1].pos.line, 6);
 	assert_null(c->steps[2].profile);
@@ -1327,6 +1327,14 @@ test_profile_bad(void **state)
 	    "t.yaml:5:5: step must be a mapping with one key: " STEPS);
 	BAD(HDR "  - {repeat: {count: 1, steps: [send: ]}, profile: linux}\n",
 	    "t.yaml:5:43: profile is not allowed on repeat");
+	/* A typo is not a profile nobody runs: it is an error, naming the
+	 * profiles of the one table "run --profile" checks too. */
+	BAD(HDR "  - {expect: , profile: linxu}\n",
+	    "t.yaml:5:25: unknown profile 'linxu' (expected one of: rfc, "
+	    "linux)");
+	BAD(HDR "  - {silence: 1s, profile: \"!freebsd\"}\n",
+	    "t.yaml:5:28: unknown profile '!freebsd' (expected one of: rfc, "
+	    "linux)");
 }
 
 static void
