@@ -83,6 +83,7 @@ mctx(struct case_run *cr)
 {
 	struct match_ctx c = {
 		.m = &cr->m,
+		.us = &cr->me,
 		.our_isn = cr->our_isn,
 		.pc = cr->pc,
 		.vals = cr->vals,
@@ -626,37 +627,12 @@ expect_within(const struct case_run *cr, const struct plan_expect *ex)
 	return ex->within_ns ? ex->within_ns : cr->in->cfg->default_within_ns;
 }
 
-/*
- * Explain what the model expected after our last segment:
- * "target in ESTABLISHED got [F.] seq=+1: RFC 9293 3.10.7.4 (eighth)
- * requires ACK ack=+2".
- */
+/* What the model expected after our last segment (tcpsm_note). */
 void
 model_note(const struct case_run *cr, char *buf, size_t len)
 {
-	const struct tcpsm_expect *e = &cr->m.next;
-	char fl[24];
-	size_t n;
-
-	if (!cr->m.have_our) {
-		snprintf(buf, len, "target in %s",
-		    tcpsm_state_name(cr->m.state));
-		return;
-	}
-	snprintf(buf, len, "target in %s got [%s] seq=+%u: %s%s%s",
-	    tcpsm_state_name(cr->state_before),
-	    seg_flags_str(cr->last_sent.flags, fl, sizeof(fl)),
-	    cr->last_sent.seq - cr->our_isn,
-	    e->rule ? e->rule : "the model", e->rule ? " requires " :
-	    " predicts ", tcpsm_reply_name(e->reply));
-	n = strlen(buf);
-	if (e->reply == TCPSM_R_RST)
-		snprintf(buf + n, len - n, " seq=%u", e->seq);
-	else if (e->reply != TCPSM_R_NONE && (e->flags & SEG_ACK))
-		snprintf(buf + n, len - n, " ack=+%u", e->ack - cr->our_isn);
-	n = strlen(buf);
-	snprintf(buf + n, len - n, " (now target %s, us %s)",
-	    tcpsm_state_name(cr->m.state), tcpsm_state_name(cr->me.state));
+	tcpsm_note(&cr->m, &cr->me, cr->state_before,
+	    cr->m.have_our ? &cr->last_sent : NULL, buf, len);
 }
 
 /* ---- timers, probes, commands ------------------------------------------ */
