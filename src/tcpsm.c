@@ -744,6 +744,32 @@ tcpsm_note(const struct tcpsm *target, const struct tcpsm *us, int before,
 	    tcpsm_state_name(target->state), tcpsm_state_name(us->state));
 }
 
+int
+tcpsm_zero_window(const struct seg *ours, const struct seg *s, char *why,
+    size_t len)
+{
+	uint32_t start, end;
+
+	if (ours == NULL || ours->win != 0 || !(ours->flags & SEG_ACK) ||
+	    (ours->flags & (SEG_SYN | SEG_RST)) || s->paylen == 0 ||
+	    (s->flags & (SEG_SYN | SEG_RST)) || !(s->flags & SEG_ACK) ||
+	    seq_lt(s->ack, ours->seq + seg_len(ours)))
+		return 0;
+	/* Our ACK field is RCV.NXT, the window's left edge: what lies below
+	 * it is a retransmission of data sent while the window was open. */
+	start = s->seq;
+	end = s->seq + (uint32_t)s->paylen;
+	if (seq_lt(start, ours->ack))
+		start = ours->ack;
+	if (!seq_lt(start + 1, end))
+		return 0;
+	snprintf(why, len, "target sent %" PRIu32 " bytes into our zero "
+	    "window (RFC 9293 3.8.6: a sender fits its segments into the "
+	    "window offered; a zero-window probe carries at most one octet, "
+	    "3.8.6.1)", end - start);
+	return 1;
+}
+
 bool
 tcpsm_our_numbers(const struct tcpsm *m, uint32_t *seq, uint32_t *ack)
 {

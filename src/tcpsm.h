@@ -125,6 +125,17 @@ void tcpsm_note(const struct tcpsm *target, const struct tcpsm *us,
     int before, const struct seg *sent, char *buf, size_t len);
 
 /*
+ * Did the target, in s, send data into the zero window our segment ours
+ * offered (RFC 9293 3.8.6: a sender fits its segments into the offered
+ * window)?  Only once s acknowledges ours, so the target had seen that
+ * window, and only past the one octet a zero-window probe may carry
+ * (3.8.6.1).  Returns 1 with "target sent N bytes into our zero window
+ * (...)" in why, N the bytes past RCV.NXT; else 0.  ours may be NULL.
+ */
+int tcpsm_zero_window(const struct seg *ours, const struct seg *s, char *why,
+    size_t len);
+
+/*
  * Fill the ack and seq we should use for a segment we send now (our next
  * seq, the target's next seq).  Returns false while the target's ISN is
  * unknown (ack is then 0).

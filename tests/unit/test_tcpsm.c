@@ -1543,6 +1543,47 @@ test_note_level(void **state)
 	assert_string_equal(buf, "target in ESTABLISHED");
 }
 
+/*
+ * Data into our zero window is a window violation, whatever the step
+ * expected (it read "expected flags [.]"); a one-octet probe is not, nor
+ * data below RCV.NXT, nor data sent before the target saw our window.
+ */
+static void
+test_zero_window(void **state)
+{
+	struct seg ours = mkseg(A, u0 + 13, t0 + 1, 0);
+	struct seg s;
+	char why[256] = "";
+
+	(void)state;
+	ours.win = 0;
+	s = mkseg(P | A, t0 + 1, u0 + 13, 12);
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 1);
+	assert_string_equal(why, "target sent 12 bytes into our zero window "
+	    "(RFC 9293 3.8.6: a sender fits its segments into the window "
+	    "offered; a zero-window probe carries at most one octet, "
+	    "3.8.6.1)");
+	/* Half of it old: only what lies past RCV.NXT counts. */
+	s = mkseg(P | A, t0 - 5, u0 + 13, 12);
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 1);
+	assert_string_equal(why + strlen("target sent "), "6 bytes into our "
+	    "zero window (RFC 9293 3.8.6: a sender fits its segments into "
+	    "the window offered; a zero-window probe carries at most one "
+	    "octet, 3.8.6.1)");
+	s = mkseg(A, t0 + 1, u0 + 13, 1);		/* a probe */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	s = mkseg(A, t0 - 11, u0 + 13, 12);		/* all old */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	s = mkseg(A, t0 + 1, u0 + 1, 12);		/* before our window 0 */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	s = mkseg(A, t0, u0 + 13, 0);			/* Linux's probe */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	ours.win = 1;
+	s = mkseg(P | A, t0 + 1, u0 + 13, 12);
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	assert_int_equal(tcpsm_zero_window(NULL, &s, why, sizeof(why)), 0);
+}
+
 int
 main(void)
 {
@@ -1611,6 +1652,7 @@ main(void)
 		T(test_note_negative),
 		T(test_note_absolute),
 		T(test_note_level),
+		TW(test_zero_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
