@@ -122,6 +122,24 @@ accept_seg(struct case_run *cr, const struct plan_expect *ex,
 	cr->rtx_n = 0;
 }
 
+/*
+ * A segment no step expects that carries data into the zero window we
+ * offered is a window violation, and is reported as one rather than as
+ * the step's mismatch.  Returns 1 if it failed the case.
+ */
+static int
+zero_window(struct case_run *cr, const struct seg *s)
+{
+	char why[256], line[512];
+
+	if (!tcpsm_zero_window(cr->m.have_our ? &cr->last_sent : NULL, s, why,
+	    sizeof(why)))
+		return 0;
+	describe(cr, s, line, sizeof(line));
+	case_fail(cr, "%s\n  got:   %s", why, line);
+	return 1;
+}
+
 /* Check the reply's timing against "within".  Returns 1 if in time. */
 static int
 in_time(struct case_run *cr, uint64_t ts, uint64_t within)
@@ -149,6 +167,8 @@ seg_expect(struct case_run *cr, const struct plan_step *st,
 	if (st->kind == PLAN_EXPECT)
 		ex = &st->u.expect;
 	if (!match_expect(&c, ex, s, why, sizeof(why))) {
+		if (zero_window(cr, s))
+			return;
 		describe(cr, s, line, sizeof(line));
 		model_note(cr, note, sizeof(note));
 		case_fail(cr, "%s\n  got:   %s\n  model: %s", why, line, note);
@@ -203,6 +223,10 @@ seg_any_of(struct case_run *cr, const struct plan_step *st,
 		step_advance(cr);
 		return;
 	}
+	if (zero_window(cr, s)) {
+		free(why.s);
+		return;
+	}
 	describe(cr, s, line, sizeof(line));
 	model_note(cr, note, sizeof(note));
 	case_fail(cr, "no alternative matched:%s\n  got:   %s\n  model: %s",
@@ -210,28 +234,17 @@ seg_any_of(struct case_run *cr, const struct plan_step *st,
 	free(why.s);
 }
 
-/* RFC 6298 timers on a HZ=250 kernel: a relative tolerance with a floor. */
-uint64_t
-rtx_tol(const struct plan_retransmits *r, uint64_t gap)
-{
-	uint64_t tol = gap * r->tol_pct / 100;
-
-	return tol < r->tol_min_ns ? r->tol_min_ns : tol;
-}
-
 /*
  * The gap expected before retransmission rtx_n + 1: the schedule's, or
  * with backoff N, after the first, N times the gap measured before the
  * previous copy (RFC 6298 5.5: "double the value of RTO").  Relative, so
  * a target whose RTO starts higher (a slower RTT sample) still passes
- * when it backs off as it must.
+ * when it backs off as it must.  plan.c computes it, for the estimate too.
  */
 uint64_t
 rtx_want(const struct case_run *cr, const struct plan_retransmits *r)
 {
-	if (r->backoff > 0 && cr->rtx_n > 0 && cr->rtx_prev_gap > 0)
-		return cr->rtx_prev_gap * r->backoff;
-	return r->schedule[cr->rtx_n < r->nsched ? cr->rtx_n : r->nsched - 1];
+	return plan_rtx_gap(r, cr->rtx_n, cr->rtx_prev_gap);
 }
 
 /*
@@ -249,6 +262,8 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 
 	if (s->flags != o->flags || s->seq != o->seq ||
 	    s->paylen != o->paylen) {
+		if (zero_window(cr, s))
+			return;
 		describe(cr, s, line, sizeof(line));
 		describe(cr, o, orig, sizeof(orig));
 		case_fail(cr, "expected retransmission %u of [%s]\n"
@@ -257,7 +272,7 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	}
 	want = rtx_want(cr, r);
 	gap = ts - cr->rtx_prev_ts;
-	tol = rtx_tol(r, want);
+	tol = plan_rtx_tol(r, want);
 	diff = gap > want ? gap - want : want - gap;
 	if (diff > tol) {
 		case_fail(cr, "retransmission %u came %s after the previous "
@@ -278,7 +293,7 @@ seg_retrans(struct case_run *cr, const struct plan_step *st,
 	cr->rtx_prev_gap = gap;
 	if (++cr->rtx_n < r->count) {
 		want = rtx_want(cr, r);
-		tol = rtx_tol(r, want);
+		tol = plan_rtx_tol(r, want);
 		/* Deadline on the loop clock; the verdict uses capture times. */
 		arm_wait(cr, W_RETRANS, want + tol + 50 * NS_PER_MS);
 		return;
@@ -357,7 +372,7 @@ on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	case W_DRAIN:
 		return;
 	case W_SILENCE:
-		if (silence_allows(cr, st, s))
+		if (silence_allows(cr, st, s) || zero_window(cr, s))
 			return;
 		describe(cr, s, line, sizeof(line));
 		case_fail(cr, "expected silence for %s, got [%s] after %s",

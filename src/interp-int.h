@@ -213,7 +213,6 @@ void maybe_stop(struct interp *in);
 void q_pop(struct case_run *cr);
 void q_clear(struct case_run *cr);
 void q_deliver(struct case_run *cr);
-uint64_t rtx_tol(const struct plan_retransmits *r, uint64_t gap);
 uint64_t rtx_want(const struct case_run *cr,
     const struct plan_retransmits *r);
 void capture_cb(int fd, short what, void *arg);

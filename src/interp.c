@@ -60,6 +60,7 @@ mctx(struct case_run *cr)
 {
 	struct match_ctx c = {
 		.m = &cr->m,
+		.us = &cr->me,
 		.our_isn = cr->our_isn,
 		.pc = cr->pc,
 		.vals = cr->vals,
@@ -176,12 +177,7 @@ describe(const struct case_run *cr, const struct seg *s, char *buf,
 static int
 profile_ok(const struct case_run *cr, const struct plan_step *st)
 {
-	int same;
-
-	if (st->profile == NULL)
-		return 1;
-	same = strcmp(st->profile, cr->in->cfg->profile) == 0;
-	return st->profile_not ? !same : same;
+	return plan_step_runs(st, cr->in->cfg->profile);
 }
 
 /* The step to run now, or NULL when every step is done. */
@@ -414,9 +410,29 @@ our_ts_clock(const struct case_run *cr)
 	    NS_PER_MS);
 }
 
-static void
+/*
+ * A number in the target's sequence space, as an ack we send counts it:
+ * +N from the target's ISN (0 while it is unknown), or $var; autoval for
+ * AUTO.  SACK edges go through here too.  Returns 0, or fails the case.
+ */
+static int
+target_num(struct case_run *cr, const struct plan_num *n, uint32_t autoval,
+    uint32_t *out)
+{
+	struct match_ctx c = mctx(cr);
+	char why[256];
+
+	if (match_num(&c, n, cr->m.have_iss ? cr->m.iss : 0, autoval, out,
+	    why, sizeof(why)) == 0)
+		return 0;
+	case_fail(cr, "%s", why);
+	return -1;
+}
+
+static int
 copy_opts(struct case_run *cr, struct seg *s, const struct plan_opts *o)
 {
+	struct seg_opt *so;
 	unsigned i;
 
 	memcpy(s->opts, o->opts, o->nopts * sizeof(o->opts[0]));
@@ -430,6 +446,16 @@ copy_opts(struct case_run *cr, struct seg *s, const struct plan_opts *o)
 			s->opts[i].u.ts.ecr = cr->have_peer_tsval ?
 			    cr->peer_tsval : 0;
 	}
+	if (!o->sack_nums || o->sack_opt >= s->nopts)
+		return 0;
+	so = &s->opts[o->sack_opt];
+	for (i = 0; i < so->nsack && i < SEG_MAX_SACK; i++)
+		if (target_num(cr, &o->sack[i][0], so->u.sack[i].left,
+		    &so->u.sack[i].left) != 0 ||
+		    target_num(cr, &o->sack[i][1], so->u.sack[i].right,
+		    &so->u.sack[i].right) != 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -496,16 +522,18 @@ build_send(struct case_run *cr, const struct plan_send *ps, struct seg *s)
 	s->flags = (uint16_t)((ps->flags.set ? ps->flags.value : SEG_ACK) |
 	    (uint16_t)(ps->reserved << 8));
 	if (match_num(&c, &ps->seq, cr->our_isn, seq, &s->seq, why,
-	    sizeof(why)) != 0 ||
-	    match_num(&c, &ps->ack, cr->m.have_iss ? cr->m.iss : 0,
-	    (s->flags & SEG_ACK) ? ack : 0, &s->ack, why, sizeof(why)) != 0) {
+	    sizeof(why)) != 0) {
 		case_fail(cr, "%s", why);
 		return -1;
 	}
+	if (target_num(cr, &ps->ack, (s->flags & SEG_ACK) ? ack : 0,
+	    &s->ack) != 0)
+		return -1;
 	s->win = ps->win_set ? ps->win : DEFAULT_WIN;
 	if (ps->urg_set)
 		s->urp = ps->urg;
-	copy_opts(cr, s, &ps->opts);
+	if (copy_opts(cr, s, &ps->opts) != 0)
+		return -1;
 	s->payload = ps->data;
 	s->paylen = ps->datalen;
 	s->ipid = ps->ipid_set ? ps->ipid : (uint16_t)random32();
@@ -543,7 +571,8 @@ send_syn(struct case_run *cr, const struct plan_connect *pc)
 	s.win = DEFAULT_WIN;
 	s.ipid = (uint16_t)random32();
 	if (pc->opts.set) {
-		copy_opts(cr, &s, &pc->opts);
+		if (copy_opts(cr, &s, &pc->opts) != 0)
+			return -1;
 	} else if ((o = seg_opt_add(&s, SEG_OPT_MSS)) != NULL) {
 		o->len = 4;
 		o->u.mss = DEFAULT_MSS;
@@ -601,37 +630,12 @@ expect_within(const struct case_run *cr, const struct plan_expect *ex)
 	return ex->within_ns ? ex->within_ns : cr->in->cfg->default_within_ns;
 }
 
-/*
- * Explain what the model expected after our last segment:
- * "target in ESTABLISHED got [F.] seq=+1: RFC 9293 3.10.7.4 (eighth)
- * requires ACK ack=+2".
- */
+/* What the model expected after our last segment (tcpsm_note). */
 void
 model_note(const struct case_run *cr, char *buf, size_t len)
 {
-	const struct tcpsm_expect *e = &cr->m.next;
-	char fl[24];
-	size_t n;
-
-	if (!cr->m.have_our) {
-		snprintf(buf, len, "target in %s",
-		    tcpsm_state_name(cr->m.state));
-		return;
-	}
-	snprintf(buf, len, "target in %s got [%s] seq=+%u: %s%s%s",
-	    tcpsm_state_name(cr->state_before),
-	    seg_flags_str(cr->last_sent.flags, fl, sizeof(fl)),
-	    cr->last_sent.seq - cr->our_isn,
-	    e->rule ? e->rule : "the model", e->rule ? " requires " :
-	    " predicts ", tcpsm_reply_name(e->reply));
-	n = strlen(buf);
-	if (e->reply == TCPSM_R_RST)
-		snprintf(buf + n, len - n, " seq=%u", e->seq);
-	else if (e->reply != TCPSM_R_NONE && (e->flags & SEG_ACK))
-		snprintf(buf + n, len - n, " ack=+%u", e->ack - cr->our_isn);
-	n = strlen(buf);
-	snprintf(buf + n, len - n, " (now target %s, us %s)",
-	    tcpsm_state_name(cr->m.state), tcpsm_state_name(cr->me.state));
+	tcpsm_note(&cr->m, &cr->me, cr->state_before,
+	    cr->m.have_our ? &cr->last_sent : NULL, buf, len);
 }
 
 /* ---- timers, probes, commands ------------------------------------------ */
@@ -678,7 +682,7 @@ wait_timeout_cb(uint64_t id, void *arg)
 		    cr->rtx_n + 1, orig,
 		    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)),
 		    tc_fmt_duration(want, d2, sizeof(d2)),
-		    tc_fmt_duration(rtx_tol(r, want), d3, sizeof(d3)));
+		    tc_fmt_duration(plan_rtx_tol(r, want), d3, sizeof(d3)));
 		return;
 	}
 	case W_MEASURE:
@@ -817,7 +821,7 @@ step_advance(struct case_run *cr)
 		case PLAN_RETRANSMITS: {
 			const struct plan_retransmits *r =
 			    &st->u.retransmits;
-			uint64_t tol = rtx_tol(r, r->schedule[0]);
+			uint64_t tol = plan_rtx_tol(r, r->schedule[0]);
 
 			if (!cr->have_match) {
 				case_fail(cr, "retransmits: no segment from "
@@ -998,7 +1002,8 @@ interp_order(const struct plan *p, const char *profile, unsigned jobs,
 	for (i = 0; i < p->ncases; i++) {
 		k[i].i = i;
 		k[i].exclusive = p->cases[i].exclusive;
-		scr_duration(&p->cases[i], profile, &k[i].typ, &k[i].max);
+		plan_duration(&p->cases[i], profile, PLAN_DEFAULT_WITHIN_NS, &k[i].typ,
+		    &k[i].max);
 	}
 	if (jobs > 1)
 		qsort(k, p->ncases, sizeof(*k), order_cmp);

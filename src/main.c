@@ -60,17 +60,6 @@ enum {
 #define PORT_SPAN_MIN 64
 #define PORT_MIN 20000		/* our source ports: below the usual */
 #define PORT_MAX 32767		/* ephemeral range (32768-60999) */
-#define DEFAULT_WITHIN_NS NS_PER_SEC
-#define DEFAULT_TIMEOUT_NS (60 * NS_PER_SEC)
-
-/* Stack profiles --profile selects (steps marked "profile: NAME"). */
-static const struct {
-	const char *name;
-	const char *what;
-} profiles[] = {
-	{ "rfc", "the RFCs as written (default)" },
-	{ "linux", "Linux 6.x: its documented, intended deviations" },
-};
 
 struct run_opts {
 	const char *target;
@@ -90,17 +79,6 @@ struct run_opts {
 };
 
 static const char *progname = "tcpconform";
-
-static int
-known_profile(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
-		if (strcmp(name, profiles[i].name) == 0)
-			return 1;
-	return 0;
-}
 
 static void
 usage(FILE *f)
@@ -134,6 +112,18 @@ usage_error(const char *fmt, ...)
 	rc = tc_usage_errv(usage, EXIT_USAGE, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+/* -P NAME: 0, or the usage error naming the known profiles. */
+static int
+check_profile(const char *name)
+{
+	char names[128];
+
+	if (plan_profile_known(name))
+		return 0;
+	return usage_error("-P %s: unknown profile (%s)", name,
+	    plan_profile_list(names, sizeof(names)));
 }
 
 /* Load every path; print all errors.  Returns 0 when everything is valid. */
@@ -357,10 +347,9 @@ cmd_run(int argc, char **argv)
 		free_opts(&o);
 		return usage_error("-t %s", err);
 	}
-	if (!known_profile(o.profile)) {
+	if (!plan_profile_known(o.profile)) {
 		free_opts(&o);
-		return usage_error("-P %s: unknown profile (rfc, linux)",
-		    o.profile);
+		return check_profile(o.profile);
 	}
 
 	/* Every case is checked before anything is opened or sent. */
@@ -411,8 +400,8 @@ cmd_run(int argc, char **argv)
 	cfg.svc = o.svc;
 	cfg.nsvc = o.nsvc;
 	cfg.jobs = o.jobs;
-	cfg.default_within_ns = DEFAULT_WITHIN_NS;
-	cfg.default_timeout_ns = DEFAULT_TIMEOUT_NS;
+	cfg.default_within_ns = PLAN_DEFAULT_WITHIN_NS;
+	cfg.default_timeout_ns = PLAN_DEFAULT_TIMEOUT_NS;
 	cfg.profile = o.profile;
 	cfg.hook = hook = hook_new(o.target_exec);
 	cfg.pcap_dir = o.pcap_dir;
@@ -594,11 +583,10 @@ cmd_list(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "P:T:", longopts, NULL)) != -1) {
 		if (ch == 'T')
 			tag = optarg;
-		else if (ch == 'P' && known_profile(optarg))
-			profile = optarg;
+		else if (ch == 'P' && !plan_profile_known(optarg))
+			return check_profile(optarg);
 		else if (ch == 'P')
-			return usage_error("-P %s: unknown profile (rfc, "
-			    "linux)", optarg);
+			profile = optarg;
 		else {
 			usage(stderr);
 			return EXIT_USAGE;
@@ -615,7 +603,7 @@ cmd_list(int argc, char **argv)
 
 		if (tag != NULL && !has_tag(c, tag))
 			continue;
-		scr_duration(c, profile, &typ, &max);
+		plan_duration(c, profile, PLAN_DEFAULT_WITHIN_NS, &typ, &max);
 		sum_typ += typ;
 		shown++;
 		/* A title is free text from the case: escape what a

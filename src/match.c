@@ -64,6 +64,27 @@ match_num(const struct match_ctx *c, const struct plan_num *n, uint32_t base,
 	return 0;
 }
 
+/*
+ * Numbers for messages, as the segment lines beside them print them (and
+ * as a case writes them): relative, signed, to the ISN of the side whose
+ * sequence space they are in once it is known, else absolute.
+ */
+static char *
+their_num(const struct match_ctx *c, const struct seg *s, uint32_t v,
+    char *buf, size_t len)
+{
+	if (c->m->have_iss)
+		return tcpsm_num_str(v, true, c->m->iss, buf, len);
+	return tcpsm_num_str(v, (s->flags & SEG_SYN) != 0, s->seq, buf, len);
+}
+
+static char *
+our_num(const struct match_ctx *c, uint32_t v, char *buf, size_t len)
+{
+	return tcpsm_num_str(v, c->us == NULL || c->us->have_iss, c->our_isn,
+	    buf, len);
+}
+
 static int
 range_ok(const struct plan_range *r, uint32_t v)
 {
@@ -276,7 +297,7 @@ match_expect(const struct match_ctx *c, const struct plan_expect *ex,
 	const struct tcpsm_expect *e = &m->next;
 	struct plan_flags mf;
 	const struct plan_flags *f;
-	char want[48], got[24], d1[160], d2[160];
+	char want[48], got[24], d1[160], d2[160], n1[16], n2[16];
 	uint32_t iss_base, seq_want = 0, ack_want = 0;
 	int seq_check = 0, ack_check = 0, model_flags;
 	size_t i;
@@ -341,24 +362,26 @@ match_expect(const struct match_ctx *c, const struct plan_expect *ex,
 		/* Modulo 2^32, as sequence numbers compare (RFC 9293 3.4). */
 		if ((int32_t)(end - end_want) > 0) {
 			snprintf(why, len, "expected the segment to end by "
-			    "%u, it ends at %u", end_want - iss_base,
-			    end - iss_base);
+			    "%s, it ends at %s", their_num(c, s, end_want, n1,
+			    sizeof(n1)), their_num(c, s, end, n2, sizeof(n2)));
 			return 0;
 		}
 	}
 	if (seq_check && s->seq != seq_want) {
-		snprintf(why, len, "expected seq %u, got seq %u",
-		    seq_want - iss_base, s->seq - iss_base);
+		snprintf(why, len, "expected seq %s, got seq %s",
+		    their_num(c, s, seq_want, n1, sizeof(n1)),
+		    their_num(c, s, s->seq, n2, sizeof(n2)));
 		return 0;
 	}
 	if (ack_check && !(s->flags & SEG_ACK)) {
-		snprintf(why, len, "expected an ACK field (ack %u), "
-		    "ACK flag not set", ack_want - c->our_isn);
+		snprintf(why, len, "expected an ACK field (ack %s), "
+		    "ACK flag not set", our_num(c, ack_want, n1, sizeof(n1)));
 		return 0;
 	}
 	if (ack_check && s->ack != ack_want) {
-		snprintf(why, len, "expected ack %u, got ack %u",
-		    ack_want - c->our_isn, s->ack - c->our_isn);
+		snprintf(why, len, "expected ack %s, got ack %s",
+		    our_num(c, ack_want, n1, sizeof(n1)),
+		    our_num(c, s->ack, n2, sizeof(n2)));
 		return 0;
 	}
 	if (ex->win_set && (s->win < ex->win_min || s->win > ex->win_max)) {

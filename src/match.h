@@ -16,6 +16,10 @@
 /* What the matcher needs to know about the case. */
 struct match_ctx {
 	const struct tcpsm *m;
+	/* Our side's model: until it has our ISN (we sent no SYN), our
+	 * numbers print absolute, as the segment lines do; NULL: relative
+	 * to our_isn. */
+	const struct tcpsm *us;
 	uint32_t our_isn;
 	const struct plan_case *pc;	/* variable names */
 	uint32_t *vals;			/* variable values, pc->nvars */

@@ -77,6 +77,13 @@ struct plan_opts {
 	/* "ts: {}" without val: TSval from a per-case millisecond clock;
 	 * "ecr: echo": TSecr = the target's last TSval (RFC 7323 3.2). */
 	bool ts_val_auto, ts_ecr_echo;
+	/* A sack option with relative or $var edges (at most one per
+	 * segment): its index in opts and its edges, resolved at send time
+	 * as ack is, in the target's sequence space; absolute edges are in
+	 * opts[sack_opt] already. */
+	bool sack_nums;
+	unsigned sack_opt;
+	struct plan_num sack[SEG_MAX_SACK][2];
 };
 
 /*
@@ -290,6 +297,61 @@ extern const char *const plan_step_names[PLAN_STEP_MAX];
 
 /* Names of capturable fields ("seq", "ts.val", ...). */
 extern const char *const plan_field_names[PLAN_F_MAX];
+
+/*
+ * Stack profiles (--profile, and steps marked "profile: NAME"): the one
+ * table the loader, "run" and "list" check names against.
+ */
+struct plan_profile {
+	const char *name;
+	const char *what;		/* one line for --help and messages */
+};
+extern const struct plan_profile plan_profiles[];
+extern const size_t plan_nprofiles;
+
+/* Is name a profile of plan_profiles? */
+bool plan_profile_known(const char *name);
+
+/* The profile names joined by ", " into buf ("rfc, linux"); returns buf. */
+char *plan_profile_list(char *buf, size_t len);
+
+/*
+ * Does step st run under profile?  profile NULL: every step does (the
+ * estimate of a case over all profiles).
+ */
+bool plan_step_runs(const struct plan_step *st, const char *profile);
+
+/*
+ * Retransmission timing (retransmits:), shared by the interpreter's
+ * verdicts and the duration estimate so the two cannot drift.
+ * plan_rtx_gap: the gap expected before retransmission n + 1 (n from 0),
+ * prev_gap the gap measured before retransmission n (0 for none): the
+ * schedule's, or with backoff N after the first, N times prev_gap (RFC
+ * 6298 5.5).  plan_rtx_tol: the tolerance around a gap, tol_pct % of it
+ * but at least tol_min_ns.
+ */
+uint64_t plan_rtx_gap(const struct plan_retransmits *r, unsigned n,
+    uint64_t prev_gap);
+uint64_t plan_rtx_tol(const struct plan_retransmits *r, uint64_t gap);
+
+/* What expect and connect wait without "within", and a case's time limit
+ * without "timeout". */
+#define PLAN_DEFAULT_WITHIN_NS 1000000000ULL
+#define PLAN_DEFAULT_TIMEOUT_NS (60 * 1000000000ULL)
+
+/*
+ * How long case c takes under profile (NULL: every step counts): typical,
+ * when the target answers at once and its timers run as the steps
+ * expect, and at most, before every step times out.  within_ns is what
+ * an expect or connect without "within" waits (PLAN_DEFAULT_WITHIN_NS).
+ * The one estimate: "list" prints it, the scheduler starts long cases
+ * first by it.  Every step kind counts: silence and wait their time,
+ * retransmits their schedule with backoff and tolerance, measure its
+ * range's middle from our last segment (as the interpreter times it),
+ * any_of its longest branch; neither goes past the case's timeout.
+ */
+void plan_duration(const struct plan_case *c, const char *profile,
+    uint64_t within_ns, uint64_t *typical_ns, uint64_t *max_ns);
 
 /* Free what a step owns (recursively for any_of). */
 void plan_step_free(struct plan_step *st);

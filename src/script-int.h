@@ -87,6 +87,10 @@ struct ld {
 	int incdepth;
 	char *incstack[SCR_MAX_INCLUDE + 1]; /* realpaths; [0] the file */
 	bool ts_form, ts_val_seen, ts_echo; /* the last option parsed */
+	/* The last sack option parsed had a relative or $var edge: its
+	 * edges as numbers, for the send-time resolution. */
+	bool sack_rel;
+	struct plan_num sack[SEG_MAX_SACK][2];
 };
 
 /* Scalars whose value was replaced for one expansion, to restore. */

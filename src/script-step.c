@@ -850,7 +850,7 @@ static void
 get_profile(struct ld *ld, yaml_node_t *n, struct plan_step *st)
 {
 	const char *s, *c;
-	char q[QLEN];
+	char q[QLEN], names[128];
 
 	if ((s = get_str(ld, n, "profile")) == NULL)
 		return;
@@ -863,6 +863,14 @@ get_profile(struct ld *ld, yaml_node_t *n, struct plan_step *st)
 	if (*s == '\0' || *c != '\0') {
 		lerr(ld, n, "bad profile '%s': expected a name of a-z, 0-9, _ "
 		    "and -, or '!name'", qs(n, q, sizeof(q)));
+		return;
+	}
+	/* A misspelt name would select the step under no profile (or, with
+	 * '!', under every one) without a word. */
+	if (!plan_profile_known(s)) {
+		lerr(ld, n, "unknown profile '%s' (expected one of: %s)",
+		    qs(n, q, sizeof(q)), plan_profile_list(names,
+		    sizeof(names)));
 		return;
 	}
 	st->profile_not = s != (const char *)n->data.scalar.value;

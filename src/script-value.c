@@ -711,13 +711,20 @@ opt_ts(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 	return ld->nerr == e0 ? 0 : -1;
 }
 
+/*
+ * sack: [[left, right], ...]: edges are numbers like ack's (RFC 2018 3:
+ * they are in the receiver's, the target's, sequence space): N, +N or
+ * -N from the target's ISN, or $var.  Relative and $var edges are
+ * resolved when the segment is sent.
+ */
 static int
 opt_sack(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 {
 	yaml_node_item_t *it;
-	yaml_node_t *blk, *l, *r;
-	uint64_t left, right;
+	yaml_node_t *blk;
+	struct plan_num *e;
 	size_t e0 = ld->nerr;
+	int k;
 
 	if (n->type != YAML_SEQUENCE_NODE || nitems(n) < 1 ||
 	    nitems(n) > SEG_MAX_SACK) {
@@ -732,15 +739,17 @@ opt_sack(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 			lerr(ld, blk, "sack block must be [left, right]");
 			continue;
 		}
-		l = node(ld, blk->data.sequence.items.start[0]);
-		r = node(ld, blk->data.sequence.items.start[1]);
-		if (get_uint(ld, l, "sack left edge", 0, UINT32_MAX,
-		    &left) == -1 ||
-		    get_uint(ld, r, "sack right edge", 0, UINT32_MAX,
-		    &right) == -1)
-			continue;
-		o->u.sack[o->nsack].left = (uint32_t)left;
-		o->u.sack[o->nsack].right = (uint32_t)right;
+		e = ld->sack[o->nsack];
+		for (k = 0; k < 2; k++) {
+			e[k] = (struct plan_num){ .var = -1 };
+			get_num(ld, node(ld, blk->data.sequence.items.start[k]),
+			    k == 0 ? "sack left edge" : "sack right edge",
+			    &e[k]);
+			if (e[k].mode != PLAN_NUM_ABS)
+				ld->sack_rel = true;
+		}
+		o->u.sack[o->nsack].left = (uint32_t)e[0].v;
+		o->u.sack[o->nsack].right = (uint32_t)e[1].v;
 		o->nsack++;
 	}
 	o->len = (uint8_t)(2 + 8 * o->nsack);
@@ -850,7 +859,7 @@ get_opt(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 		return -1;
 	}
 	memset(o, 0, sizeof(*o));
-	ld->ts_form = false;
+	ld->ts_form = ld->sack_rel = false;
 	o->kind = of->kind;
 	o->len = of->len;
 	return of->parse != NULL ? of->parse(ld, v, o) : 0;
@@ -876,6 +885,15 @@ get_opts(struct ld *ld, yaml_node_t *n, struct plan_opts *po)
 			/* No val (or "auto"): the per-case clock. */
 			po->ts_val_auto = !ld->ts_val_seen;
 			po->ts_ecr_echo = ld->ts_echo;
+		}
+		if (ld->sack_rel && po->sack_nums)
+			lerr(ld, node(ld, *it), "only one sack "
+			    "option of a segment may have relative or $var "
+			    "edges");
+		else if (ld->sack_rel && po->nopts < SEG_MAX_OPTS) {
+			po->sack_nums = true;
+			po->sack_opt = po->nopts;
+			memcpy(po->sack, ld->sack, sizeof(po->sack));
 		}
 		total += o.len;
 		/* Beyond 40 options the total is over 40 bytes anyway. */

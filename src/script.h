@@ -31,21 +31,6 @@ int scr_load(const char *path, struct plan *p, struct scr_errs *errs);
 int scr_load_buffer(const char *name, const char *buf, size_t len,
     struct plan *p, struct scr_errs *errs);
 
-/*
- * Estimate how long case c runs, for "tcpconform list".  *typical_ns: the
- * time spent waiting on purpose when the target behaves: silence and wait,
- * retransmits (the expanded schedule plus its silence), measure (the
- * middle of its range, else half its max), any_of (its longest branch);
- * exec counts 0.  *max_ns: the same with maxima, plus each expect's and
- * connect's within (default 1 s), each measure's max and each exec's
- * within.  Sums saturate at UINT64_MAX.  Either pointer may be NULL.
- * Steps marked for a profile count only when it is profile ("rfc",
- * "linux"); with profile NULL every step counts.
- * Returns 0, or -1 if c is NULL.
- */
-int scr_duration(const struct plan_case *c, const char *profile,
-    uint64_t *typical_ns, uint64_t *max_ns);
-
 /* Free the messages and zero errs. */
 void scr_errs_free(struct scr_errs *errs);
 

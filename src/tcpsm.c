@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -96,9 +98,19 @@ struct tcpsm_cell {
 	enum tcpsm_reply reply;
 	const char *rule;
 	const char *why;
+	enum tcpsm_level level;	/* how strongly rule asks for reply */
 };
 
-#define C(n, r, rl, w) { 1, (n), (r), (rl), (w) }
+/*
+ * A cell: next state, reply, the RFC level of the rule (MUST, SHOULD,
+ * MAY), the rule, why.  RFC 9293 3.10.7's segment processing is MUST.
+ * RFC 5961's challenge ACKs are SHOULD: RFC 9293 3.10.7.4 applies them
+ * "for stacks implementing the protection", an optional mitigation.
+ */
+#define MUST TCPSM_MUST
+#define SHOULD TCPSM_SHOULD
+#define MAY TCPSM_MAY
+#define C(n, r, lv, rl, w) { 1, (n), (r), (rl), (w), (lv) }
 
 /*
  * The target's transitions, RFC 9293 3.10.7 ("SEGMENT ARRIVES") and
@@ -108,162 +120,162 @@ struct tcpsm_cell {
 static const struct tcpsm_cell fsm[TCPSM_STATE_MAX][EV_MAX] = {
 	/* 3.10.7.1: no TCB.  Anything but a RST gets a RST. */
 	[TCPSM_CLOSED] = {
-		[EV_R_RST_EXACT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
-		[EV_R_SYN] = C(STAY, TCPSM_R_RSTACK, "RFC 9293 3.10.7.1", "no listener: RST <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"),
-		[EV_R_NOACK] = C(STAY, TCPSM_R_RSTACK, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_FIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_S_SYN] = C(TCPSM_SYN_SENT, TCPSM_R_NONE, "RFC 9293 3.10.1", "active OPEN"),
-		[EV_S_RST] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.1", "reset for a segment without TCB"),
+		[EV_R_RST_EXACT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.1", "an incoming RST is discarded"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_RSTACK, MUST, "RFC 9293 3.10.7.1", "no listener: RST <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"),
+		[EV_R_NOACK] = C(STAY, TCPSM_R_RSTACK, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.1", "no TCB: RST <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_S_SYN] = C(TCPSM_SYN_SENT, TCPSM_R_NONE, MUST, "RFC 9293 3.10.1", "active OPEN"),
+		[EV_S_RST] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.1", "reset for a segment without TCB"),
 	},
 	/* 3.10.7.2: first RST, then ACK, then SYN. */
 	[TCPSM_LISTEN] = {
-		[EV_R_RST_EXACT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_FIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.10.7.2 (third)", "a SYN in LISTEN gets <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
-		[EV_R_NOACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (fourth)", "other segments in LISTEN are dropped"),
-		[EV_S_SYNACK] = C(TCPSM_SYN_RECEIVED, TCPSM_R_NONE, "RFC 9293 3.10.7.2 (third)", "SYN-ACK sent"),
+		[EV_R_RST_EXACT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.2 (first)", "an incoming RST in LISTEN is ignored"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.2 (second)", "an ACK in LISTEN gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, MUST, "RFC 9293 3.10.7.2 (third)", "a SYN in LISTEN gets <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
+		[EV_R_NOACK] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.2 (fourth)", "other segments in LISTEN are dropped"),
+		[EV_S_SYNACK] = C(TCPSM_SYN_RECEIVED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.2 (third)", "SYN-ACK sent"),
 	},
 	/* 3.10.7.3: the target as client (service "client"). */
 	[TCPSM_SYN_SENT] = {
-		[EV_R_SYNACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, "RFC 9293 3.10.7.3 (fourth)", "SYN-ACK acknowledging our SYN gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
-		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.10.7.3 (fourth)", "simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.3 (first)", "unacceptable ACK in SYN-SENT gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.3 (second)", "RST acknowledging our SYN: connection refused"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.3 (second)", "RST without an acceptable ACK is dropped"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.3 (second)", "RST without an acceptable ACK is dropped"),
-		[EV_S_SYN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "SYN retransmission"),
+		[EV_R_SYNACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.3 (fourth)", "SYN-ACK acknowledging our SYN gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_SYN] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, MUST, "RFC 9293 3.10.7.3 (fourth)", "simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.3 (first)", "unacceptable ACK in SYN-SENT gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.3 (second)", "RST acknowledging our SYN: connection refused"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.3 (second)", "RST without an acceptable ACK is dropped"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.3 (second)", "RST without an acceptable ACK is dropped"),
+		[EV_S_SYN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.8.1", "SYN retransmission"),
 	},
 	[TCPSM_SYN_RECEIVED] = {
-		[EV_R_RST_EXACT] = C(TCPSM_LISTEN, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in SYN-RECEIVED from a passive OPEN returns to LISTEN"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_ACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "acceptable ACK in SYN-RECEIVED enters ESTABLISHED; text on it is acknowledged"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, "RFC 9293 3.10.7.4 (fifth)", "unacceptable ACK in SYN-RECEIVED gets <SEQ=SEG.ACK><CTL=RST>"),
-		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN (with an acceptable ACK) gets ACK ack=FIN+1"),
-		[EV_R_SYN] = C(STAY, TCPSM_R_SYNACK, "RFC 9293 3.10.7.4 (first)", "retransmitted SYN: the SYN-ACK is repeated"),
-		[EV_R_SYNACK_SIM] = C(TCPSM_ESTABLISHED, TCPSM_R_NONE, "RFC 9293 3.5 (Figure 7)", "simultaneous open: a SYN-ACK acknowledging our SYN enters ESTABLISHED"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
-		[EV_S_SYNACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "SYN-ACK retransmission"),
-		[EV_S_FIN] = C(TCPSM_FIN_WAIT_1, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in SYN-RECEIVED sends FIN"),
-		[EV_S_RST] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "reset for a bad ACK"),
+		[EV_R_RST_EXACT] = C(TCPSM_LISTEN, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second)", "RST in SYN-RECEIVED from a passive OPEN returns to LISTEN"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACK] = C(TCPSM_ESTABLISHED, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fifth)", "acceptable ACK in SYN-RECEIVED enters ESTABLISHED; text on it is acknowledged"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_RST, MUST, "RFC 9293 3.10.7.4 (fifth)", "unacceptable ACK in SYN-RECEIVED gets <SEQ=SEG.ACK><CTL=RST>"),
+		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "FIN (with an acceptable ACK) gets ACK ack=FIN+1"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_SYNACK, MUST, "RFC 9293 3.10.7.4 (first)", "retransmitted SYN: the SYN-ACK is repeated"),
+		[EV_R_SYNACK_SIM] = C(TCPSM_ESTABLISHED, TCPSM_R_NONE, MUST, "RFC 9293 3.5 (Figure 7)", "simultaneous open: a SYN-ACK acknowledging our SYN enters ESTABLISHED"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_S_SYNACK] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.8.1", "SYN-ACK retransmission"),
+		[EV_S_FIN] = C(TCPSM_FIN_WAIT_1, TCPSM_R_NONE, MUST, "RFC 9293 3.10.4", "CLOSE in SYN-RECEIVED sends FIN"),
+		[EV_S_RST] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth)", "reset for a bad ACK"),
 	},
 	[TCPSM_ESTABLISHED] = {
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second); RFC 5961 3.2", "RST with SEG.SEQ == RCV.NXT resets the connection"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2; RFC 9293 3.10.7.4 (fourth)", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2; RFC 9293 3.10.7.4 (fourth)", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_NOACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "a segment without ACK is dropped"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "data is acknowledged <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
-		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN is acknowledged and ESTABLISHED enters CLOSE-WAIT"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
-		[EV_S_FIN] = C(TCPSM_FIN_WAIT_1, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in ESTABLISHED sends FIN"),
-		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
-		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second); RFC 5961 3.2", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2; RFC 9293 3.10.7.4 (fourth)", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2; RFC 9293 3.10.7.4 (fourth)", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_NOACK] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth)", "a segment without ACK is dropped"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (seventh)", "data is acknowledged <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_FIN] = C(TCPSM_CLOSE_WAIT, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "FIN is acknowledged and ESTABLISHED enters CLOSE-WAIT"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_S_FIN] = C(TCPSM_FIN_WAIT_1, TCPSM_R_NONE, MUST, "RFC 9293 3.10.4", "CLOSE in ESTABLISHED sends FIN"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, MUST, NULL, NULL),
 	},
 	[TCPSM_FIN_WAIT_1] = {
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "data is acknowledged"),
-		[EV_R_ACKFIN] = C(TCPSM_FIN_WAIT_2, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth, FIN-WAIT-1)", "our FIN is acknowledged: FIN-WAIT-2"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets an ACK"),
-		[EV_R_FIN] = C(TCPSM_CLOSING, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "simultaneous close: FIN in FIN-WAIT-1 is acknowledged, CLOSING"),
-		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN that acknowledges our FIN is acknowledged: TIME-WAIT"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
-		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
-		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
-		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (seventh)", "data is acknowledged"),
+		[EV_R_ACKFIN] = C(TCPSM_FIN_WAIT_2, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fifth, FIN-WAIT-1)", "our FIN is acknowledged: FIN-WAIT-2"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets an ACK"),
+		[EV_R_FIN] = C(TCPSM_CLOSING, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "simultaneous close: FIN in FIN-WAIT-1 is acknowledged, CLOSING"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "FIN that acknowledges our FIN is acknowledged: TIME-WAIT"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.8.1", "FIN retransmission"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, MUST, NULL, NULL),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
 	},
 	[TCPSM_FIN_WAIT_2] = {
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "FIN-WAIT-2 still receives: data is acknowledged"),
-		[EV_R_ACKFIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (seventh)", "FIN-WAIT-2 still receives: data is acknowledged"),
-		[EV_R_FIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN in FIN-WAIT-2 is acknowledged: TIME-WAIT"),
-		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "FIN in FIN-WAIT-2 is acknowledged: TIME-WAIT"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
-		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
-		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (seventh)", "FIN-WAIT-2 still receives: data is acknowledged"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (seventh)", "FIN-WAIT-2 still receives: data is acknowledged"),
+		[EV_R_FIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "FIN in FIN-WAIT-2 is acknowledged: TIME-WAIT"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "FIN in FIN-WAIT-2 is acknowledged: TIME-WAIT"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, MUST, NULL, NULL),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 	},
 	[TCPSM_CLOSE_WAIT] = {
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth)", "an ACK in CLOSE-WAIT is processed, nothing to send"),
-		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSE-WAIT is acknowledged again"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
-		[EV_S_FIN] = C(TCPSM_LAST_ACK, TCPSM_R_NONE, "RFC 9293 3.10.4", "CLOSE in CLOSE-WAIT sends FIN: LAST-ACK"),
-		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.5", "ABORT sends RST"),
-		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second)", "RST with SEG.SEQ == RCV.NXT resets the connection"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth)", "an ACK in CLOSE-WAIT is processed, nothing to send"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSE-WAIT is acknowledged again"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(TCPSM_LAST_ACK, TCPSM_R_NONE, MUST, "RFC 9293 3.10.4", "CLOSE in CLOSE-WAIT sends FIN: LAST-ACK"),
+		[EV_S_RST] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.5", "ABORT sends RST"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, MUST, NULL, NULL),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 	},
 	[TCPSM_CLOSING] = {
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in CLOSING closes"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, CLOSING)", "the ACK of our FIN in CLOSING enters TIME-WAIT"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, CLOSING)", "ACK not covering our FIN: stay in CLOSING"),
-		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSING is acknowledged"),
-		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSING is acknowledged"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
-		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
-		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
-		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second)", "RST in CLOSING closes"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth, CLOSING)", "the ACK of our FIN in CLOSING enters TIME-WAIT"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth, CLOSING)", "ACK not covering our FIN: stay in CLOSING"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSING is acknowledged"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_TIME_WAIT, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in CLOSING is acknowledged"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.8.1", "FIN retransmission"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, MUST, NULL, NULL),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_BADACK] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fifth)", "an ACK of unsent data gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"),
 	},
 	[TCPSM_LAST_ACK] = {
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in LAST-ACK closes"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_ACKFIN] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "the ACK of our FIN in LAST-ACK deletes the TCB"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "ACK not covering our FIN: stay in LAST-ACK"),
-		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in LAST-ACK is acknowledged"),
-		[EV_R_FIN_ACKFIN] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "the ACK of our FIN in LAST-ACK deletes the TCB"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
-		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.8.1", "FIN retransmission"),
-		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, NULL, NULL),
-		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second)", "RST in LAST-ACK closes"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACKFIN] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "the ACK of our FIN in LAST-ACK deletes the TCB"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "ACK not covering our FIN: stay in LAST-ACK"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth)", "a retransmitted FIN in LAST-ACK is acknowledged"),
+		[EV_R_FIN_ACKFIN] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth, LAST-ACK)", "the ACK of our FIN in LAST-ACK deletes the TCB"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_S_FIN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.8.1", "FIN retransmission"),
+		[EV_S_OTHER] = C(STAY, TCPSM_R_NONE, MUST, NULL, NULL),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
 	},
 	[TCPSM_TIME_WAIT] = {
-		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)", "RST in TIME-WAIT closes (RFC 1337 asks to ignore it)"),
-		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
-		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
-		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, TIME-WAIT)", "only a retransmitted FIN is expected in TIME-WAIT"),
-		[EV_R_ACKFIN] = C(STAY, TCPSM_R_NONE, "RFC 9293 3.10.7.4 (fifth, TIME-WAIT)", "only a retransmitted FIN is expected in TIME-WAIT"),
-		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
-		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
-		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
-		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, "RFC 9293 3.10.7.4 (fourth); RFC 5961 4.2", "an old SYN in TIME-WAIT gets an ACK (RFC 6191 2 would drop it)"),
-		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
-		[EV_R_SYN_NEW] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, "RFC 9293 3.6.1 (MAY-2); RFC 6191 2", "a SYN above RCV.NXT (or with a newer TSval) reopens the connection from TIME-WAIT"),
+		[EV_R_RST_EXACT] = C(TCPSM_CLOSED, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (second)", "RST in TIME-WAIT closes (RFC 1337 asks to ignore it)"),
+		[EV_R_RST_INWIN] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 3.2", "in-window RST gets a challenge ACK"),
+		[EV_R_RST_OUT] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (first)", "out-of-window RST is dropped"),
+		[EV_R_ACK] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth, TIME-WAIT)", "only a retransmitted FIN is expected in TIME-WAIT"),
+		[EV_R_ACKFIN] = C(STAY, TCPSM_R_NONE, MUST, "RFC 9293 3.10.7.4 (fifth, TIME-WAIT)", "only a retransmitted FIN is expected in TIME-WAIT"),
+		[EV_R_FIN] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
+		[EV_R_FIN_ACKFIN] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (eighth, TIME-WAIT)", "a retransmitted FIN in TIME-WAIT is acknowledged and restarts 2 MSL"),
+		[EV_R_OLD] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (first)", "unacceptable segment gets an ACK"),
+		[EV_R_SYN] = C(STAY, TCPSM_R_ACK, MUST, "RFC 9293 3.10.7.4 (fourth); RFC 5961 4.2", "an old SYN in TIME-WAIT gets an ACK (RFC 6191 2 would drop it)"),
+		[EV_R_SYNACK] = C(STAY, TCPSM_R_ACK, SHOULD, "RFC 5961 4.2", "SYN in a synchronized state gets a challenge ACK"),
+		[EV_R_SYN_NEW] = C(TCPSM_SYN_RECEIVED, TCPSM_R_SYNACK, MAY, "RFC 9293 3.6.1 (MAY-2); RFC 6191 2", "a SYN above RCV.NXT (or with a newer TSval) reopens the connection from TIME-WAIT"),
 	},
 };
 
@@ -436,6 +448,7 @@ set_expect(struct tcpsm *m, const struct tcpsm_cell *c, const struct seg *s)
 	e->flags = reply_flags[c->reply];
 	e->rule = c->rule;
 	e->why = c->why;
+	e->level = c->level;
 	switch (c->reply) {
 	case TCPSM_R_NONE:
 		break;
@@ -540,20 +553,20 @@ tcpsm_on_send(struct tcpsm *m, const struct seg *s)
 	enum tcpsm_event ev = classify(m, s);
 	const struct tcpsm_cell *c = &fsm[m->state][ev];
 	static const struct tcpsm_cell none = { 1, STAY, TCPSM_R_NONE,
-	    NULL, "the model has no rule for this segment in this state" };
+	    NULL, "the model has no rule for this segment in this state", MUST };
 	uint32_t end = s->seq + seg_len(s);
 	struct tcpsm_cell bare;
 	static const struct tcpsm_cell to_closed = { 1, TCPSM_CLOSED,
 	    TCPSM_R_NONE, "RFC 9293 3.10.7.4 (second)",
-	    "RST in SYN-RECEIVED after an active OPEN: connection refused" };
+	    "RST in SYN-RECEIVED after an active OPEN: connection refused", MUST };
 
 	static const struct tcpsm_cell dropped = { 1, STAY, TCPSM_R_NONE,
 	    "RFC 9293 3.1 (MUST-3)",
-	    "a segment with a bad checksum is discarded unseen" };
+	    "a segment with a bad checksum is discarded unseen", MUST };
 	static const struct tcpsm_cell bad_doff = { 1, STAY, TCPSM_R_NONE,
 	    "RFC 9293 3.1",
 	    "a segment whose data offset is below 5 words or past its end "
-	    "has no valid header and is discarded" };
+	    "has no valid header and is discarded", MUST };
 
 	/* Nothing of it counts: not its state effect, not its sequence
 	 * space (a resend reuses the numbers, as after a loss). */
@@ -646,6 +659,115 @@ tcpsm_on_recv(struct tcpsm *m, const struct seg *s)
 	if (c->valid && c->next != STAY)
 		m->state = c->next;
 	memset(&m->next, 0, sizeof(m->next));
+}
+
+static const char *const level_verbs[TCPSM_LEVEL_MAX] = {
+	[TCPSM_MUST] = "requires",
+	[TCPSM_SHOULD] = "recommends",
+	[TCPSM_MAY] = "allows",
+};
+
+const char *
+tcpsm_level_verb(int level)
+{
+	if (level < 0 || level >= TCPSM_LEVEL_MAX)
+		return "requires";
+	return level_verbs[level];
+}
+
+char *
+tcpsm_num_str(uint32_t v, bool have_base, uint32_t base, char *buf,
+    size_t len)
+{
+	if (have_base)
+		snprintf(buf, len, "%+" PRId32, (int32_t)(v - base));
+	else
+		snprintf(buf, len, "%" PRIu32, v);
+	return buf;
+}
+
+/* The ISN numbers of side m's sequence space count from, if known; a SYN
+ * not yet learnt counts from itself (as the segment lines do). */
+static bool
+side_base(const struct tcpsm *m, const struct seg *s, uint32_t *base)
+{
+	if (m->have_iss) {
+		*base = m->iss;
+		return true;
+	}
+	if (s != NULL && (s->flags & SEG_SYN)) {
+		*base = s->seq;
+		return true;
+	}
+	return false;
+}
+
+void
+tcpsm_note(const struct tcpsm *target, const struct tcpsm *us, int before,
+    const struct seg *sent, char *buf, size_t len)
+{
+	const struct tcpsm_expect *e = &target->next;
+	char fl[24], n1[16], n2[16];
+	uint32_t ours = 0, theirs = 0;
+	bool have_ours, have_theirs;
+	size_t n;
+
+	if (sent == NULL) {
+		snprintf(buf, len, "target in %s",
+		    tcpsm_state_name(target->state));
+		return;
+	}
+	have_ours = side_base(us, sent, &ours);
+	have_theirs = side_base(target, NULL, &theirs);
+	snprintf(buf, len, "target in %s got [%s] seq=%s: ",
+	    tcpsm_state_name(before), seg_flags_str(sent->flags, fl,
+	    sizeof(fl)), tcpsm_num_str(sent->seq, have_ours, ours, n1,
+	    sizeof(n1)));
+	n = strlen(buf);
+	if (e->rule != NULL)
+		snprintf(buf + n, len - n, "%s %s %s", e->rule,
+		    tcpsm_level_verb(e->level), tcpsm_reply_name(e->reply));
+	else
+		snprintf(buf + n, len - n, "the model predicts %s",
+		    tcpsm_reply_name(e->reply));
+	n = strlen(buf);
+	/* RST: SEQ=SEG.ACK, in the target's space; the others' ACK field is
+	 * in ours (RFC 9293 3.10.7). */
+	if (e->reply == TCPSM_R_RST)
+		snprintf(buf + n, len - n, " seq=%s", tcpsm_num_str(e->seq,
+		    have_theirs, theirs, n2, sizeof(n2)));
+	else if (e->reply != TCPSM_R_NONE && (e->flags & SEG_ACK))
+		snprintf(buf + n, len - n, " ack=%s", tcpsm_num_str(e->ack,
+		    have_ours, ours, n2, sizeof(n2)));
+	n = strlen(buf);
+	snprintf(buf + n, len - n, " (now target %s, us %s)",
+	    tcpsm_state_name(target->state), tcpsm_state_name(us->state));
+}
+
+int
+tcpsm_zero_window(const struct seg *ours, const struct seg *s, char *why,
+    size_t len)
+{
+	uint32_t start, end;
+
+	if (ours == NULL || ours->win != 0 || !(ours->flags & SEG_ACK) ||
+	    (ours->flags & (SEG_SYN | SEG_RST)) || s->paylen == 0 ||
+	    (s->flags & (SEG_SYN | SEG_RST)) || !(s->flags & SEG_ACK) ||
+	    seq_lt(s->ack, ours->seq + seg_len(ours)))
+		return 0;
+	/* Our ACK field is RCV.NXT, the window's left edge: what lies below
+	 * it is a retransmission of data sent while the window was open. */
+	start = s->seq;
+	end = s->seq + (uint32_t)s->paylen;
+	if (seq_lt(start, ours->ack))
+		start = ours->ack;
+	if (!seq_lt(start + 1, end))
+		return 0;
+	snprintf(why, len, "target sent %" PRIu32 " bytes into our zero "
+	    "window (RFC 9293 3.8.6: a sender fits its segments into the "
+	    "window offered; a zero-window probe carries at most one octet, "
+	    "3.8.6.1)", end - start);
+	return 1;
 }
 
 bool

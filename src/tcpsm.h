@@ -37,6 +37,9 @@ enum tcpsm_reply {
 	TCPSM_R_MAX
 };
 
+/* The RFC 2119 level of a rule: "requires", "recommends", "allows". */
+enum tcpsm_level { TCPSM_MUST = 0, TCPSM_SHOULD, TCPSM_MAY, TCPSM_LEVEL_MAX };
+
 struct tcpsm_expect {
 	enum tcpsm_reply reply;
 	uint16_t flags;		/* SEG_* flags of that reply */
@@ -44,6 +47,7 @@ struct tcpsm_expect {
 	uint32_t seq, ack;
 	const char *rule;	/* e.g. "RFC 9293 3.10.7.4 (eighth)" */
 	const char *why;	/* short human reason */
+	enum tcpsm_level level;	/* of rule */
 };
 
 struct tcpsm {
@@ -94,6 +98,42 @@ void tcpsm_on_send(struct tcpsm *m, const struct seg *s);
  * state (e.g. our FIN acknowledged, its own FIN) and clear m->next.
  */
 void tcpsm_on_recv(struct tcpsm *m, const struct seg *s);
+
+/* "requires" (MUST), "recommends" (SHOULD), "allows" (MAY). */
+const char *tcpsm_level_verb(int level);
+
+/*
+ * A sequence number v for a message: the signed 32-bit offset from base
+ * when have_base ("+1", "-1000", as a case writes relative numbers),
+ * else the absolute value ("98623").  Returns buf.
+ */
+char *tcpsm_num_str(uint32_t v, bool have_base, uint32_t base, char *buf,
+    size_t len);
+
+/*
+ * Explain what the model expects after our last segment, for a failure
+ * message: "target in ESTABLISHED got [F.] seq=+1: RFC 9293 3.10.7.4
+ * (eighth) requires ACK ack=+2 (now target CLOSE-WAIT, us FIN-WAIT-1)".
+ * target: the target's model; us: our side's (it learns our ISN from our
+ * SYN); before: the target's state before sent; sent: our last segment,
+ * NULL if none.  Each number is relative to the ISN of the side whose
+ * sequence space it is in, as the segment lines of the message print it,
+ * or absolute while that ISN is unknown; never a mix.  The rule's level
+ * gives the verb (tcpsm_level_verb).
+ */
+void tcpsm_note(const struct tcpsm *target, const struct tcpsm *us,
+    int before, const struct seg *sent, char *buf, size_t len);
+
+/*
+ * Did the target, in s, send data into the zero window our segment ours
+ * offered (RFC 9293 3.8.6: a sender fits its segments into the offered
+ * window)?  Only once s acknowledges ours, so the target had seen that
+ * window, and only past the one octet a zero-window probe may carry
+ * (3.8.6.1).  Returns 1 with "target sent N bytes into our zero window
+ * (...)" in why, N the bytes past RCV.NXT; else 0.  ours may be NULL.
+ */
+int tcpsm_zero_window(const struct seg *ours, const struct seg *s, char *why,
+    size_t len);
 
 /*
  * Fill the ack and seq we should use for a segment we send now (our next

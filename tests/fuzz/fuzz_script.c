@@ -25,7 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	scr_load_buffer("fuzz.yaml", (const char *)data, size, &p, &errs);
 	for (i = 0; i < p.ncases; i++)
-		scr_duration(&p.cases[i], NULL, &t, &x);
+		plan_duration(&p.cases[i], NULL, PLAN_DEFAULT_WITHIN_NS,
+		    &t, &x);
 	plan_free(&p);
 	scr_errs_free(&errs);
 	return 0;

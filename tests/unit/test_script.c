@@ -769,6 +769,55 @@ test_options(void **state)
 	assert_false(o->ts_ecr_echo);
 }
 
+/*
+ * SACK edges in send are numbers like ack's (issue 9 point 17): +N/-N
+ * from the target's ISN and $var, resolved when the segment is sent; a
+ * file of absolute edges keeps them in the option itself.
+ */
+static void
+test_options_sack_rel(void **state)
+{
+	struct plan_case *c;
+	struct plan_opts *o;
+
+	(void)state;
+	c = load_ok(HDR "  - connect: {options: [mss: 1000, sackok]}\n"
+	    "  - expect: {flags: A, capture: {x: seq}}\n"
+	    "  - send: {options: [nop, nop, sack: [[+1001, +2001], "
+	    "[$x, $x-10], [7, -3]]]}\n"
+	    "  - send: {options: [sack: [[1, 2]]]}\n");
+	o = &c->steps[2].u.send.opts;
+	assert_true(o->sack_nums);
+	assert_int_equal(o->sack_opt, 2);
+	assert_int_equal(o->opts[2].kind, SEG_OPT_SACK);
+	assert_int_equal(o->opts[2].nsack, 3);
+	assert_int_equal(o->opts[2].len, 26);
+	assert_int_equal(o->sack[0][0].mode, PLAN_NUM_REL);
+	assert_int_equal(o->sack[0][0].v, 1001);
+	assert_int_equal(o->sack[0][1].mode, PLAN_NUM_REL);
+	assert_int_equal(o->sack[0][1].v, 2001);
+	assert_int_equal(o->sack[1][0].mode, PLAN_NUM_VAR);
+	assert_int_equal(o->sack[1][0].var, 0);
+	assert_int_equal(o->sack[1][0].v, 0);
+	assert_int_equal(o->sack[1][1].mode, PLAN_NUM_VAR);
+	assert_int_equal(o->sack[1][1].v, -10);
+	assert_int_equal(o->sack[2][0].mode, PLAN_NUM_ABS);
+	assert_int_equal(o->opts[2].u.sack[2].left, 7);
+	assert_int_equal(o->sack[2][1].mode, PLAN_NUM_REL);
+	assert_int_equal(o->sack[2][1].v, -3);
+	o = &c->steps[3].u.send.opts;
+	assert_false(o->sack_nums);
+	assert_int_equal(o->opts[0].u.sack[0].left, 1);
+	assert_int_equal(o->opts[0].u.sack[0].right, 2);
+	BAD(HDR "  - send: {options: [sack: [[+1, +2]], sack: [[+3, +4]]]}\n",
+	    "t.yaml:5:40: only one sack option of a segment may have "
+	    "relative or $var edges");
+	BAD(HDR "  - send: {options: [sack: [[+1, x]]]}\n",
+	    "t.yaml:5:34: bad sack right edge 'x': expected N, +N or -N");
+	BAD(HDR "  - send: {options: [sack: [[$nope, 1]]]}\n",
+	    "t.yaml:5:30: variable $nope is used before it is captured");
+}
+
 static void
 test_options_bad(void **state)
 {
@@ -1252,14 +1301,14 @@ test_profile(void **state)
 
 	(void)state;
 	c = load_ok(HDR "  - {expect: {flags: A}, profile: linux}\n"
-	    "  - profile: \"!freebsd-13_x\"\n    silence: 1s\n"
+	    "  - profile: \"!rfc\"\n    silence: 1s\n"
 	    "  - send:\n");
 	assert_int_equal(c->nsteps, 3);
 	assert_int_equal(c->steps[0].kind, PLAN_EXPECT);
 	assert_string_equal(c->steps[0].profile, "linux");
 	assert_false(c->steps[0].profile_not);
 	assert_int_equal(c->steps[1].kind, PLAN_SILENCE);
-	assert_string_equal(c->steps[1].profile, "freebsd-13_x");
+	assert_string_equal(c->steps[1].profile, "rfc");
 	assert_true(c->steps[1].profile_not);
 	assert_int_equal(c->steps[1].pos.line, 6);
 	assert_null(c->steps[2].profile);
@@ -1278,6 +1327,14 @@ test_profile_bad(void **state)
 	    "t.yaml:5:5: step must be a mapping with one key: " STEPS);
 	BAD(HDR "  - {repeat: {count: 1, steps: [send: ]}, profile: linux}\n",
 	    "t.yaml:5:43: profile is not allowed on repeat");
+	/* A typo is not a profile nobody runs: it is an error, naming the
+	 * profiles of the one table "run --profile" checks too. */
+	BAD(HDR "  - {expect: , profile: linxu}\n",
+	    "t.yaml:5:25: unknown profile 'linxu' (expected one of: rfc, "
+	    "linux)");
+	BAD(HDR "  - {silence: 1s, profile: \"!freebsd\"}\n",
+	    "t.yaml:5:28: unknown profile '!freebsd' (expected one of: rfc, "
+	    "linux)");
 }
 
 static void
@@ -1739,26 +1796,100 @@ test_duration(void **state)
 	    "  - measure: {name: n, until: , max: 10s}\n"
 	    "  - exec: {cmd: x, within: 5s}\n"
 	    "  - any_of: [[expect: , wait: 1s], [expect: , wait: 2s]]\n");
-	assert_int_equal(scr_duration(c, NULL, &t, &x), 0);
-	/* 2 + 1 + (1 + 2 + 2 + 1) + 3 + 5 + 0 + 2 */
-	assert_int_equal(t, 19 * NS_PER_SEC);
+	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	/*
+	 * 2 + 1 + (1 + 2 + 2 + 1) + 0 + 0 + 0 + 2: both measures count from
+	 * our last segment (connect's ACK), 9 s before they start, more than
+	 * their middles (3 s, 5 s).
+	 */
+	assert_int_equal(t, 11 * NS_PER_SEC);
 	/*
 	 * 1 (connect) + 2 + 1 + 3 + (1.1 + 2.2 + 2.2 + 1) + 10 + 10 + 5
 	 * + (1 + 2)
 	 */
 	assert_int_equal(x, 41500 * NS_PER_MS);
-	assert_int_equal(scr_duration(NULL, NULL, &t, &x), -1);
 	/* Steps for another profile do not count. */
 	reset();
 	c = load_ok(HDR "  - {wait: 2s, profile: linux}\n"
 	    "  - {wait: 5s, profile: rfc}\n"
 	    "  - {wait: 7s, profile: \"!linux\"}\n");
-	assert_int_equal(scr_duration(c, "linux", &t, NULL), 0);
+	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 2 * NS_PER_SEC);
-	assert_int_equal(scr_duration(c, "rfc", &t, NULL), 0);
+	plan_duration(c, "rfc", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 12 * NS_PER_SEC);
-	assert_int_equal(scr_duration(c, NULL, &t, NULL), 0);
+	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 14 * NS_PER_SEC);
+	/* A background exec does not wait; within is what expect waits. */
+	reset();
+	c = load_ok(HDR "  - exec: {cmd: x, within: 5s, background: true}\n"
+	    "  - expect: {flags: S}\n");
+	plan_duration(c, NULL, 3 * NS_PER_SEC, &t, &x);
+	assert_int_equal(t, 0);
+	assert_int_equal(x, 3 * NS_PER_SEC);
+}
+
+/*
+ * retransmits with backoff (tmr/rto-backoff under --profile linux): each
+ * gap twice the one before, 230 ms doubling over 7 copies is 230 ms x 127
+ * (the estimate once counted 7 x 230 ms = 1.61 s; the case runs 27 s).
+ * At most, each gap at its upper bound (+15 %, at least 50 ms), which
+ * the next doubles, as the interpreter would accept.
+ */
+static void
+test_duration_backoff(void **state)
+{
+	struct plan_case *c;
+	uint64_t t, x, g, want = 0;
+	int i;
+
+	(void)state;
+	c = load_ok("id: t/1\ntitle: T\nservice: echo\ntimeout: 100s\n"
+	    "steps:\n  - connect:\n"
+	    "  - retransmits: {count: 7, schedule: [230ms], backoff: 2,\n"
+	    "      tolerance: 15%, min_tolerance: 50ms}\n");
+	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	assert_int_equal(t, 230 * 127 * NS_PER_MS);
+	for (i = 0, g = 230 * NS_PER_MS; i < 7; i++) {
+		uint64_t tol = g * 15 / 100;
+
+		g += tol < 50 * NS_PER_MS ? 50 * NS_PER_MS : tol;
+		want += g;
+		g *= 2;
+	}
+	assert_int_equal(x, NS_PER_SEC + want);
+	/* No case runs past its timeout: the default 60 s here. */
+	reset();
+	c = load_ok(HDR "  - connect:\n"
+	    "  - retransmits: {count: 7, schedule: [230ms], backoff: 2,\n"
+	    "      tolerance: 15%, min_tolerance: 50ms}\n");
+	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	assert_int_equal(t, 230 * 127 * NS_PER_MS);
+	assert_int_equal(x, PLAN_DEFAULT_TIMEOUT_NS);
+	/* The interpreter's gaps and tolerance come from the same place. */
+	assert_int_equal(plan_rtx_gap(&c->steps[1].u.retransmits, 0, 0),
+	    230 * NS_PER_MS);
+	assert_int_equal(plan_rtx_gap(&c->steps[1].u.retransmits, 3,
+	    500 * NS_PER_MS), 1000 * NS_PER_MS);
+	assert_int_equal(plan_rtx_tol(&c->steps[1].u.retransmits,
+	    1000 * NS_PER_MS), 150 * NS_PER_MS);
+	assert_int_equal(plan_rtx_tol(&c->steps[1].u.retransmits,
+	    100 * NS_PER_MS), 50 * NS_PER_MS);
+}
+
+/* A measure counts from our last segment, as the interpreter times it. */
+static void
+test_duration_measure(void **state)
+{
+	struct plan_case *c;
+	uint64_t t;
+
+	(void)state;
+	c = load_ok(HDR "  - connect:\n  - send: {flags: A}\n"
+	    "  - silence: 1s\n"
+	    "  - measure: {name: m, until: {flags: A}, max: 8s, "
+	    "range: [2s, 4s]}\n");
+	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
+	assert_int_equal(t, 3 * NS_PER_SEC);
 }
 
 /* ---- files --------------------------------------------------------------- */
@@ -2015,6 +2146,7 @@ main(void)
 		T(test_flags),
 		T(test_flags_bad),
 		T(test_options),
+		T(test_options_sack_rel),
 		T(test_options_bad),
 		T(test_options_too_long),
 		T(test_data),
@@ -2056,6 +2188,8 @@ main(void)
 		T(test_measure_bounds),
 		T(test_duration_decimal),
 		T(test_not_a_case),
+		T(test_duration_backoff),
+		T(test_duration_measure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1427,6 +1427,163 @@ test_simultaneous_open_rst(void **state)
 #define W(f) { "wrap_" #f, f, setup_wrap, NULL, NULL }
 #define TW(f) T(f), W(f)
 
+/* ---- failure notes (tcpsm_note), issue 9 point 15 ------------------------ */
+
+/*
+ * Our side's model, as the interpreter keeps it (cr->me): it learns our
+ * ISN from our SYN.  note() sends s to the target's model m (and to us),
+ * then explains m's prediction.
+ */
+static void
+note(struct tcpsm *m, struct tcpsm *us, struct seg s, char *buf, size_t len)
+{
+	int before = m->state;
+
+	tcpsm_on_send(m, &s);
+	tcpsm_on_recv(us, &s);
+	tcpsm_note(m, us, before, &s, buf, len);
+}
+
+static void
+us_synced(struct tcpsm *us)
+{
+	struct seg s = mkseg(S, u0, 0, 0);
+
+	tcpsm_init(us, TCPSM_CLOSED);
+	tcpsm_on_recv(us, &s);
+	s = mkseg(S | A, t0, u0 + 1, 0);
+	tcpsm_on_send(us, &s);
+}
+
+/* The RST a bad ACK earns is numbered in the target's space, relative
+ * as the segment line beside it ("got ... seq 1000"), never absolute. */
+static void
+test_note_rst_relative(void **state)
+{
+	struct tcpsm m, us;
+	char buf[256];
+
+	(void)state;
+	to_syn_received(&m);
+	us_synced(&us);
+	note(&m, &us, mkseg(A, u0 + 1, t0 + 1000, 0), buf, sizeof(buf));
+	assert_string_equal(buf, "target in SYN-RECEIVED got [.] seq=+1: "
+	    "RFC 9293 3.10.7.4 (fifth) requires RST seq=+1000 (now target "
+	    "SYN-RECEIVED, us ESTABLISHED)");
+}
+
+/* A relative number is a signed 32-bit offset: -1000, as the case wrote
+ * it, not +4294966296. */
+static void
+test_note_negative(void **state)
+{
+	struct tcpsm m, us;
+	char buf[256];
+
+	(void)state;
+	to_established(&m);
+	us_synced(&us);
+	note(&m, &us, mkseg(A, u0 - 1000, t0 + 1, DLEN), buf, sizeof(buf));
+	assert_string_equal(buf, "target in ESTABLISHED got [.] seq=-1000: "
+	    "RFC 9293 3.10.7.4 (first) requires ACK ack=+1 (now target "
+	    "ESTABLISHED, us ESTABLISHED)");
+}
+
+/* With no SYN of ours, our numbers have no base: absolute, as the case
+ * wrote them and the segment lines print them, the RST's too. */
+static void
+test_note_absolute(void **state)
+{
+	struct tcpsm m, us;
+	char buf[256];
+
+	(void)state;
+	tcpsm_init(&m, TCPSM_CLOSED);
+	tcpsm_init(&us, TCPSM_CLOSED);
+	note(&m, &us, mkseg(A, 1000, 5000, DLEN), buf, sizeof(buf));
+	assert_string_equal(buf, "target in CLOSED got [.] seq=1000: "
+	    "RFC 9293 3.10.7.1 requires RST seq=5000 (now target CLOSED, "
+	    "us CLOSED)");
+	note(&m, &us, mkseg(F, 1000, 0, 0), buf, sizeof(buf));
+	assert_string_equal(buf, "target in CLOSED got [F] seq=1000: "
+	    "RFC 9293 3.10.7.1 requires RST-ACK ack=1001 (now target CLOSED, "
+	    "us CLOSED)");
+	/* Our SYN gives the base: cl/syn's note. */
+	note(&m, &us, mkseg(S, u0, 0, 0), buf, sizeof(buf));
+	assert_string_equal(buf, "target in CLOSED got [S] seq=+0: "
+	    "RFC 9293 3.10.7.1 requires RST-ACK ack=+1 (now target CLOSED, "
+	    "us SYN-SENT)");
+}
+
+/* The verb is the rule's level: MAY "allows", SHOULD "recommends". */
+static void
+test_note_level(void **state)
+{
+	struct tcpsm m, us;
+	char buf[256];
+
+	(void)state;
+	to_time_wait(&m);
+	us_synced(&us);
+	note(&m, &us, mkseg(S, u0 + 100000, 0, 0), buf, sizeof(buf));
+	assert_string_equal(buf, "target in TIME-WAIT got [S] seq=+100000: "
+	    "RFC 9293 3.6.1 (MAY-2); RFC 6191 2 allows SYN-ACK ack=+100001 "
+	    "(now target SYN-RECEIVED, us ESTABLISHED)");
+	to_established(&m);
+	note(&m, &us, mkseg(R, u0 + 10, 0, 0), buf, sizeof(buf));
+	assert_string_equal(buf, "target in ESTABLISHED got [R] seq=+10: "
+	    "RFC 5961 3.2 recommends ACK ack=+1 (now target ESTABLISHED, "
+	    "us CLOSED)");
+	assert_string_equal(tcpsm_level_verb(TCPSM_MUST), "requires");
+	assert_string_equal(tcpsm_level_verb(TCPSM_SHOULD), "recommends");
+	assert_string_equal(tcpsm_level_verb(TCPSM_MAY), "allows");
+	assert_string_equal(tcpsm_level_verb(-1), "requires");
+	/* No segment of ours yet: only the state. */
+	tcpsm_note(&m, &us, TCPSM_LISTEN, NULL, buf, sizeof(buf));
+	assert_string_equal(buf, "target in ESTABLISHED");
+}
+
+/*
+ * Data into our zero window is a window violation, whatever the step
+ * expected (it read "expected flags [.]"); a one-octet probe is not, nor
+ * data below RCV.NXT, nor data sent before the target saw our window.
+ */
+static void
+test_zero_window(void **state)
+{
+	struct seg ours = mkseg(A, u0 + 13, t0 + 1, 0);
+	struct seg s;
+	char why[256] = "";
+
+	(void)state;
+	ours.win = 0;
+	s = mkseg(P | A, t0 + 1, u0 + 13, 12);
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 1);
+	assert_string_equal(why, "target sent 12 bytes into our zero window "
+	    "(RFC 9293 3.8.6: a sender fits its segments into the window "
+	    "offered; a zero-window probe carries at most one octet, "
+	    "3.8.6.1)");
+	/* Half of it old: only what lies past RCV.NXT counts. */
+	s = mkseg(P | A, t0 - 5, u0 + 13, 12);
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 1);
+	assert_string_equal(why + strlen("target sent "), "6 bytes into our "
+	    "zero window (RFC 9293 3.8.6: a sender fits its segments into "
+	    "the window offered; a zero-window probe carries at most one "
+	    "octet, 3.8.6.1)");
+	s = mkseg(A, t0 + 1, u0 + 13, 1);		/* a probe */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	s = mkseg(A, t0 - 11, u0 + 13, 12);		/* all old */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	s = mkseg(A, t0 + 1, u0 + 1, 12);		/* before our window 0 */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	s = mkseg(A, t0, u0 + 13, 0);			/* Linux's probe */
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	ours.win = 1;
+	s = mkseg(P | A, t0 + 1, u0 + 13, 12);
+	assert_int_equal(tcpsm_zero_window(&ours, &s, why, sizeof(why)), 0);
+	assert_int_equal(tcpsm_zero_window(NULL, &s, why, sizeof(why)), 0);
+}
+
 int
 main(void)
 {
@@ -1491,6 +1648,11 @@ main(void)
 		T(test_listen_again_new_iss),
 		T(test_syn_sent_bad_synack),
 		T(test_simultaneous_open_rst),
+		T(test_note_rst_relative),
+		T(test_note_negative),
+		T(test_note_absolute),
+		T(test_note_level),
+		TW(test_zero_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
