@@ -1280,8 +1280,24 @@ test_case_keys_bad(void **state)
 	    "{tcp_fin_timeout: 5}");
 	BAD("id: x\ntitle: T\nservice: echo\nsysctl: {a b: 1}\n"
 	    "steps: [connect: ]\n",
-	    "t.yaml:4:10: bad sysctl name 'a b': use letters, digits and "
-	    "_ . - /");
+	    "t.yaml:4:10: bad sysctl name 'a b': dot-separated words of "
+	    "letters, digits, _ and - (at most 200 bytes)");
+	/* Issue 9: a value that is shell text never loads (nor a name). */
+	BAD("id: x\ntitle: T\nservice: echo\n"
+	    "sysctl: {tcp_fin_timeout: \"60'; id > F; echo '\"}\n"
+	    "steps: [connect: ]\n",
+	    "t.yaml:4:27: bad value '60'; id > F; echo '' for sysctl "
+	    "net.ipv4.tcp_fin_timeout: words of letters, digits and _ . : + - "
+	    "separated by one blank (at most 128 bytes)");
+	BAD("id: x\ntitle: T\nservice: echo\n"
+	    "requires: {sysctl: {tcp_sack: \"$(id)\"}}\nsteps: [connect: ]\n",
+	    "t.yaml:4:31: bad value '$(id)' for sysctl net.ipv4.tcp_sack: "
+	    "words of letters, digits and _ . : + - separated by one blank "
+	    "(at most 128 bytes)");
+	BAD("id: x\ntitle: T\nservice: echo\n"
+	    "sysctl: {\"net.ipv4.x';id;'\": 1}\nsteps: [connect: ]\n",
+	    "t.yaml:4:10: bad sysctl name 'net.ipv4.x';id;'': dot-separated "
+	    "words of letters, digits, _ and - (at most 200 bytes)");
 	BAD("id: x\ntitle: T\nservice: echo\nsysctl: {a: [1]}\n"
 	    "steps: [connect: ]\n",
 	    "t.yaml:4:13: sysctl value must be a scalar, not a sequence");
