@@ -90,8 +90,14 @@ hook_spawn(const struct hook *h, const char *cmd, int *outfd, char *errbuf,
 	sigaddset(&dfl, SIGCHLD);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
+	/* Nothing of ours past stdio: our raw, capture and nftables
+	 * sockets (libpcap, libnet and libnftables open theirs without
+	 * close-on-exec) must not reach a command run as another user. */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	/* A group of its own, so hook_kill reaches what it starts too. */
+	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF);
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 	rc = posix_spawnp(&pid, h->argv[0], &fa, &attr, h->argv, environ);
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
@@ -146,16 +152,31 @@ hook_run(const struct hook *h, const char *cmd, uint64_t timeout_ns,
 			outfd = -1;
 		}
 	}
-	while ((r = waitpid(pid, &status, WNOHANG)) == 0 && left_ms(end) > 1)
+	/* Wait for it without reaping it (WNOWAIT): while it is a zombie its
+	 * process group cannot be reused, so hook_kill ends exactly what it
+	 * left running in the background. */
+	for (;;) {
+		siginfo_t si = { 0 };
+
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG |
+		    WNOWAIT) == 0 && si.si_pid == pid) {
+			r = pid;
+			break;
+		}
+		if (left_ms(end) <= 1) {
+			r = 0;
+			break;
+		}
 		poll(NULL, 0, 2);
+	}
 	if (outfd >= 0)
 		close(outfd);
 	if (r != pid) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+		hook_kill(pid, NULL);
 		tc_errf(errbuf, errlen, "'%s' timed out", cmd);
 		return -1;
 	}
+	hook_kill(pid, &status);
 	buf[got] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	if (out != NULL)
@@ -166,4 +187,21 @@ hook_run(const struct hook *h, const char *cmd, uint64_t timeout_ns,
 		return -1;
 	}
 	return WEXITSTATUS(status);
+}
+
+void
+hook_kill(pid_t pid, int *status)
+{
+	int st;
+
+	if (pid <= 0)
+		return;
+	/* The group first (the leader, alive or a zombie, holds its id),
+	 * then the leader itself, in case it left its group. */
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (status != NULL)
+		*status = st;
 }

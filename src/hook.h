@@ -20,12 +20,22 @@ void hook_free(struct hook *h);
 
 /*
  * Start cmd through the hook, its output to /dev/null (or to the pipe
- * *outfd when outfd is not NULL), with default signal handling and an
- * empty signal mask.  Returns the child's pid, or -1 with errbuf set.
+ * *outfd when outfd is not NULL), with default signal handling, an
+ * empty signal mask, no file descriptor of ours past 2 and a process
+ * group of its own (end it with hook_kill).  Returns the child's pid, or -1 with errbuf set.
  * The caller reaps it (waitpid); its exit raises SIGCHLD.
  */
 pid_t hook_spawn(const struct hook *h, const char *cmd, int *outfd,
     char *errbuf, size_t errlen);
+
+/*
+ * End a command hook_spawn started: SIGKILL to its process group (what it
+ * started in the background too) and to itself, then reap it; its wait
+ * status to *status when not NULL (the status it exited with, if it had).
+ * Call it while the command is unreaped (waitid WNOWAIT to learn that it
+ * exited): a reaped leader's group id may belong to someone else.
+ */
+void hook_kill(pid_t pid, int *status);
 
 /*
  * Run cmd and wait at most timeout_ns.  Its first line of output goes to

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,6 +71,16 @@ inj_open(const char *iface, int af, const struct inj_link *link,
 		else
 			close(fd);
 		tc_errf(errbuf, errlen, "libnet_init: %s", lerr);
+		errno = saved;
+		return NULL;
+	}
+	/* libnet's raw socket is not close-on-exec: no command we run may
+	 * inherit it (one run as nobody could send through it). */
+	if (fcntl(libnet_getfd(l), F_SETFD, FD_CLOEXEC) == -1) {
+		saved = errno;
+		tc_errf(errbuf, errlen, "libnet socket close-on-exec: %s",
+		    strerror(saved));
+		libnet_destroy(l);
 		errno = saved;
 		return NULL;
 	}

@@ -106,7 +106,10 @@ struct case_run {
 	uint64_t meas_t0;	/* capture-clock time the measurement starts */
 
 	/* exec */
-	pid_t pid;		/* the running command, 0: none */
+	pid_t pid;		/* the case's command, 0: none; unreaped until
+				 * exec_reap, so its group id stays ours */
+	bool pid_exited;	/* it exited (exec_done has seen it) */
+	const struct plan_exec *pid_exec; /* the step that started it */
 
 	/* pinned sysctls: old values to restore */
 	char **saved;

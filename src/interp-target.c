@@ -39,9 +39,12 @@ exec_reap(struct case_run *cr)
 {
 	if (cr->pid <= 0)
 		return;
-	kill(cr->pid, SIGKILL);
-	waitpid(cr->pid, NULL, 0);
+	/* The whole group: what a command left in the background ends with
+	 * the case, the run, or a SIGINT/SIGTERM (they end the cases). */
+	hook_kill(cr->pid, NULL);
 	cr->pid = 0;
+	cr->pid_exited = false;
+	cr->pid_exec = NULL;
 }
 
 static void pin_unlock(struct case_run *cr);
@@ -117,10 +120,26 @@ void
 exec_done(struct case_run *cr, int status)
 {
 	const struct plan_step *st = cur_step(cr);
+	const struct plan_exec *ex = cr->pid_exec;
 
-	cr->pid = 0;
-	if (cr->status != CR_RUNNING || cr->wait != W_EXEC)
-		return;		/* a background command: nothing to check */
+	/* Not reaped here: exec_reap kills its group and reaps it. */
+	cr->pid_exited = true;
+	if (cr->status != CR_RUNNING)
+		return;
+	if (cr->wait != W_EXEC) {
+		/* A background command: its status is no verdict, but a
+		 * failure is said (the case may fail for want of it). */
+		if (ex == NULL)
+			return;
+		if (!WIFEXITED(status))
+			buf_printf(&cr->notes, "background exec '%s' was killed "
+			    "by signal %d\n", ex->cmd, WTERMSIG(status));
+		else if (WEXITSTATUS(status) != ex->status)
+			buf_printf(&cr->notes, "background exec '%s' exited "
+			    "%d, expected %d\n", ex->cmd, WEXITSTATUS(status),
+			    ex->status);
+		return;
+	}
 	if (!WIFEXITED(status)) {
 		case_fail(cr, "exec '%s' was killed by signal %d",
 		    st->u.exec.cmd, WTERMSIG(status));
@@ -215,6 +234,8 @@ start_exec(struct case_run *cr, const struct plan_exec *ex)
 		case_fail(cr, "exec: %s", err);
 		return -1;
 	}
+	cr->pid_exec = ex;
+	cr->pid_exited = false;
 	if (ex->background)
 		return 0;
 	arm_wait(cr, W_EXEC, ex->within_ns ? ex->within_ns :

@@ -1102,14 +1102,21 @@ void
 interp_reap(struct interp *in)
 {
 	size_t i;
-	int status;
 
 	for (i = 0; i < in->nruns; i++) {
 		struct case_run *cr = &in->runs[i];
+		siginfo_t si = { 0 };
+		int status;
 
-		if (cr->pid > 0 && waitpid(cr->pid, &status, WNOHANG) ==
-		    cr->pid)
-			exec_done(cr, status);
+		/* WNOWAIT: a zombie keeps the group id ours until exec_reap
+		 * kills the group and reaps it. */
+		if (cr->pid <= 0 || cr->pid_exited ||
+		    waitid(P_PID, (id_t)cr->pid, &si, WEXITED | WNOHANG |
+		    WNOWAIT) != 0 || si.si_pid != cr->pid)
+			continue;
+		status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status,
+		    0) : W_EXITCODE(0, si.si_status);
+		exec_done(cr, status);
 	}
 }
 

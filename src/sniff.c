@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,13 @@ snf_open(const char *iface, const char *filter, char *errbuf, size_t errlen,
 	}
 	if ((fd = pcap_get_selectable_fd(p)) == -1) {
 		tc_errf(errbuf, errlen, "pcap %s: no selectable fd", iface);
+		goto fail;
+	}
+	/* libpcap opens its packet socket without close-on-exec: no
+	 * command we run may inherit our capture. */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1) {
+		tc_errf(errbuf, errlen, "pcap %s: close-on-exec: %s", iface,
+		    strerror(errno));
 		goto fail;
 	}
 
