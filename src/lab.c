@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -194,6 +195,18 @@ rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
 }
 
+/* Detach the mounts lab__confine made in a lab's directory dir. */
+static void
+lab_unconfine(const char *dir)
+{
+	char p[PATH_MAX + 16];
+
+	snprintf(p, sizeof(p), "%s/mnt/ns", dir);
+	(void)umount2(p, MNT_DETACH);
+	snprintf(p, sizeof(p), "%s/mnt", dir);
+	(void)umount2(p, MNT_DETACH);
+}
+
 /*
  * One lab's state file (common.sh, lab__record): if its lab.sh is gone,
  * kill the processes it recorded (by pid, each checked against its start
@@ -265,6 +278,9 @@ lab_down_state(const char *path)
 					continue;
 				if (access(arg, F_OK) != 0)
 					continue;
+				/* The target's mount namespace (common.sh,
+				 * lab__confine) is bound in it. */
+				lab_unconfine(arg);
 				if (nftw(arg, rm_entry, 16,
 				    FTW_DEPTH | FTW_PHYS) == 0) {
 					printf("removed %s\n", arg);

@@ -393,7 +393,74 @@ lab_setup() {
 		sed "s/^/lab: $LAB_NS_TARGET: /" "$LAB_DIR/sysctls" >&2
 	fi
 
+	lab__confine
 	lab__start_peer
+}
+
+# lab__confine: the target's commands (the hook, exec steps, the peer) get
+# a mount namespace of their own, kept in $LAB_DIR/mnt/ns for the lab's
+# life: a private /tmp and /dev/shm, the target's own /sys, the host's
+# filesystems read-only, and no CAP_SYS_ADMIN (nor module loading, raw I/O
+# or reboot) to undo that.  A shared case's exec step is root in the
+# target's network, not on the CI host's files (issue 9, point 3).  Not
+# confined: /proc (a read-only /proc/sys with a writable /proc/sys/net
+# bound on it made net.* unwritable here), so kernel.* sysctls stay
+# writable, and the pid namespace and uid 0 (it can see and signal host
+# processes); the lab is a test bench, not a sandbox for hostile cases.
+lab__confine() {
+	local m=$LAB_DIR/mnt out
+
+	for t in unshare nsenter setpriv; do
+		command -v $t >/dev/null 2>&1 ||
+		    lab__die 99 "needs $t(1) (Debian: util-linux)"
+	done
+	# A namespace file can only be bound on a private mount.
+	mkdir "$m" && mount --bind "$m" "$m" && mount --make-private "$m" &&
+	    touch "$m/ns" ||
+	    lab__die 99 "cannot prepare $m for the target's mount namespace"
+	LAB__MNT=$m
+	if ! out=$(unshare --mount="$m/ns" --propagation private sh -c '
+	    set -e
+	    nsenter --net="/run/netns/$1" \
+		mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+	    mount -t tmpfs -o mode=1777,nosuid,nodev,size=64m tcl-tmp /tmp
+	    mount -t tmpfs -o mode=1777,nosuid,nodev,size=64m tcl-shm /dev/shm
+	    if [ -e /proc/sysrq-trigger ]; then
+		mount --bind /proc/sysrq-trigger /proc/sysrq-trigger
+		mount -o remount,bind,ro /proc/sysrq-trigger
+	    fi
+	    set +e
+	    awk "{ print \$2 }" /proc/self/mounts | sort -u |
+	    while read -r mp; do
+		mp=$(printf "%b" "$mp")
+		case $mp in
+		/proc|/proc/*|/dev|/dev/*|/tmp|/tmp/*|/sys|/sys/*) continue ;;
+		/run/netns|/run/netns/*) continue ;;
+		esac
+		mount -o remount,bind,ro "$mp" 2>/dev/null ||
+		    echo "cannot make $mp read-only"
+	    done
+	    touch /.tcl-rw-probe 2>/dev/null && echo "/ is still writable"
+	    exit 0' lab "$LAB_NS_TARGET" 2>&1); then
+		lab__die 99 "cannot confine the target: $out"
+	fi
+	case $out in
+	*"/ is still writable"*)
+		lab__die 99 "cannot confine the target: $out" ;;
+	esac
+	[ -z "$out" ] || [ "${LAB_VERBOSE:-0}" != 1 ] ||
+	    lab__err "warning: $out"
+	LAB_TARGET_CAPS="setpriv --bounding-set=-sys_admin,-sys_module,-sys_rawio,-sys_boot"
+	LAB_TARGET_RUN="nsenter --mount=$m/ns --net=/run/netns/$LAB_NS_TARGET"
+	LAB_TARGET_RUN="$LAB_TARGET_RUN $LAB_TARGET_CAPS"
+}
+
+# lab__unconfine: drop the target's mount namespace (after its processes).
+lab__unconfine() {
+	[ -n "$LAB__MNT" ] || return 0
+	umount -l "$LAB__MNT/ns" 2>/dev/null
+	umount -l "$LAB__MNT" 2>/dev/null
+	LAB__MNT=
 }
 
 lab__start_peer() {
@@ -402,11 +469,17 @@ lab__start_peer() {
 	# shellcheck disable=SC2086 # LAB_PEER_SERVICES is a word list
 	# No -a: the services listen on IPv4 and IPv6 (the namespace holds
 	# only the lab's addresses).
-	ip netns exec "$LAB_NS_TARGET" "$LAB_PEER_BIN" -v \
+	$LAB_TARGET_RUN "$LAB_PEER_BIN" -v \
 	    $LAB_PEER_SERVICES >"$LAB_DIR/peer.out" 2>"$LAB_DIR/peer.log" \
 	    </dev/null &
 	LAB_PEER_PID=$!
 	lab__record pid "$LAB_PEER_PID"
+	# The hook runs from the tester's namespace, whose mount namespace
+	# (ip netns exec makes one) has no copy of $LAB__MNT/ns: the kernel
+	# copies no mount-namespace files.  The peer lives in the target's
+	# namespaces, so its /proc entry leads there.
+	TC_TARGET_EXEC_LAB="nsenter -t $LAB_PEER_PID --mount --net"
+	TC_TARGET_EXEC_LAB="$TC_TARGET_EXEC_LAB $LAB_TARGET_CAPS"
 	for ((i = 0; i < 100; i++)); do
 		grep -qx ready "$LAB_DIR/peer.out" 2>/dev/null && break
 		lab__alive "$LAB_PEER_PID" || break
@@ -445,6 +518,7 @@ lab_teardown() {
 		    lab__err "warning: cannot delete namespace $ns"
 	done
 	LAB__CREATED=()
+	lab__unconfine
 	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
 		rm -rf -- "$LAB_DIR"
 	fi
@@ -499,7 +573,7 @@ lab_run() {
 	    TC_SPOOF="$LAB_SPOOF" TC_SPOOF6="$LAB_SPOOF6" \
 	    TC_IFACE="$LAB_IF_TESTER" TC_SERVICES="$LAB_SERVICES" \
 	    TC_NS_TESTER="$LAB_NS_TESTER" TC_NS_TARGET="$LAB_NS_TARGET" \
-	    TC_TARGET_EXEC="ip netns exec $LAB_NS_TARGET sh -c" \
+	    TC_TARGET_EXEC="$TC_TARGET_EXEC_LAB sh -c" \
 	    TC_LAB_DIR="$LAB_DIR" PATH="${LAB_PEER_BIN%/*}:$PATH" "$@" <&0 &
 	LAB_CMD_PID=$!
 	lab__record pid "$LAB_CMD_PID"
