@@ -432,8 +432,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	rc = seg_decode(snf_datalink(in->snf), pkt, caplen, &s, why,
-	    sizeof(why));
+	rc = seg_decode_frame(snf_datalink(in->snf), pkt, caplen, len, &s,
+	    why, sizeof(why));
 	if (rc == SEG_NOT_TCP)
 		return;
 	if (rc != SEG_OK) {
@@ -451,7 +451,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 			    "malformed", why, ts);
 			return;
 		}
-		if (!addr_is(in, &s, &s.dst, &in->cfg->src) ||
+		if (!addr_is(in, &s, &s.src, &in->cfg->dst) ||
+		    !addr_is(in, &s, &s.dst, &in->cfg->src) ||
 		    (cr = case_by_port(in, s.dport)) == NULL ||
 		    cr->status != CR_RUNNING)
 			return;
