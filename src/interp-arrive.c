@@ -419,6 +419,54 @@ peer_port(struct case_run *cr, const struct seg *s)
 	return 1;
 }
 
+/*
+ * The most payload the target may put in one segment on the wire: the MSS
+ * our SYN announced (RFC 9293 3.7.1: 536 over IPv4, 1220 over IPv6 when
+ * it announced none), no more than the capture link's MTU allows, less
+ * the segment's own TCP options (RFC 6691 2).  0: no limit known.
+ */
+static size_t
+wire_max_payload(const struct case_run *cr, const struct seg *s)
+{
+	size_t iphl = s->af == AF_INET6 ? 40 : 20, hl = (size_t)s->doff * 4;
+	size_t mss = cr->our_mss != 0 ? cr->our_mss :
+	    s->af == AF_INET6 ? 1220 : 536;
+	unsigned mtu = snf_mtu(cr->in->snf);
+
+	if (mtu > iphl + 20 && mss > mtu - iphl - 20)
+		mss = mtu - iphl - 20;
+	if (hl < 20 || mss <= hl - 20)
+		return 0;
+	return mss - (hl - 20);
+}
+
+/*
+ * A segment from the target: judged as it was on the wire.  One captured
+ * before segmentation offload (its checksum still the pseudo-header sum,
+ * its payload beyond what one segment may carry) is the series of
+ * segments the offload sends for it; judging it whole would blame the
+ * target for our capture point.  A complete checksum means the segment
+ * went through the NIC as it is: judged as it is, however long.
+ */
+static void
+target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
+{
+	struct seg piece;
+	size_t max = 0, n = 1, i;
+
+	if (s->csum_partial && !(s->flags & SEG_SYN))
+		max = wire_max_payload(cr, s);
+	if (max > 0 && (n = seg_gso_count(s, max)) > 1)
+		buf_printf(&cr->trace, "%10s     (captured before segmentation "
+		    "offload: judged as the %zu segments of at most %zu bytes "
+		    "it stands for)\n", "", n, max);
+	for (i = 0; i < n && cr->status == CR_RUNNING; i++) {
+		seg_gso_piece(s, max, i, &piece);
+		tcpsm_on_send(&cr->me, &piece);	/* our side received it */
+		on_target_seg(cr, &piece, ts);
+	}
+}
+
 static void
 packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
     void *arg)
@@ -503,8 +551,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		cr->peer_tsval = o->u.ts.val;
 		cr->have_peer_tsval = true;
 	}
-	tcpsm_on_send(&cr->me, &s);	/* our side received it */
-	on_target_seg(cr, &s, ts);
+	target_seg(cr, &s, ts);
 }
 
 void

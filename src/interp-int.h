@@ -91,6 +91,7 @@ struct case_run {
 	uint64_t t_first_cap;	/* capture time of the first packet seen */
 	uint64_t t_sent_cap;	/* capture time of our last segment, 0: unseen */
 	struct seg last_sent;	/* our last segment (no payload pointer) */
+	uint16_t our_mss;	/* the MSS our SYN announced, 0: none */
 	enum tcpsm_state state_before;	/* target state before last_sent */
 
 	/* timestamps option (RFC 7323) */

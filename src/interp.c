@@ -436,6 +436,28 @@ copy_opts(struct case_run *cr, struct seg *s, const struct plan_opts *o)
 	}
 }
 
+/*
+ * The MSS a receiver finds in our SYN s, 0 for none: its options as they
+ * go on the wire, parsed the way RFC 9293 3.2 lets a receiver (and Linux
+ * does): up to the first malformed one.  A case that sends a bad option
+ * before the MSS has announced none.
+ */
+static uint16_t
+announced_mss(const struct seg *s)
+{
+	uint8_t opts[40];
+	struct seg d;
+	const struct seg_opt *o;
+	int n;
+
+	if ((n = seg_opts_encode(s, opts, sizeof(opts))) <= 0)
+		return 0;
+	seg_init(&d);
+	(void)seg_opts_decode(opts, (size_t)n, &d, NULL, 0);
+	o = seg_opt_find(&d, SEG_OPT_MSS);
+	return o != NULL && o->len == 4 ? o->u.mss : 0;
+}
+
 static int
 send_seg(struct case_run *cr, struct seg *s)
 {
@@ -463,6 +485,8 @@ send_seg(struct case_run *cr, struct seg *s)
 		cr->our_tsval = o->u.ts.val;
 		cr->have_our_tsval = true;
 	}
+	if (s->flags & SEG_SYN)
+		cr->our_mss = announced_mss(s);
 	cr->state_before = cr->m.state;
 	cr->last_sent = *s;
 	cr->last_sent.payload = NULL;

@@ -552,6 +552,7 @@ decode_tcp(const uint8_t *th, size_t tcplen, struct seg *s, char *why,
 		return SEG_MALFORMED;
 	}
 	s->csum = csum;
+	s->doff = off >> 4;	/* as seen; doff_set stays false */
 	s->flags = (uint16_t)((off & 0x0f) << 8 | fl);
 	if (off >> 4 < 5) {
 		tc_errf(why, whylen, "tcp data offset %u < 5", off >> 4);
@@ -1021,6 +1022,36 @@ seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
 	if (s->bad_csum)
 		fb_add(&fb, ", bad cksum");
 	return buf;
+}
+
+size_t
+seg_gso_count(const struct seg *s, size_t max)
+{
+	if (max == 0 || s->paylen <= max)
+		return 1;
+	return (s->paylen + max - 1) / max;
+}
+
+void
+seg_gso_piece(const struct seg *s, size_t max, size_t i, struct seg *out)
+{
+	size_t n = seg_gso_count(s, max), off;
+
+	*out = *s;
+	if (n == 1)
+		return;
+	if (i >= n)
+		i = n - 1;
+	off = i * max;
+	out->seq = s->seq + (uint32_t)off;
+	out->payload = s->payload != NULL ? s->payload + off : NULL;
+	out->paylen = i + 1 < n ? max : s->paylen - off;
+	if (i > 0)
+		out->flags &= (uint16_t)~SEG_CWR;
+	if (i + 1 < n)
+		out->flags &= (uint16_t)~(SEG_PSH | SEG_FIN);
+	out->csum_partial = true;
+	out->bad_csum = false;
 }
 
 size_t

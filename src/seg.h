@@ -85,7 +85,7 @@ struct seg {
 				 * sum: captured before checksum offload filled
 				 * it in (seg_csum_classify), not verifiable */
 	bool doff_set;		/* build: write doff, not the true data offset */
-	uint8_t doff;		/* 0..15 words (RFC 9293 3.1) */
+	uint8_t doff;		/* 0..15 words (RFC 9293 3.1); decode: as seen */
 
 	struct seg_opt opts[SEG_MAX_OPTS];
 	unsigned nopts;
@@ -235,6 +235,21 @@ uint16_t seg_tcp_pseudo_sum(const struct seg *s, size_t tcplen);
 enum seg_csum seg_csum_classify(const struct seg *s, const uint8_t *tcphdr,
     size_t tcplen, uint16_t csum);
 
+
+/*
+ * A segment captured before segmentation offload (TSO/GSO on the sender,
+ * or GRO on the capturing side, merged) stands for the segments the
+ * offload cuts it into: payload pieces of max bytes, each with the same
+ * header, sequence numbers advanced, CWR only on the first piece, PSH and
+ * FIN only on the last (Linux tcp_gso_segment, and what a TSO NIC does).
+ * The number of pieces (1 when max is 0 or the payload fits).
+ */
+size_t seg_gso_count(const struct seg *s, size_t max);
+
+/* Piece i (0 .. seg_gso_count - 1) of s into *out; out->payload points
+ * into s's payload.  out's checksum is unverifiable (csum_partial). */
+void seg_gso_piece(const struct seg *s, size_t max, size_t i,
+    struct seg *out);
 
 /* Address length of af (4 or 16), 0 for an unknown family. */
 size_t seg_addr_len(int af);
