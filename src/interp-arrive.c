@@ -346,6 +346,21 @@ on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	const struct plan_step *st = cur_step(cr);
 	char line[512], d1[32], d2[32];
 
+	/*
+	 * After a stall the capture is read before the timers: a segment
+	 * captured after the current wait ended is judged after it, as if
+	 * we had kept time (wait_expire also tells whether we stalled).  A
+	 * wait or command ends without the target's help: its segments
+	 * queue for the step after it.
+	 */
+	if (cr->timer != 0 && ts > cr->wait_due_cap &&
+	    (cr->wait == W_EXPECT || cr->wait == W_SILENCE ||
+	    cr->wait == W_RETRANS || cr->wait == W_MEASURE)) {
+		wait_expire(cr);
+		if (cr->status != CR_RUNNING)
+			return;
+		st = cur_step(cr);
+	}
 	switch (cr->wait) {
 	case W_NONE:
 	case W_WAIT:

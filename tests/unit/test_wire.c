@@ -2,7 +2,8 @@
  * test_wire.c - what the capture point does to the target's segments
  * (issue 9, points 9 and 10): checksums captured before offload filled
  * them in, super-segments from segmentation offload, and malformed IPv4
- * headers, which must be decoded far enough to tell whose they are.
+ * headers, which must be decoded far enough to tell whose they are; and
+ * when the tester itself was late (point 14).
  *
  * The two SYN-ACKs were captured with tcpdump -xx on the tester's end of
  * a lab veth pair with default offloads (tests/lab/lab.sh --offloads
@@ -24,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "interp.h"
 #include "seg.h"
 
 #define ETH 14			/* IPv4 starts here, TCP at 34 */
@@ -260,6 +262,23 @@ test_ip4_malformed(void **state)
 	assert_string_equal(why, "ipv6 payload length 64 > the frame's 24");
 }
 
+/* Point 14: when is a late wake-up a stall of the tester? */
+static void
+test_stall(void **state)
+{
+	const uint64_t ms = 1000 * 1000, due = 5000 * ms;
+
+	(void)state;
+	assert_int_equal(interp_stall(due, due - 1), 0);	/* early */
+	assert_int_equal(interp_stall(due, due), 0);
+	assert_int_equal(interp_stall(due, due + 30 * ms), 0);	/* jitter */
+	assert_int_equal(interp_stall(due, due + INTERP_STALL_NS), 0);
+	assert_int_equal(interp_stall(due, due + INTERP_STALL_NS + 1),
+	    INTERP_STALL_NS + 1);
+	assert_int_equal(interp_stall(due, due + 1583 * ms), 1583 * ms);
+	assert_int_equal(interp_stall(0, 0), 0);
+}
+
 int
 main(void)
 {
@@ -267,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_csum_classes),
 		cmocka_unit_test(test_gso_pieces),
 		cmocka_unit_test(test_ip4_malformed),
+		cmocka_unit_test(test_stall),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
