@@ -80,7 +80,7 @@ void interp_abort(struct interp *in, const char *why);
  * event loop's ordinary jitter.  A wait handled that late cannot be
  * judged: the target was not watched, or was answered, on time.
  */
-#define INTERP_STALL_NS (250 * 1000 * 1000ull)
+#define INTERP_STALL_NS (500 * 1000 * 1000ull)
 uint64_t interp_stall(uint64_t due, uint64_t now);
 
 /* A child exited (SIGCHLD): reap the commands of exec steps. */
