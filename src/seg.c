@@ -738,7 +738,11 @@ decode_ip6(struct dec *d, uint8_t vtc, size_t caplen, bool cut,
 		tc_errf(why, whylen, "ipv6 payload length %u > %s %zu",
 		    plen, cut ? "captured" : "the frame's",
 		    caplen > 40 ? caplen - 40 : 0);
-		return cut ? SEG_TRUNCATED : SEG_MALFORMED;
+		if (cut)
+			return SEG_TRUNCATED;
+		if (nh == IP_PROTO_TCP)
+			peek_ports(d->start, caplen, 40, s);
+		return SEG_MALFORMED;
 	}
 	/* Bounded: each header is at least 8 bytes of a 16-bit length. */
 	for (hops = 0; nh != IP_PROTO_TCP; hops++) {

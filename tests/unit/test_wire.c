@@ -260,6 +260,9 @@ test_ip4_malformed(void **state)
 	assert_int_equal(seg_decode_frame(DLT_EN10MB, buf, sizeof(pkt6_partial),
 	    sizeof(pkt6_partial), &s, why, sizeof(why)), SEG_MALFORMED);
 	assert_string_equal(why, "ipv6 payload length 64 > the frame's 24");
+	assert_int_equal(s.af, AF_INET6);
+	assert_int_equal(s.sport, 7);
+	assert_int_equal(s.dport, 22158);
 }
 
 /* Point 14: when is a late wake-up a stall of the tester? */
