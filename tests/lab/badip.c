@@ -6,9 +6,10 @@
  *   badip IFACE DSTMAC SRC SPORT DST DPORT MODE
  *
  * MODE is ihl4 (header length 4), ihl15 (header length 15 in a 40-byte
- * packet), totlen (a total length beyond the frame) or ipcsum (a wrong
- * header checksum).  The segment is an ACK from SRC:SPORT to DST:DPORT
- * with a correct TCP checksum.  Both addresses must be in 198.18.0.0/15
+ * packet), totlen (a total length beyond the frame), ipcsum (a wrong
+ * header checksum) or tcpcsum (a sound IPv4 header, a wrong TCP
+ * checksum).  The segment is an ACK from SRC:SPORT to DST:DPORT with a
+ * correct TCP checksum but for tcpcsum.  Both addresses must be in 198.18.0.0/15
  * (RFC 2544): the lab's and nothing else.  Sends 3 frames, 10 ms apart.
  */
 #include <arpa/inet.h>
@@ -58,7 +59,7 @@ main(int argc, char **argv)
 	    sscanf(argv[2], "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
 	    &mac[2], &mac[3], &mac[4], &mac[5]) != 6) {
 		fprintf(stderr, "usage: badip IFACE DSTMAC SRC SPORT DST DPORT "
-		    "ihl4|ihl15|totlen|ipcsum\n");
+		    "ihl4|ihl15|totlen|ipcsum|tcpcsum\n");
 		return 2;
 	}
 	if (!in_lab(src) || !in_lab(dst)) {
@@ -89,6 +90,8 @@ main(int argc, char **argv)
 	ph[10] = 0;
 	ph[11] = 20;
 	c = sum16(pkt + 20, 20, (uint32_t)(uint16_t)~sum16(ph, 12, 0));
+	if (strcmp(argv[7], "tcpcsum") == 0)
+		c ^= 0x0110;	/* neither the checksum nor the partial sum */
 	pkt[36] = (uint8_t)(c >> 8);
 	pkt[37] = (uint8_t)c;
 	if (strcmp(argv[7], "ihl4") == 0)
@@ -97,7 +100,8 @@ main(int argc, char **argv)
 		pkt[0] = 0x4f;
 	else if (strcmp(argv[7], "totlen") == 0)
 		pkt[3] = 200;
-	else if (strcmp(argv[7], "ipcsum") != 0) {
+	else if (strcmp(argv[7], "ipcsum") != 0 &&
+	    strcmp(argv[7], "tcpcsum") != 0) {
 		fprintf(stderr, "badip: unknown mode %s\n", argv[7]);
 		return 2;
 	}
