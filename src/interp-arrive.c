@@ -347,15 +347,18 @@ on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	char line[512], d1[32], d2[32];
 
 	/*
-	 * After a stall the capture is read before the timers: a segment
-	 * captured after the current wait ended is judged after it, as if
-	 * we had kept time (wait_expire also tells whether we stalled).  A
-	 * wait or command ends without the target's help: its segments
-	 * queue for the step after it.
+	 * The loop reads the capture before it runs the timers, so after a
+	 * stall a segment captured after the current wait ended can come
+	 * first: a silence ends before it, as if we had kept time; a
+	 * reply's lateness is judged from capture times (in_time and the
+	 * like say by how much), unless we stalled, which wait_expire then
+	 * reports.  A wait or command ends without the target's help: its
+	 * segments queue for the step after it.
 	 */
 	if (cr->timer != 0 && ts > cr->wait_due_cap &&
-	    (cr->wait == W_EXPECT || cr->wait == W_SILENCE ||
-	    cr->wait == W_RETRANS || cr->wait == W_MEASURE)) {
+	    (cr->wait == W_SILENCE || ((cr->wait == W_EXPECT ||
+	    cr->wait == W_RETRANS || cr->wait == W_MEASURE) &&
+	    interp_stall(cr->wait_due, ev_now_ns()) != 0))) {
 		wait_expire(cr);
 		if (cr->status != CR_RUNNING)
 			return;
