@@ -362,6 +362,24 @@ on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	const struct plan_step *st = cur_step(cr);
 	char line[512], d1[32], d2[32];
 
+	/*
+	 * The loop reads the capture before it runs the timers, so after a
+	 * stall a segment captured after the current wait ended can come
+	 * first: a silence ends before it, as if we had kept time; a
+	 * reply's lateness is judged from capture times (in_time and the
+	 * like say by how much), unless we stalled, which wait_expire then
+	 * reports.  A wait or command ends without the target's help: its
+	 * segments queue for the step after it.
+	 */
+	if (cr->timer != 0 && ts > cr->wait_due_cap &&
+	    (cr->wait == W_SILENCE || ((cr->wait == W_EXPECT ||
+	    cr->wait == W_RETRANS || cr->wait == W_MEASURE) &&
+	    interp_stall(cr->wait_due, ev_now_ns()) != 0))) {
+		wait_expire(cr);
+		if (cr->status != CR_RUNNING)
+			return;
+		st = cur_step(cr);
+	}
 	switch (cr->wait) {
 	case W_NONE:
 	case W_WAIT:
@@ -436,6 +454,54 @@ peer_port(struct case_run *cr, const struct seg *s)
 	return 1;
 }
 
+/*
+ * The most payload the target may put in one segment on the wire: the MSS
+ * our SYN announced (RFC 9293 3.7.1: 536 over IPv4, 1220 over IPv6 when
+ * it announced none), no more than the capture link's MTU allows, less
+ * the segment's own TCP options (RFC 6691 2).  0: no limit known.
+ */
+static size_t
+wire_max_payload(const struct case_run *cr, const struct seg *s)
+{
+	size_t iphl = s->af == AF_INET6 ? 40 : 20, hl = (size_t)s->doff * 4;
+	size_t mss = cr->our_mss != 0 ? cr->our_mss :
+	    s->af == AF_INET6 ? 1220 : 536;
+	unsigned mtu = snf_mtu(cr->in->snf);
+
+	if (mtu > iphl + 20 && mss > mtu - iphl - 20)
+		mss = mtu - iphl - 20;
+	if (hl < 20 || mss <= hl - 20)
+		return 0;
+	return mss - (hl - 20);
+}
+
+/*
+ * A segment from the target: judged as it was on the wire.  One captured
+ * before segmentation offload (its checksum still the pseudo-header sum,
+ * its payload beyond what one segment may carry) is the series of
+ * segments the offload sends for it; judging it whole would blame the
+ * target for our capture point.  A complete checksum means the segment
+ * went through the NIC as it is: judged as it is, however long.
+ */
+static void
+target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
+{
+	struct seg piece;
+	size_t max = 0, n = 1, i;
+
+	if (s->csum_partial && !(s->flags & SEG_SYN))
+		max = wire_max_payload(cr, s);
+	if (max > 0 && (n = seg_gso_count(s, max)) > 1)
+		buf_printf(&cr->trace, "%10s     (captured before segmentation "
+		    "offload: judged as the %zu segments of at most %zu bytes "
+		    "it stands for)\n", "", n, max);
+	for (i = 0; i < n && cr->status == CR_RUNNING; i++) {
+		seg_gso_piece(s, max, i, &piece);
+		tcpsm_on_send(&cr->me, &piece);	/* our side received it */
+		on_target_seg(cr, &piece, ts);
+	}
+}
+
 static void
 packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
     void *arg)
@@ -449,8 +515,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	rc = seg_decode(snf_datalink(in->snf), pkt, caplen, &s, why,
-	    sizeof(why));
+	rc = seg_decode_frame(snf_datalink(in->snf), pkt, caplen, len, &s,
+	    why, sizeof(why));
 	if (rc == SEG_NOT_TCP)
 		return;
 	if (rc != SEG_OK) {
@@ -468,7 +534,8 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 			    "malformed", why, ts);
 			return;
 		}
-		if (!addr_is(in, &s, &s.dst, &in->cfg->src) ||
+		if (!addr_is(in, &s, &s.src, &in->cfg->dst) ||
+		    !addr_is(in, &s, &s.dst, &in->cfg->src) ||
 		    (cr = case_by_port(in, s.dport)) == NULL ||
 		    cr->status != CR_RUNNING)
 			return;
@@ -521,8 +588,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		cr->peer_tsval = o->u.ts.val;
 		cr->have_peer_tsval = true;
 	}
-	tcpsm_on_send(&cr->me, &s);	/* our side received it */
-	on_target_seg(cr, &s, ts);
+	target_seg(cr, &s, ts);
 }
 
 void

@@ -79,6 +79,8 @@ struct case_run {
 	int connect_phase;	/* connect: 1 wait SYN-ACK */
 	uint64_t timer;		/* the current wait's timer */
 	uint64_t wait_ns;	/* how long the current wait lasts */
+	uint64_t wait_due;	/* monotonic: when it ends */
+	uint64_t wait_due_cap;	/* the same on the capture clock */
 	uint64_t case_timer;	/* whole-case timeout */
 
 	uint64_t t_start, t_end;	/* monotonic; t_start 0: never started */
@@ -87,6 +89,7 @@ struct case_run {
 	uint64_t t_first_cap;	/* capture time of the first packet seen */
 	uint64_t t_sent_cap;	/* capture time of our last segment, 0: unseen */
 	struct seg last_sent;	/* our last segment (no payload pointer) */
+	uint16_t our_mss;	/* the MSS our SYN announced, 0: none */
 	enum tcpsm_state state_before;	/* target state before last_sent */
 
 	/* timestamps option (RFC 7323) */
@@ -204,6 +207,7 @@ void case_fail(struct case_run *cr, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int send_ack(struct case_run *cr);
 void arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns);
+void wait_expire(struct case_run *cr);
 void wait_done(struct case_run *cr);
 void model_note(const struct case_run *cr, char *buf, size_t len);
 void step_advance(struct case_run *cr);

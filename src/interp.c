@@ -458,6 +458,28 @@ copy_opts(struct case_run *cr, struct seg *s, const struct plan_opts *o)
 	return 0;
 }
 
+/*
+ * The MSS a receiver finds in our SYN s, 0 for none: its options as they
+ * go on the wire, parsed the way RFC 9293 3.2 lets a receiver (and Linux
+ * does): up to the first malformed one.  A case that sends a bad option
+ * before the MSS has announced none.
+ */
+static uint16_t
+announced_mss(const struct seg *s)
+{
+	uint8_t opts[40];
+	struct seg d;
+	const struct seg_opt *o;
+	int n;
+
+	if ((n = seg_opts_encode(s, opts, sizeof(opts))) <= 0)
+		return 0;
+	seg_init(&d);
+	(void)seg_opts_decode(opts, (size_t)n, &d, NULL, 0);
+	o = seg_opt_find(&d, SEG_OPT_MSS);
+	return o != NULL && o->len == 4 ? o->u.mss : 0;
+}
+
 static int
 send_seg(struct case_run *cr, struct seg *s)
 {
@@ -492,6 +514,8 @@ send_seg(struct case_run *cr, struct seg *s)
 		cr->our_tsval = o->u.ts.val;
 		cr->have_our_tsval = true;
 	}
+	if (s->flags & SEG_SYN)
+		cr->our_mss = announced_mss(s);
 	cr->state_before = cr->m.state;
 	cr->last_sent = *s;
 	cr->last_sent.payload = NULL;
@@ -605,6 +629,8 @@ arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns)
 {
 	cr->wait = w;
 	cr->wait_ns = ns;
+	cr->wait_due = ev_now_ns() + ns;
+	cr->wait_due_cap = cap_now_ns() + ns;
 	del_timer(cr, &cr->timer);
 	cr->timer = ev_add_timer(cr->in->loop, ns, wait_timeout_cb, cr);
 	if (cr->timer == 0)
@@ -640,18 +666,80 @@ model_note(const struct case_run *cr, char *buf, size_t len)
 
 /* ---- timers, probes, commands ------------------------------------------ */
 
+uint64_t
+interp_stall(uint64_t due, uint64_t now)
+{
+	return now > due && now - due > INTERP_STALL_NS ? now - due : 0;
+}
+
+/* What a wait is, for the stall message. */
+static const char *const wait_names[] = {
+	[W_NONE] = "step",
+	[W_EXPECT] = "wait for a reply",
+	[W_SILENCE] = "silence",
+	[W_WAIT] = "wait",
+	[W_RETRANS] = "wait for a retransmission",
+	[W_MEASURE] = "measurement",
+	[W_EXEC] = "command",
+	[W_DRAIN] = "final capture",
+};
+
+/*
+ * The tester handled the end of the current wait late (interp_stall):
+ * whatever the wait was to show, we did not watch or answer the target on
+ * time, so the target is not judged.  The case fails with a message that
+ * blames the tester, and the run ends with an environment error (exit 3),
+ * as when the capture fails: a CI must count it neither as the target's
+ * nonconformance nor as a pass.
+ */
+static void
+tester_stalled(struct case_run *cr, uint64_t late)
+{
+	struct interp *in = cr->in;
+	char d1[32], d2[32];
+
+	tc_fmt_duration(late, d1, sizeof(d1));
+	in->env_error = 1;
+	tc_errf(in->errbuf, sizeof(in->errbuf), "the tester stalled (%s "
+	    "late in case %s): a stopped or overloaded tester cannot judge "
+	    "a target", d1, cr->pc->id);
+	case_fail(cr, "tester stalled: the end of this step's %s of %s was "
+	    "handled %s late (the tester was stopped or overloaded); cannot "
+	    "judge the target", wait_names[cr->wait],
+	    tc_fmt_duration(cr->wait_ns, d2, sizeof(d2)), d1);
+}
+
 static void
 wait_timeout_cb(uint64_t id, void *arg)
 {
 	struct case_run *cr = arg;
-	const struct plan_step *st = cur_step(cr);
-	char d1[32], d2[32], d3[32], note[512], orig[512];
 
 	(void)id;
 	cr->timer = 0;
 	prog_timer(cr->in->prog, (size_t)(cr - cr->in->runs), 0);
+	wait_expire(cr);
+}
+
+/*
+ * The current wait is over: from its timer, or from interp-arrive.c when
+ * a segment captured after the deadline comes in before the timer fired
+ * (the capture is read first after a stall).
+ */
+void
+wait_expire(struct case_run *cr)
+{
+	const struct plan_step *st = cur_step(cr);
+	char d1[32], d2[32], d3[32], note[512], orig[512];
+	uint64_t late;
+
+	del_timer(cr, &cr->timer);
 	if (cr->status != CR_RUNNING)
 		return;
+	if (cr->wait != W_NONE &&
+	    (late = interp_stall(cr->wait_due, ev_now_ns())) != 0) {
+		tester_stalled(cr, late);
+		return;
+	}
 	switch (cr->wait) {
 	case W_NONE:
 		return;
@@ -722,6 +810,11 @@ case_timeout_cb(uint64_t id, void *arg)
 
 	(void)id;
 	cr->case_timer = 0;
+	if (cr->status == CR_RUNNING && cr->wait != W_NONE &&
+	    interp_stall(cr->wait_due, ev_now_ns()) != 0) {
+		wait_expire(cr);	/* reports the stall */
+		return;
+	}
 	case_fail(cr, "case timed out after %s", tc_fmt_duration(
 	    cr->pc->timeout_ns ? cr->pc->timeout_ns :
 	    cr->in->cfg->default_timeout_ns, d, sizeof(d)));

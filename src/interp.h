@@ -76,6 +76,16 @@ int interp_run(struct interp *in, char *errbuf, size_t errlen);
  */
 void interp_abort(struct interp *in, const char *why);
 
+/*
+ * How much later than due (monotonic ns) a deadline was handled at now,
+ * if that shows the tester itself stalled (SIGSTOP, an overloaded
+ * machine): the lateness, or 0 when it is within INTERP_STALL_NS, the
+ * event loop's ordinary jitter.  A wait handled that late cannot be
+ * judged: the target was not watched, or was answered, on time.
+ */
+#define INTERP_STALL_NS (500 * 1000 * 1000ull)
+uint64_t interp_stall(uint64_t due, uint64_t now);
+
 /* A child exited (SIGCHLD): reap the commands of exec steps. */
 void interp_reap(struct interp *in);
 

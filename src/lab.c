@@ -90,9 +90,11 @@ lab_usage(FILE *f)
 	fprintf(f,
 	    "usage: tcpconform lab run [-4|-6] [--spoof] [--sysctl KEY=VALUE]..."
 	    " [--netem SPEC]\n"
-	    "                          [run options] PATH ...\n"
+	    "                          [--offloads off|default] "
+	    "[run options] PATH ...\n"
 	    "       tcpconform lab shell [--sysctl KEY=VALUE]... "
 	    "[--netem SPEC]\n"
+	    "                            [--offloads off|default]\n"
 	    "       tcpconform lab down\n");
 }
 
@@ -392,10 +394,12 @@ lab_main(int argc, char **argv)
 		else if (strcmp(argv[k], "--spoof") == 0)
 			spoof = 1;
 		else if ((strcmp(argv[k], "--sysctl") == 0 ||
-		    strcmp(argv[k], "--netem") == 0) && k + 1 < argc) {
+		    strcmp(argv[k], "--netem") == 0 ||
+		    strcmp(argv[k], "--offloads") == 0) && k + 1 < argc) {
 			av[n++] = argv[k++];
 			av[n++] = argv[k];
-		} else if (strncmp(argv[k], "--sysctl=", 9) == 0) {
+		} else if (strncmp(argv[k], "--sysctl=", 9) == 0 ||
+		    strncmp(argv[k], "--offloads=", 11) == 0) {
 			av[n++] = argv[k];
 		} else {
 			break;

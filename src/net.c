@@ -125,7 +125,20 @@ net_open(const struct net_cfg *c, struct net *n, const char **what,
 	}
 
 	seg_addr_str(c->af, &c->dst, dst, sizeof(dst));
-	snprintf(filter, sizeof(filter),
+	/*
+	 * "portrange" finds the TCP header through the IPv4 header length,
+	 * so a target's segment whose header length is impossible or claims
+	 * more than the packet holds would never reach us (a BPF load past
+	 * the packet ends the program with "drop", so this clause must come
+	 * first): take TCP from the target with any header length but 5
+	 * too, and let the decoder judge it (issue 9, point 10).
+	 */
+	if (c->af == AF_INET)
+		snprintf(filter, sizeof(filter), "(ip proto 6 and src host %s "
+		    "and (ip[0] & 0xf) != 5) or ", dst);
+	else
+		filter[0] = '\0';
+	snprintf(filter + strlen(filter), sizeof(filter) - strlen(filter),
 	    "(tcp and host %s and portrange %u-%u)%s%s", dst, c->port_lo,
 	    c->port_hi, use_link ? " or " : "",
 	    use_link ? nd_filter(c->af) : "");

@@ -440,22 +440,25 @@ seg_flags_str(uint16_t flags, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * RFC 1071 sum over the RFC 9293 3.1 pseudo-header and the segment.  The
- * checksum field itself (bytes 16-17) counts as zero, so one function both
- * builds and verifies.
- */
-uint16_t
-seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr, size_t tcplen)
+/* RFC 1071: fold a 32+-bit one's complement sum to 16 bits. */
+static uint16_t
+csum_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* Unfolded sum of the pseudo-header: RFC 9293 3.1 (IPv4), RFC 8200 8.1
+ * (IPv6, with a 32-bit upper-layer length; its high half is 0 for any TCP
+ * we can capture). */
+static uint64_t
+pseudo_sum(const struct seg *s, size_t tcplen)
 {
 	struct dec d;
 	uint64_t sum = 0;
 	uint16_t w;
-	uint8_t b;
 
-	/* Pseudo-header: RFC 9293 3.1 (IPv4), RFC 8200 8.1 (IPv6, with a
-	 * 32-bit upper-layer length; its high half is 0 for any TCP we
-	 * can capture). */
 	dec_init(&d, (const uint8_t *)&s->src, seg_addr_len(s->af));
 	while (dec_be16(&d, &w) == 0)
 		sum += w;
@@ -465,6 +468,27 @@ seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr, size_t tcplen)
 	sum += IP_PROTO_TCP;
 	sum += tcplen & 0xffff;
 	sum += tcplen >> 16;
+	return sum;
+}
+
+uint16_t
+seg_tcp_pseudo_sum(const struct seg *s, size_t tcplen)
+{
+	return csum_fold(pseudo_sum(s, tcplen));
+}
+
+/*
+ * RFC 1071 sum over the RFC 9293 3.1 pseudo-header and the segment.  The
+ * checksum field itself (bytes 16-17) counts as zero, so one function both
+ * builds and verifies.
+ */
+uint16_t
+seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr, size_t tcplen)
+{
+	struct dec d;
+	uint64_t sum = pseudo_sum(s, tcplen);
+	uint16_t w;
+	uint8_t b;
 
 	dec_init(&d, tcphdr, tcplen);
 	while (dec_off(&d) != TCP_CSUM_OFF && dec_be16(&d, &w) == 0)
@@ -474,16 +498,35 @@ seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr, size_t tcplen)
 		sum += w;
 	if (dec_u8(&d, &b) == 0)
 		sum += (uint32_t)b << 8;	/* odd length: pad with zero */
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (uint16_t)~csum_fold(sum);
 }
 
 /* RFC 1624 3: 0x0000 and 0xffff are both zero in one's complement. */
 static int
 csum_ok(uint16_t want, uint16_t got)
 {
-	return want == got || (want == 0 && got == 0xffff);
+	return want == got || (want == 0 && got == 0xffff) ||
+	    (want == 0xffff && got == 0);
+}
+
+/*
+ * Offload (Linux CHECKSUM_PARTIAL, and any NIC's "checksum start/offset"
+ * model) leaves the pseudo-header sum in the field and the NIC adds the
+ * segment's sum and complements.  A packet tap before the NIC (AF_PACKET
+ * on the sender, or on the receiving end of a veth pair, which hands the
+ * skb over unfinished) sees that intermediate value; the kernel marks it
+ * TP_STATUS_CSUMNOTREADY, which libpcap does not pass on.  So recognise
+ * the value itself.
+ */
+enum seg_csum
+seg_csum_classify(const struct seg *s, const uint8_t *tcphdr, size_t tcplen,
+    uint16_t csum)
+{
+	if (csum_ok(seg_tcp_checksum(s, tcphdr, tcplen), csum))
+		return SEG_CSUM_OK;
+	if (csum_ok(seg_tcp_pseudo_sum(s, tcplen), csum))
+		return SEG_CSUM_PARTIAL;
+	return SEG_CSUM_BAD;
 }
 
 /* The TCP header, options and payload: th[0..tcplen) (RFC 9293 3.1). */
@@ -509,6 +552,7 @@ decode_tcp(const uint8_t *th, size_t tcplen, struct seg *s, char *why,
 		return SEG_MALFORMED;
 	}
 	s->csum = csum;
+	s->doff = off >> 4;	/* as seen; doff_set stays false */
 	s->flags = (uint16_t)((off & 0x0f) << 8 | fl);
 	if (off >> 4 < 5) {
 		tc_errf(why, whylen, "tcp data offset %u < 5", off >> 4);
@@ -526,33 +570,77 @@ decode_tcp(const uint8_t *th, size_t tcplen, struct seg *s, char *why,
 	s->payload = dec_bytes(&t, s->paylen);
 
 	/* The whole segment is captured here (the IP length <= caplen). */
-	s->bad_csum = !csum_ok(seg_tcp_checksum(s, th, tcplen), s->csum);
+	switch (seg_csum_classify(s, th, tcplen, s->csum)) {
+	case SEG_CSUM_OK:
+		break;
+	case SEG_CSUM_PARTIAL:
+		s->csum_partial = true;
+		break;
+	case SEG_CSUM_BAD:
+		s->bad_csum = true;
+		break;
+	}
 	return SEG_OK;
 }
 
-/* IPv4 header at d (version already read as vhl), then TCP. */
+/* RFC 791 3.1: the header checksum sums to zero over hlen bytes. */
 static int
-decode_ip4(struct dec *d, uint8_t vhl, size_t caplen, struct seg *s,
+ip4_csum_ok(const uint8_t *ip, size_t hlen)
+{
+	struct dec d;
+	uint64_t sum = 0;
+	uint16_t w;
+
+	dec_init(&d, ip, hlen);
+	while (dec_be16(&d, &w) == 0)
+		sum += w;
+	return csum_fold(sum) == 0xffff;
+}
+
+/*
+ * A malformed IPv4 header still says who sent it: take the ports from
+ * where a TCP header would start (off bytes into ip[0..n)) so that the
+ * caller can hand the packet to the case it belongs to.
+ */
+static void
+peek_ports(const uint8_t *ip, size_t n, size_t off, struct seg *s)
+{
+	struct dec d;
+
+	dec_init(&d, ip, n);
+	if (dec_skip(&d, off) == 0 && dec_be16(&d, &s->sport) == 0)
+		(void)dec_be16(&d, &s->dport);
+}
+
+/*
+ * IPv4 header at ip[0..caplen) (RFC 791 3.1), then TCP.  cut: the capture
+ * may end before the frame does (snap length), so running out of bytes
+ * is TRUNCATED; otherwise a length that claims more than the frame holds
+ * is the sender's lie: MALFORMED.  The addresses are set before any
+ * verdict on the header, and on a malformed header the ports too
+ * (peek_ports), so that the caller knows whose it was.
+ */
+static int
+decode_ip4(const uint8_t *ip, size_t caplen, bool cut, struct seg *s,
     char *why, size_t whylen)
 {
+	struct dec dd, *d = &dd;
 	uint32_t src, dst;
-	uint16_t totlen, id, frag;
-	uint8_t tos, ttl, proto;
+	uint16_t totlen, id, frag, hcsum;
+	uint8_t vhl, tos, ttl, proto;
 	size_t hlen, tcplen;
+	int rv;
 
-	hlen = (size_t)(vhl & 0x0f) * 4;
-	if (hlen < 20) {
-		tc_errf(why, whylen, "ip header length %u < 5", vhl & 0x0f);
-		return SEG_MALFORMED;
-	}
-	if (dec_u8(d, &tos) == -1 || dec_be16(d, &totlen) == -1 ||
+	dec_init(d, ip, caplen);
+	if (dec_u8(d, &vhl) == -1 || dec_u8(d, &tos) == -1 ||
+	    dec_be16(d, &totlen) == -1 ||
 	    dec_be16(d, &id) == -1 || dec_be16(d, &frag) == -1 ||
 	    dec_u8(d, &ttl) == -1 || dec_u8(d, &proto) == -1 ||
-	    dec_skip(d, 2) == -1 || dec_be32(d, &src) == -1 ||
+	    dec_be16(d, &hcsum) == -1 || dec_be32(d, &src) == -1 ||
 	    dec_be32(d, &dst) == -1) {
 		tc_errf(why, whylen, "ip header truncated: captured %zu of 20 "
 		    "bytes", caplen);
-		return SEG_TRUNCATED;
+		return cut ? SEG_TRUNCATED : SEG_MALFORMED;
 	}
 	s->af = AF_INET;
 	s->tos = tos;
@@ -561,7 +649,14 @@ decode_ip4(struct dec *d, uint8_t vhl, size_t caplen, struct seg *s,
 	s->ttl = ttl;
 	s->src.v4.s_addr = htonl(src);
 	s->dst.v4.s_addr = htonl(dst);
+	hlen = (size_t)(vhl & 0x0f) * 4;
+	if (hlen < 20) {
+		peek_ports(ip, caplen, 20, s);
+		tc_errf(why, whylen, "ip header length %u < 5", vhl & 0x0f);
+		return SEG_MALFORMED;
+	}
 	if (totlen < hlen) {
+		peek_ports(ip, caplen, hlen <= caplen ? hlen : 20, s);
 		tc_errf(why, whylen, "ip total length %u < header length %zu",
 		    totlen, hlen);
 		return SEG_MALFORMED;
@@ -576,9 +671,15 @@ decode_ip4(struct dec *d, uint8_t vhl, size_t caplen, struct seg *s,
 	}
 	/* Trust the total length: a short frame may carry link padding. */
 	if (dec_limit(d, totlen) == -1) {
-		tc_errf(why, whylen, "ip total length %u > captured %zu",
-		    totlen, caplen);
-		return SEG_TRUNCATED;
+		if (cut) {
+			tc_errf(why, whylen, "ip total length %u > captured "
+			    "%zu", totlen, caplen);
+			return SEG_TRUNCATED;
+		}
+		peek_ports(ip, caplen, hlen <= caplen ? hlen : 20, s);
+		tc_errf(why, whylen, "ip total length %u > the %zu bytes the "
+		    "frame holds", totlen, caplen);
+		return SEG_MALFORMED;
 	}
 	if (dec_skip(d, hlen - 20) == -1) {
 		/* unreachable: totlen >= hlen */
@@ -586,7 +687,17 @@ decode_ip4(struct dec *d, uint8_t vhl, size_t caplen, struct seg *s,
 		return SEG_MALFORMED;
 	}
 	tcplen = dec_left(d);
-	return decode_tcp(dec_bytes(d, tcplen), tcplen, s, why, whylen);
+	rv = decode_tcp(dec_bytes(d, tcplen), tcplen, s, why, whylen);
+	/* After TCP, so that a malformed TCP header keeps its own reason;
+	 * the ports are decoded by now. */
+	if (rv == SEG_OK && !ip4_csum_ok(ip, hlen)) {
+		s->payload = NULL;
+		s->paylen = 0;
+		tc_errf(why, whylen, "ip header checksum 0x%04x is wrong",
+		    hcsum);
+		return SEG_MALFORMED;
+	}
+	return rv;
 }
 
 /*
@@ -595,8 +706,8 @@ decode_ip4(struct dec *d, uint8_t vhl, size_t caplen, struct seg *s,
  * RFC 2675) are not TCP we send or expect: NOT_TCP.
  */
 static int
-decode_ip6(struct dec *d, uint8_t vtc, size_t caplen, struct seg *s,
-    char *why, size_t whylen)
+decode_ip6(struct dec *d, uint8_t vtc, size_t caplen, bool cut,
+    struct seg *s, char *why, size_t whylen)
 {
 	const uint8_t *a;
 	uint16_t plen, fragoff;
@@ -624,9 +735,14 @@ decode_ip6(struct dec *d, uint8_t vtc, size_t caplen, struct seg *s,
 		return SEG_NOT_TCP;
 	}
 	if (dec_limit(d, dec_off(d) + plen) == -1) {
-		tc_errf(why, whylen, "ipv6 payload length %u > captured %zu",
-		    plen, caplen > 40 ? caplen - 40 : 0);
-		return SEG_TRUNCATED;
+		tc_errf(why, whylen, "ipv6 payload length %u > %s %zu",
+		    plen, cut ? "captured" : "the frame's",
+		    caplen > 40 ? caplen - 40 : 0);
+		if (cut)
+			return SEG_TRUNCATED;
+		if (nh == IP_PROTO_TCP)
+			peek_ports(d->start, caplen, 40, s);
+		return SEG_MALFORMED;
 	}
 	/* Bounded: each header is at least 8 bytes of a 16-bit length. */
 	for (hops = 0; nh != IP_PROTO_TCP; hops++) {
@@ -674,9 +790,10 @@ decode_ip6(struct dec *d, uint8_t vtc, size_t caplen, struct seg *s,
 	return decode_tcp(dec_bytes(d, tcplen), tcplen, s, why, whylen);
 }
 
-int
-seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s, char *why,
-    size_t whylen)
+/* seg_decode_ip, knowing whether the capture may have been cut. */
+static int
+decode_ip(const uint8_t *p, size_t caplen, bool cut, struct seg *s,
+    char *why, size_t whylen)
 {
 	struct dec d;
 	uint8_t vhl;
@@ -688,18 +805,25 @@ seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s, char *why,
 	if (dec_u8(&d, &vhl) == -1) {
 		tc_errf(why, whylen, "ip header truncated: captured 0 of 20 "
 		    "bytes");
-		return SEG_TRUNCATED;
+		return cut ? SEG_TRUNCATED : SEG_MALFORMED;
 	}
 	switch (vhl >> 4) {
 	case 4:
-		return decode_ip4(&d, vhl, caplen, s, why, whylen);
+		return decode_ip4(p, caplen, cut, s, why, whylen);
 	case 6:
-		return decode_ip6(&d, vhl, caplen, s, why, whylen);
+		return decode_ip6(&d, vhl, caplen, cut, s, why, whylen);
 	default:
 		tc_errf(why, whylen, "ip version %u is neither 4 nor 6",
 		    vhl >> 4);
 		return SEG_MALFORMED;
 	}
+}
+
+int
+seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s, char *why,
+    size_t whylen)
+{
+	return decode_ip(p, caplen, true, s, why, whylen);
 }
 
 static const struct link_desc *
@@ -721,6 +845,13 @@ link_desc_find(int dlt)
 int
 seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
     char *why, size_t whylen)
+{
+	return seg_decode_frame(dlt, p, caplen, SIZE_MAX, s, why, whylen);
+}
+
+int
+seg_decode_frame(int dlt, const uint8_t *p, size_t caplen, size_t len,
+    struct seg *s, char *why, size_t whylen)
 {
 	const struct link_desc *ld;
 	struct dec d, h;
@@ -778,7 +909,7 @@ seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
 		return SEG_NOT_TCP;
 	}
 	n = dec_left(&d);
-	return seg_decode_ip(dec_bytes(&d, n), n, s, why, whylen);
+	return decode_ip(dec_bytes(&d, n), n, caplen < len, s, why, whylen);
 }
 
 /* A bounded appender: output is cut, never overrun. */
@@ -895,6 +1026,36 @@ seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
 	if (s->bad_csum)
 		fb_add(&fb, ", bad cksum");
 	return buf;
+}
+
+size_t
+seg_gso_count(const struct seg *s, size_t max)
+{
+	if (max == 0 || s->paylen <= max)
+		return 1;
+	return (s->paylen + max - 1) / max;
+}
+
+void
+seg_gso_piece(const struct seg *s, size_t max, size_t i, struct seg *out)
+{
+	size_t n = seg_gso_count(s, max), off;
+
+	*out = *s;
+	if (n == 1)
+		return;
+	if (i >= n)
+		i = n - 1;
+	off = i * max;
+	out->seq = s->seq + (uint32_t)off;
+	out->payload = s->payload != NULL ? s->payload + off : NULL;
+	out->paylen = i + 1 < n ? max : s->paylen - off;
+	if (i > 0)
+		out->flags &= (uint16_t)~SEG_CWR;
+	if (i + 1 < n)
+		out->flags &= (uint16_t)~(SEG_PSH | SEG_FIN);
+	out->csum_partial = true;
+	out->bad_csum = false;
 }
 
 size_t

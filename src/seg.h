@@ -81,8 +81,11 @@ struct seg {
 	uint16_t win, urp;
 	uint16_t csum;		/* decoded: the field's value, host order */
 	bool bad_csum;		/* build: corrupt the checksum; decode: it was wrong */
+	bool csum_partial;	/* decode: the field holds only the pseudo-header
+				 * sum: captured before checksum offload filled
+				 * it in (seg_csum_classify), not verifiable */
 	bool doff_set;		/* build: write doff, not the true data offset */
-	uint8_t doff;		/* 0..15 words (RFC 9293 3.1) */
+	uint8_t doff;		/* 0..15 words (RFC 9293 3.1); decode: as seen */
 
 	struct seg_opt opts[SEG_MAX_OPTS];
 	unsigned nopts;
@@ -102,6 +105,15 @@ enum seg_status {
 
 /* seg.c */
 
+/* What a captured TCP checksum field says (seg_csum_classify). */
+enum seg_csum {
+	SEG_CSUM_OK = 0,	/* the RFC 9293 3.1 checksum */
+	SEG_CSUM_PARTIAL,	/* the pseudo-header sum checksum offload starts
+				 * from: captured before the NIC (or veth peer)
+				 * completed it; says nothing about the sender */
+	SEG_CSUM_BAD,		/* neither: the segment is corrupt */
+};
+
 /*
  * Initialise s to a blank IPv4 segment: TTL 64, DF set, window 0, no
  * options, no payload.
@@ -117,6 +129,19 @@ void seg_init(struct seg *s);
  */
 int seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
     char *why, size_t whylen);
+
+/*
+ * seg_decode for a frame of len bytes on the wire of which caplen were
+ * captured.  When the whole frame was captured (caplen == len), an IPv4
+ * total length or IPv6 payload length beyond it is the sender's lie:
+ * SEG_MALFORMED, not SEG_TRUNCATED.  seg_decode assumes the capture may
+ * have been cut.  On SEG_MALFORMED at the IP layer the addresses, and the
+ * ports where a TCP header could be found (at the header length, or at 20
+ * bytes when the header length is impossible), are filled in, so that the
+ * caller can tell whose segment it was.
+ */
+int seg_decode_frame(int dlt, const uint8_t *p, size_t caplen, size_t len,
+    struct seg *s, char *why, size_t whylen);
 
 /* Same, starting at the IPv4 or IPv6 header (the version nibble says
  * which).  IPv6 extension headers are walked (RFC 8200 4); a fragment is
@@ -192,6 +217,39 @@ char *seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
 uint16_t seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr,
     size_t tcplen);
 
+/*
+ * The RFC 1071 sum of the pseudo-header of s for tcplen bytes of TCP,
+ * folded to 16 bits and not complemented: what Linux leaves in the
+ * checksum field of a CHECKSUM_PARTIAL segment (__tcp_v4_send_check,
+ * __tcp_v6_send_check: th->check = ~tcp_v4_check(len, saddr, daddr, 0))
+ * for the NIC to complete.  Host order.
+ */
+uint16_t seg_tcp_pseudo_sum(const struct seg *s, size_t tcplen);
+
+/*
+ * Classify the checksum field csum of tcplen bytes at tcphdr sent with
+ * the addresses of s: SEG_CSUM_OK, SEG_CSUM_PARTIAL (the pseudo-header
+ * sum: captured before checksum offload; a random corruption hits it with
+ * probability 2^-16) or SEG_CSUM_BAD.
+ */
+enum seg_csum seg_csum_classify(const struct seg *s, const uint8_t *tcphdr,
+    size_t tcplen, uint16_t csum);
+
+
+/*
+ * A segment captured before segmentation offload (TSO/GSO on the sender,
+ * or GRO on the capturing side, merged) stands for the segments the
+ * offload cuts it into: payload pieces of max bytes, each with the same
+ * header, sequence numbers advanced, CWR only on the first piece, PSH and
+ * FIN only on the last (Linux tcp_gso_segment, and what a TSO NIC does).
+ * The number of pieces (1 when max is 0 or the payload fits).
+ */
+size_t seg_gso_count(const struct seg *s, size_t max);
+
+/* Piece i (0 .. seg_gso_count - 1) of s into *out; out->payload points
+ * into s's payload.  out's checksum is unverifiable (csum_partial). */
+void seg_gso_piece(const struct seg *s, size_t max, size_t i,
+    struct seg *out);
 
 /* Address length of af (4 or 16), 0 for an unknown family. */
 size_t seg_addr_len(int af);

@@ -8,6 +8,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <pcap/pcap.h>
 
@@ -21,6 +25,7 @@ struct snf {
 	pcap_t		*p;
 	uint64_t	 ts_mult;	/* 1 with ns timestamps, 1000 with us */
 	int		 fd;
+	unsigned	 mtu;		/* the interface's, 0: unknown */
 	snf_cb		*tap;		/* sees every packet first, or NULL */
 	void		*tap_arg;
 };
@@ -41,6 +46,26 @@ snf_err(pcap_t *p, int rc)
 	const char *e = pcap_geterr(p);
 
 	return (e != NULL && *e != '\0') ? e : pcap_statustostr(rc);
+}
+
+/* The MTU of iface, 0 when it cannot be read. */
+static unsigned
+snf_if_mtu(const char *iface)
+{
+	struct ifreq ifr;
+	unsigned mtu = 0;
+	int fd;
+
+	if (strlen(iface) >= sizeof(ifr.ifr_name))
+		return 0;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, iface, strlen(iface));
+	if (ioctl(fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+		mtu = (unsigned)ifr.ifr_mtu;
+	close(fd);
+	return mtu;
 }
 
 struct snf *
@@ -121,6 +146,7 @@ snf_open(const char *iface, const char *filter, char *errbuf, size_t errlen,
 	s->p = p;
 	s->fd = fd;
 	s->ts_mult = mult;
+	s->mtu = snf_if_mtu(iface);
 	return s;
 
 fail:
@@ -142,6 +168,12 @@ int
 snf_datalink(const struct snf *s)
 {
 	return pcap_datalink(s->p);
+}
+
+unsigned
+snf_mtu(const struct snf *s)
+{
+	return s->mtu;
 }
 
 int

@@ -29,6 +29,11 @@ struct snf *snf_open(const char *iface, const char *filter, char *errbuf,
 /* The pcap datalink type (DLT_*), for seg_decode. */
 int snf_datalink(const struct snf *s);
 
+/* The capture interface's MTU when it was opened, 0 if unknown: the
+ * largest IP packet the link carries (a bigger captured one was never on
+ * it as such, see seg_gso_piece). */
+unsigned snf_mtu(const struct snf *s);
+
 /* A file descriptor to poll for readability. */
 int snf_fd(const struct snf *s);
 

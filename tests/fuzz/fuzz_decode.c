@@ -28,5 +28,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (seg_decode(dlts[data[0] % (sizeof(dlts) / sizeof(dlts[0]))],
 	    data + 1, size - 1, &s, why, sizeof(why)) == SEG_OK)
 		seg_format(&s, s.seq, s.ack, line, sizeof(line));
+	/* The same bytes as a whole frame: lengths beyond it are MALFORMED,
+	 * and a malformed IPv4 header still yields addresses and ports. */
+	if (seg_decode_frame(dlts[data[0] % (sizeof(dlts) /
+	    sizeof(dlts[0]))], data + 1, size - 1, size - 1, &s, why,
+	    sizeof(why)) == SEG_OK)
+		seg_format(&s, s.seq, s.ack, line, sizeof(line));
 	return 0;
 }

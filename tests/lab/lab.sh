@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # lab.sh - run a command in the tester namespace of a fresh tcpconform lab.
 #
-#   lab.sh [-v] [--sysctl KEY=VALUE]... [--netem SPEC] [--peer PATH] --
-#          COMMAND [ARGS...]
+#   lab.sh [-v] [--sysctl KEY=VALUE]... [--netem SPEC] [--peer PATH]
+#          [--offloads off|default] -- COMMAND [ARGS...]
+#
+# --offloads default keeps the veth pair's default offloads (TSO, GSO, GRO,
+# checksum offload), as a Docker or podman container's veth has them; the
+# default, off, turns them off (LAB_OFFLOADS in the environment sets it too).
 #
 # Builds two namespaces (see common.sh), pins the target's TCP sysctls,
 # applies the --sysctl overrides (KEY with or without "net.ipv4."), starts
@@ -33,7 +37,7 @@ LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || exit 99
 
 lab_usage() {
 	echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--netem SPEC]" \
-	    "[--peer PATH] -- COMMAND [ARGS...]" >&2
+	    "[--peer PATH] [--offloads off|default] -- COMMAND [ARGS...]" >&2
 	exit 99
 }
 
@@ -66,13 +70,22 @@ while [ $# -gt 0 ]; do
 		LAB_PEER=${1#--peer=}
 		shift
 		;;
+	--offloads)
+		[ $# -ge 2 ] || lab_usage
+		LAB_OFFLOADS=$2
+		shift 2
+		;;
+	--offloads=*)
+		LAB_OFFLOADS=${1#--offloads=}
+		shift
+		;;
 	-v|--verbose)
 		LAB_VERBOSE=1
 		shift
 		;;
 	-h|--help)
 		echo "usage: lab.sh [-v] [--sysctl KEY=VALUE]... [--netem SPEC]" \
-		    "[--peer PATH] -- COMMAND [ARGS...]"
+		    "[--peer PATH] [--offloads off|default] -- COMMAND [ARGS...]"
 		exit 0
 		;;
 	--)
@@ -85,6 +98,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || lab_usage
+case ${LAB_OFFLOADS:=off} in
+off|default) ;;
+*) lab_usage ;;
+esac
 
 lab_require_root
 lab_traps

@@ -785,7 +785,8 @@ test_ip_options(void **state)
 	uint8_t buf[128];
 	struct seg s;
 	char why[128] = "";
-	size_t len = sizeof(pkt_rst) + 4;
+	size_t len = sizeof(pkt_rst) + 4, i;
+	uint32_t sum = 0;
 
 	(void)state;
 	memcpy(buf, pkt_rst, TCP);
@@ -793,6 +794,14 @@ test_ip_options(void **state)
 	memcpy(buf + TCP + 4, pkt_rst + TCP, sizeof(pkt_rst) - TCP);
 	buf[ETH] = 0x46;
 	buf[ETH + 3] += 4;
+	/* RFC 791 3.1: the header checksum now covers 24 bytes. */
+	buf[ETH + 10] = buf[ETH + 11] = 0;
+	for (i = 0; i < 24; i += 2)
+		sum += (uint32_t)(buf[ETH + i] << 8 | buf[ETH + i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	buf[ETH + 10] = (uint8_t)(~sum >> 8);
+	buf[ETH + 11] = (uint8_t)~sum;
 	assert_int_equal(seg_decode(DLT_EN10MB, buf, len, &s, why,
 	    sizeof(why)), SEG_OK);
 	assert_int_equal(s.flags, SEG_RST);
