@@ -45,6 +45,7 @@ inj_open(const char *iface, int af, const struct inj_link *link,
     char *errbuf, size_t errlen)
 {
 	char lerr[LIBNET_ERRBUF_SIZE];
+	const char *what = NULL;
 	struct inj *inj;
 	libnet_t *l;
 	int mark = INJ_MARK, saved, fd;
@@ -75,20 +76,16 @@ inj_open(const char *iface, int af, const struct inj_link *link,
 		return NULL;
 	}
 	/* libnet's raw socket is not close-on-exec: no command we run may
-	 * inherit it (one run as nobody could send through it). */
-	if (fcntl(libnet_getfd(l), F_SETFD, FD_CLOEXEC) == -1) {
+	 * inherit it (one run as nobody could send through it).  The guard
+	 * drops unmarked packets to our ports (guard.c). */
+	if (fcntl(libnet_getfd(l), F_SETFD, FD_CLOEXEC) == -1)
+		what = "close-on-exec";
+	else if (setsockopt(libnet_getfd(l), SOL_SOCKET, SO_MARK, &mark,
+	    sizeof(mark)) == -1)
+		what = "setsockopt SO_MARK";
+	if (what != NULL) {
 		saved = errno;
-		tc_errf(errbuf, errlen, "libnet socket close-on-exec: %s",
-		    strerror(saved));
-		libnet_destroy(l);
-		errno = saved;
-		return NULL;
-	}
-	/* The guard drops unmarked packets to our ports (guard.c). */
-	if (setsockopt(libnet_getfd(l), SOL_SOCKET, SO_MARK, &mark,
-	    sizeof(mark)) == -1) {
-		saved = errno;
-		tc_errf(errbuf, errlen, "setsockopt SO_MARK: %s",
+		tc_errf(errbuf, errlen, "libnet socket %s: %s", what,
 		    strerror(saved));
 		libnet_destroy(l);
 		errno = saved;
