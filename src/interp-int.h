@@ -113,6 +113,10 @@ struct case_run {
 				 * exec_reap, so its group id stays ours */
 	bool pid_exited;	/* it exited (exec_done has seen it) */
 	const struct plan_exec *pid_exec; /* the step that started it */
+	pid_t *done_pids;	/* earlier commands: exited, unreaped, their
+				 * groups (what they left running) alive
+				 * until the case ends */
+	size_t ndone_pids;
 
 	/* pinned sysctls: old values to restore */
 	char **saved;

@@ -33,9 +33,9 @@
 #include "tcpsm.h"
 #include "util.h"
 
-/* Kill and reap the case's command, if one still runs. */
-void
-exec_reap(struct case_run *cr)
+/* Kill and reap the running command and its group, if there is one. */
+static void
+exec_reap_current(struct case_run *cr)
 {
 	if (cr->pid <= 0)
 		return;
@@ -45,6 +45,20 @@ exec_reap(struct case_run *cr)
 	cr->pid = 0;
 	cr->pid_exited = false;
 	cr->pid_exec = NULL;
+}
+
+/* Kill and reap the case's commands, and all they left running. */
+void
+exec_reap(struct case_run *cr)
+{
+	size_t i;
+
+	for (i = 0; i < cr->ndone_pids; i++)
+		hook_kill(cr->done_pids[i], NULL);
+	free(cr->done_pids);
+	cr->done_pids = NULL;
+	cr->ndone_pids = 0;
+	exec_reap_current(cr);
 }
 
 static void pin_unlock(struct case_run *cr);
@@ -216,7 +230,21 @@ start_exec(struct case_run *cr, const struct plan_exec *ex)
 	char err[256], val[NEXECVARS][64], *cmd;
 	size_t i;
 
-	exec_reap(cr);	/* one command at a time per case */
+	/*
+	 * One command at a time per case: one still running ends here.  One
+	 * that has exited may have left a server in the background for the
+	 * steps that follow ("exec: server &"): its group lives on, with
+	 * the leader unreaped to hold the group id, until the case ends.
+	 */
+	if (cr->pid > 0 && cr->pid_exited) {
+		cr->done_pids = xreallocarray(cr->done_pids,
+		    cr->ndone_pids + 1, sizeof(*cr->done_pids));
+		cr->done_pids[cr->ndone_pids++] = cr->pid;
+		cr->pid = 0;
+		cr->pid_exited = false;
+		cr->pid_exec = NULL;
+	}
+	exec_reap_current(cr);
 	/* Nothing sent yet (a client case): "within" counts from here. */
 	if (!cr->m.have_our)
 		cr->t_sent_mono = ev_now_ns();
