@@ -178,7 +178,7 @@ ns_remove(const char *name)
 	if (!lab_ns_name(name, &dummy))
 		return -1;
 	snprintf(cmd, sizeof(cmd), "ip netns pids '%s' 2>/dev/null", name);
-	if ((f = popen(cmd, "r")) != NULL) {
+	if ((f = popen(cmd, "re")) != NULL) {
 		while (fgets(line, sizeof(line), f) != NULL)
 			if (sscanf(line, "%ld", &pid) == 1 && pid > 1)
 				kill((pid_t)pid, SIGKILL);
@@ -340,7 +340,7 @@ lab_down(void)
 	long pid;
 
 	rc = lab_down_states(&removed);
-	if ((f = popen("ip netns list 2>/dev/null", "r")) == NULL) {
+	if ((f = popen("ip netns list 2>/dev/null", "re")) == NULL) {
 		fprintf(stderr, "tcpconform: lab down: %s\n", strerror(errno));
 		return 3;
 	}

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,13 @@ nd_open(const char *ifname, const uint8_t mac[6], char *errbuf, size_t errlen)
 	lerr[0] = '\0';
 	if ((l = libnet_init(LIBNET_LINK, (char *)ifname, lerr)) == NULL) {
 		tc_errf(errbuf, errlen, "libnet_init %s: %s", ifname, lerr);
+		return NULL;
+	}
+	/* Its link-layer socket is no command's to inherit (inject.c). */
+	if (fcntl(libnet_getfd(l), F_SETFD, FD_CLOEXEC) == -1) {
+		tc_errf(errbuf, errlen, "libnet socket close-on-exec: %s",
+		    strerror(errno));
+		libnet_destroy(l);
 		return NULL;
 	}
 	nd = xcalloc(1, sizeof(*nd));

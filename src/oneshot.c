@@ -590,7 +590,8 @@ os_flood(const struct os_opts *o, const union seg_addr *src,
 	for (k = 0; k < nw; k++)
 		w[k].fd = -1;
 	for (k = 0; k < nw; k++) {
-		if ((w[k].fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) == -1) {
+		if ((w[k].fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC,
+		    IPPROTO_RAW)) == -1) {
 			rc = env_error("injector", strerror(errno),
 			    errno == EPERM || errno == EACCES);
 			goto out;
