@@ -467,6 +467,38 @@ lab__unconfine() {
 	LAB__MNT=
 }
 
+# lab__hook: write $LAB_DIR/target-exec, the hook into the target
+# (TC_TARGET_EXEC).  It runs from the tester's namespace, whose mount
+# namespace (ip netns exec makes one) has no copy of $LAB__MNT/ns: the
+# kernel copies no mount-namespace files.  The peer lives in the target's
+# namespaces, so its /proc entry leads there; but the peer may die and
+# its pid go to another process, and a hook that followed the pid would
+# run a case's commands in that one's namespaces (the host's, say).  So
+# the hook first checks that the pid still names the target's mount and
+# network namespaces.
+lab__hook() {
+	local mnt net h=$LAB_DIR/target-exec
+
+	mnt=$(readlink "/proc/$LAB_PEER_PID/ns/mnt") &&
+	    net=$(readlink "/proc/$LAB_PEER_PID/ns/net") ||
+	    lab__die 99 "cannot read the namespaces of the peer"
+	cat >"$h" <<HOOK || lab__die 99 "cannot write $h"
+#!/bin/sh
+# The tcpconform hook into lab target $LAB_NS_TARGET (tests/lab/common.sh):
+# runs \$1 with sh -c in the namespaces of the peer, pid $LAB_PEER_PID.
+p=$LAB_PEER_PID
+if [ "\$(readlink /proc/\$p/ns/mnt)" != "$mnt" ] ||
+    [ "\$(readlink /proc/\$p/ns/net)" != "$net" ]; then
+	echo "lab: the target's namespaces are gone (tcpconform-peer," \\
+	    "pid \$p, has ended)" >&2
+	exit 126
+fi
+exec nsenter -t \$p --mount --net $LAB_TARGET_CAPS sh -c "\$1"
+HOOK
+	chmod 755 "$h" || lab__die 99 "cannot write $h"
+	TC_TARGET_EXEC_LAB=$h
+}
+
 lab__start_peer() {
 	local i svc
 
@@ -478,12 +510,6 @@ lab__start_peer() {
 	    </dev/null &
 	LAB_PEER_PID=$!
 	lab__record pid "$LAB_PEER_PID"
-	# The hook runs from the tester's namespace, whose mount namespace
-	# (ip netns exec makes one) has no copy of $LAB__MNT/ns: the kernel
-	# copies no mount-namespace files.  The peer lives in the target's
-	# namespaces, so its /proc entry leads there.
-	TC_TARGET_EXEC_LAB="nsenter -t $LAB_PEER_PID --mount --net"
-	TC_TARGET_EXEC_LAB="$TC_TARGET_EXEC_LAB $LAB_TARGET_CAPS"
 	for ((i = 0; i < 100; i++)); do
 		grep -qx ready "$LAB_DIR/peer.out" 2>/dev/null && break
 		lab__alive "$LAB_PEER_PID" || break
@@ -495,6 +521,7 @@ lab__start_peer() {
 		sed 's/^/lab:   /' "$LAB_DIR/peer.log" >&2
 		exit 99
 	fi
+	lab__hook
 	for svc in $LAB_PEER_SERVICES; do
 		ip netns exec "$LAB_NS_TARGET" ss -Htln \
 		    "sport = :${svc#*=}" | grep -q . ||
@@ -577,7 +604,7 @@ lab_run() {
 	    TC_SPOOF="$LAB_SPOOF" TC_SPOOF6="$LAB_SPOOF6" \
 	    TC_IFACE="$LAB_IF_TESTER" TC_SERVICES="$LAB_SERVICES" \
 	    TC_NS_TESTER="$LAB_NS_TESTER" TC_NS_TARGET="$LAB_NS_TARGET" \
-	    TC_TARGET_EXEC="$TC_TARGET_EXEC_LAB sh -c" \
+	    TC_TARGET_EXEC="$TC_TARGET_EXEC_LAB" \
 	    TC_LAB_DIR="$LAB_DIR" PATH="${LAB_PEER_BIN%/*}:$PATH" "$@" <&0 &
 	LAB_CMD_PID=$!
 	lab__record pid "$LAB_CMD_PID"
