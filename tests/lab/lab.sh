@@ -15,7 +15,8 @@
 # with TC_TARGET, TC_TESTER, TC_TARGET6, TC_TESTER6, TC_SPOOF, TC_SPOOF6
 # (addresses for run -s that no interface owns), TC_IFACE, TC_SERVICES,
 # TC_NS_TESTER, TC_NS_TARGET,
-# TC_TARGET_EXEC (a tcpconform --target-exec hook into the target) and
+# TC_TARGET_EXEC (a tcpconform --target-exec hook into the target: a
+# script that runs its one argument there with sh -c) and
 # TC_LAB_DIR set.  TC_LAB_DIR holds sysctls (what was set), peer.log (the
 # peer's -v log) and is removed afterwards, like everything else.
 #
