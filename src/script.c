@@ -1155,14 +1155,30 @@ by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static void load_path(const char *, int, bool, struct plan *,
-    struct scr_errs *);
+/*
+ * The directories loaded so far, by device and inode: each is read once.
+ * Without this, two symbolic links to "." make 2^SCR_MAX_DEPTH paths to
+ * walk, and the load never ends.
+ */
+struct dirs_seen {
+	struct dir_seen {
+		dev_t dev;
+		ino_t ino;
+		char *path;
+	} *v;
+	size_t n;
+};
+
+static void load_path(const char *, int, bool, struct dirs_seen *,
+    struct plan *, struct scr_errs *);
 
 static void
-load_dir(const char *path, int depth, struct plan *p, struct scr_errs *errs)
+load_dir(const char *path, const struct stat *sb, int depth,
+    struct dirs_seen *seen, struct plan *p, struct scr_errs *errs)
 {
 	struct dirent **ents;
 	char *sub;
+	size_t j;
 	int i, n;
 
 	if (depth >= SCR_MAX_DEPTH) {
@@ -1170,6 +1186,16 @@ load_dir(const char *path, int depth, struct plan *p, struct scr_errs *errs)
 		    "(symlink loop?)", SCR_MAX_DEPTH);
 		return;
 	}
+	for (j = 0; j < seen->n; j++)
+		if (seen->v[j].dev == sb->st_dev &&
+		    seen->v[j].ino == sb->st_ino) {
+			errs_add(errs, path, "directory loaded already as %s "
+			    "(symlink loop?)", seen->v[j].path);
+			return;
+		}
+	seen->v = xreallocarray(seen->v, seen->n + 1, sizeof(*seen->v));
+	seen->v[seen->n++] = (struct dir_seen){ sb->st_dev, sb->st_ino,
+	    xstrdup(path) };
 	if ((n = scandir(path, &ents, visible, by_name)) == -1) {
 		errs_add(errs, path, "cannot open: %s", strerror(errno));
 		return;
@@ -1177,7 +1203,7 @@ load_dir(const char *path, int depth, struct plan *p, struct scr_errs *errs)
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s%s%s", path,
 		    path[strlen(path) - 1] == '/' ? "" : "/", ents[i]->d_name);
-		load_path(sub, depth + 1, false, p, errs);
+		load_path(sub, depth + 1, false, seen, p, errs);
 		free(sub);
 		free(ents[i]);
 	}
@@ -1186,8 +1212,8 @@ load_dir(const char *path, int depth, struct plan *p, struct scr_errs *errs)
 
 /* named: given by the user, so loaded whatever its name. */
 static void
-load_path(const char *path, int depth, bool named, struct plan *p,
-    struct scr_errs *errs)
+load_path(const char *path, int depth, bool named, struct dirs_seen *seen,
+    struct plan *p, struct scr_errs *errs)
 {
 	struct stat sb;
 
@@ -1198,7 +1224,7 @@ load_path(const char *path, int depth, bool named, struct plan *p,
 		return;
 	}
 	if (S_ISDIR(sb.st_mode))
-		load_dir(path, depth, p, errs);
+		load_dir(path, &sb, depth, seen, p, errs);
 	else if (!named && !yaml_name(path))
 		return;
 	else if (!S_ISREG(sb.st_mode))
@@ -1210,14 +1236,18 @@ load_path(const char *path, int depth, bool named, struct plan *p,
 int
 scr_load(const char *path, struct plan *p, struct scr_errs *errs)
 {
-	size_t n0 = errs->n;
+	struct dirs_seen seen = { NULL, 0 };
+	size_t n0 = errs->n, i;
 
 	if (*path == '\0') {
 		errs_add(errs, "(empty path)", "cannot open: %s",
 		    strerror(ENOENT));
 		return 1;
 	}
-	load_path(path, 0, true, p, errs);
+	load_path(path, 0, true, &seen, p, errs);
+	for (i = 0; i < seen.n; i++)
+		free(seen.v[i].path);
+	free(seen.v);
 	return (int)(errs->n - n0);
 }
 
