@@ -166,16 +166,7 @@ snf_mtu(const struct snf *s)
 	return 1500;
 }
 
-int
-snf_dispatch(struct snf *s, snf_cb *cb, void *arg, char *errbuf,
-    size_t errlen)
-{
-	(void)s;
-	(void)cb;
-	(void)arg;
-	tc_errf(errbuf, errlen, "no capture in the harness");
-	return -1;
-}
+/* snf_dispatch: fz_nocapture.c */
 
 void
 interp_abort(struct interp *in, const char *why)

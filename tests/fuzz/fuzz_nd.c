@@ -28,16 +28,7 @@ snf_fd(const struct snf *s)
 	return -1;
 }
 
-int
-snf_dispatch(struct snf *s, snf_cb *cb, void *arg, char *errbuf,
-    size_t errlen)
-{
-	(void)s;
-	(void)cb;
-	(void)arg;
-	tc_errf(errbuf, errlen, "no capture in the harness");
-	return -1;
-}
+/* snf_dispatch: fz_nocapture.c */
 
 static const char *const addrs[2][2] = {
 	{ "198.18.0.1", "2001:db8::1" },	/* claimed: our spoofed source */
