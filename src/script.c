@@ -1057,24 +1057,48 @@ scr_load_buffer(const char *name, const char *buf, size_t len,
 /*
  * Read a whole file of at most SCR_MAX_FILE bytes into *buf (owned by the
  * caller, also after an error).  Returns 0, or -1 with why filled in.
+ *
+ * Only regular files: a FIFO or a device could block for ever.  Opened
+ * O_NONBLOCK too, since some files that stat calls regular block on read
+ * (/proc/kmsg); they fail with EAGAIN instead.  The buffer starts at the
+ * size fstat gives (a case is a few kB) and grows only for files that
+ * report no size, such as those in /proc.
  */
 int
 read_all(const char *path, char **buf, size_t *lenp, char *why,
     size_t whylen)
 {
-	size_t len = 0;
+	struct stat sb = { 0 };
+	size_t len = 0, cap;
 	ssize_t r;
 	int fd;
 
 	*buf = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(why, whylen, "%s", strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		snprintf(why, whylen, "%s", S_ISREG(sb.st_mode) ?
+		    strerror(errno) : "not a regular file");
+		close(fd);
+		return -1;
+	}
 	/* One byte more than allowed tells a too large file apart. */
-	*buf = xmalloc(SCR_MAX_FILE + 1);
-	while (len < SCR_MAX_FILE + 1) {
-		r = read(fd, *buf + len, SCR_MAX_FILE + 1 - len);
+	cap = sb.st_size >= SCR_MAX_FILE ? SCR_MAX_FILE + 1 :
+	    (size_t)sb.st_size + 1;
+	if (cap < 4096)
+		cap = 4096;
+	*buf = xmalloc(cap);
+	for (;;) {
+		if (len == cap) {
+			if (cap == SCR_MAX_FILE + 1)
+				break;
+			cap = cap > (SCR_MAX_FILE + 1) / 2 ?
+			    SCR_MAX_FILE + 1 : cap * 2;
+			*buf = xrealloc(*buf, cap);
+		}
+		r = read(fd, *buf + len, cap - len);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
@@ -1099,38 +1123,14 @@ read_all(const char *path, char **buf, size_t *lenp, char *why,
 static void
 load_file(const char *path, struct plan *p, struct scr_errs *errs)
 {
-	char *buf;
+	char *buf, why[128];
 	size_t len = 0;
-	ssize_t r;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		errs_add(errs, path, "cannot open: %s", strerror(errno));
-		return;
-	}
-	/* One byte more than allowed tells a too large file apart. */
-	buf = xmalloc(SCR_MAX_FILE + 1);
-	while (len < SCR_MAX_FILE + 1) {
-		r = read(fd, buf + len, SCR_MAX_FILE + 1 - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			errs_add(errs, path, "cannot read: %s",
-			    strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > SCR_MAX_FILE)
-		errs_add(errs, path, "file too large (more than %d bytes)",
-		    SCR_MAX_FILE);
+	if (read_all(path, &buf, &len, why, sizeof(why)) == -1)
+		errs_add(errs, path, "cannot read: %s", why);
 	else
 		scr_load_buffer(path, buf, len, p, errs);
-out:
 	free(buf);
-	close(fd);
 }
 
 static bool
