@@ -175,7 +175,14 @@ struct field {
 	    .max = (hi) }
 
 
-/* ---- script.c ---------------------------------------------------------- */
+/* ---- script-ctx.c: messages, the budget --------------------------------- */
+
+/*
+ * Append "where: message" to errs (a message about a whole file or path);
+ * errs owns the copy.
+ */
+void scr_errs_add(struct scr_errs *errs, const char *where, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * An error at mark m (line and column) of the current file, unless the file
@@ -189,37 +196,30 @@ void mark_err(struct ld *ld, const yaml_mark_t *m, const char *fmt, ...)
 void lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Append a copy of name (nlen bytes) = value (vlen bytes) to ps. */
-void params_add(struct params *ps, const char *name, size_t nlen,
-    const char *value, size_t vlen);
-
-/* Free ps's names and values and zero it. */
-void params_free(struct params *ps);
-
 /*
- * Replace every ${name} in the scalars of doc, but those under node skipid
- * (0: none), by its value in ps, recording the old values in sw; an
- * unknown name is an error.  unswap() must restore them before doc is
- * freed or substituted again.
+ * Charge nodes visits and bytes to the plan's budget (SCR_MAX_NODES,
+ * SCR_MAX_PLAN_BYTES).  Over it: stops the file and returns false; the
+ * first time in the plan with a message at n, later files quietly (no
+ * case of theirs is added).
  */
-void subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
-    const struct params *ps, struct swaps *sw);
+bool budget(struct ld *ld, const yaml_node_t *n, size_t nodes,
+    size_t bytes);
 
-/* Restore the scalars subst_doc() replaced, free them and zero sw. */
-void unswap(struct swaps *sw);
-
-/*
- * The plan's copy of file name name, added if new: positions point to it,
- * so it lives as long as p.
- */
-const char *plan_file(struct plan *p, const char *name);
+/* ---- script-read.c: files, the pre-scan --------------------------------- */
 
 /*
- * Read a whole file of at most SCR_MAX_FILE bytes into *buf (owned by the
- * caller, also after an error).  Returns 0, or -1 with why filled in.
+ * Read a whole regular file of at most SCR_MAX_FILE bytes into *buf (owned
+ * by the caller, also after an error) and *lenp.  Returns 0, or -1 with
+ * why filled in.
  */
 int read_all(const char *path, char **buf, size_t *lenp, char *why,
     size_t whylen);
+
+/*
+ * The plan's copy of file name name, added if new: positions point to it,
+ * so it lives as long as p (p->files owns it).
+ */
+const char *plan_file(struct plan *p, const char *name);
 
 /*
  * Pre-scan buf for anchors, aliases and nesting beyond SCR_MAX_NEST; sc
@@ -231,13 +231,26 @@ void scan_events(const char *buf, size_t len, struct scan *sc);
 void syntax_err(struct ld *ld, const yaml_parser_t *yp, const char *buf,
     size_t len);
 
-/* ---- script-step.c ----------------------------------------------------- */
+/* ---- script-param.c: ${name} parameters -------------------------------- */
+
+/* Append a copy of name (nlen bytes) = value (vlen bytes) to ps. */
+void params_add(struct params *ps, const char *name, size_t nlen,
+    const char *value, size_t vlen);
+
+/* Free ps's names and values and zero it. */
+void params_free(struct params *ps);
 
 /*
- * Append the steps of sequence n to sv, repeat and include spliced in;
- * stops at ld->stop or at the step caps.
+ * Replace every ${name} in the scalars of doc, but those under node skipid
+ * (0: none), by its value in ps, recording the old values in sw; an
+ * unknown name is an error.  Charges the document's nodes to the budget.
+ * unswap() must restore them before doc is freed or substituted again.
  */
-void parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
+void subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
+    const struct params *ps, struct swaps *sw);
+
+/* Restore the scalars subst_doc() replaced, free them and zero sw. */
+void unswap(struct swaps *sw);
 
 /* ---- script-value.c ---------------------------------------------------- */
 
@@ -337,5 +350,48 @@ int var_get(struct ld *ld, const char *name, size_t len);
 /* An expect's options key: a sequence of option expectations into dst, a
  * struct plan_expect. */
 void expect_options(struct ld *ld, yaml_node_t *n, void *dst);
+
+/* ---- script-kind.c: the steps that hold no steps ---------------------- */
+
+/*
+ * Parse the value n of a step of this kind (name: its key, for messages)
+ * into st, whose kind is set and whose defaults are filled in
+ * (scr_step_defaults()).  What st points to is owned by st (plan_free()).
+ */
+typedef void scr_step_fn(struct ld *ld, yaml_node_t *n, struct plan_step *st,
+    const char *name);
+
+scr_step_fn scr_step_connect, scr_step_send, scr_step_expect,
+    scr_step_silence, scr_step_state, scr_step_wait, scr_step_retransmits,
+    scr_step_measure, scr_step_exec;
+
+/*
+ * Fill in the defaults of a zeroed step of kind st->kind: no variable in
+ * seq or ack, df unchecked, the retransmission tolerance, the exec timeout.
+ */
+void scr_step_defaults(struct plan_step *st);
+
+/* ---- script-step.c: step sequences -------------------------------------- */
+
+/*
+ * Append the steps of sequence n to sv, repeat and include spliced in;
+ * stops at ld->stop or at the step caps.  sv owns the steps.
+ */
+void parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
+
+/* ---- script-case.c: cases ----------------------------------------------- */
+
+/*
+ * Add p->cases[ci] to ids, growing it; ids->slot is the caller's to
+ * free.
+ */
+void scr_ids_add(struct idset *ids, const struct plan *p, size_t ci);
+
+/*
+ * Load the case in document root (ld->doc), once per matrix combination,
+ * and add each to ld->p unless it has an error; an empty document adds
+ * nothing.  A document that is no case at all stops the file.
+ */
+void scr_case_load(struct ld *ld, yaml_node_t *root);
 
 #endif

@@ -1,8 +1,9 @@
 /*
- * script-step.c - the YAML loader's steps: connect, send, expect, silence,
- * state, wait, retransmits, measure, exec and any_of, and repeat and
- * include, which splice steps in.  Each kind's keys are a table of struct
- * field; most keys are parsed generically by kind (script-value.c).
+ * script-step.c - the YAML loader's step sequences: the table of step
+ * kinds, a step's profile, and the kinds that hold or splice in steps:
+ * any_of, repeat and include (which loads another file's steps).  These
+ * recurse through parse_steps(), within this file only; the other kinds
+ * are script-kind.c's.
  */
 #include "config.h"
 
@@ -21,561 +22,35 @@
 #include "plan.h"
 #include "script.h"
 #include "script-int.h"
-#include "seg.h"
-#include "tcpsm.h"
 #include "util.h"
-
-/* ---- steps ------------------------------------------------------------- */
-
-static void
-send_data(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_send *s = dst;
-
-	get_data(ld, n, &s->data, &s->datalen);
-}
-
-/* N, or [min, max]. */
-static void
-expect_win(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_expect *e = dst;
-	struct plan_range r;
-
-	if (get_range(ld, n, "win", UINT16_MAX, &r) == -1)
-		return;
-	e->win_set = true;
-	e->win_min = (uint16_t)r.lo;
-	e->win_max = (uint16_t)r.hi;
-}
-
-static void
-expect_data(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_expect *e = dst;
-
-	if (get_data(ld, n, &e->data, &e->datalen) == 0)
-		e->data_set = true;
-}
-
-static void
-expect_df(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	bool b;
-
-	if (get_bool(ld, n, "df", &b) == 0)
-		((struct plan_expect *)dst)->df = b ? 1 : 0;
-}
-
-
-static void
-expect_capture(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_expect *e = dst;
-	struct plan_capture *cp;
-	yaml_node_pair_t *pr;
-	yaml_node_t *k, *v;
-	const char *name, *f;
-	char q[QLEN], names[256];
-	size_t i;
-
-	if (n->type != YAML_MAPPING_NODE || npairs(n) == 0) {
-		lerr(ld, n, "capture must be a mapping of variable: field, "
-		    "e.g. {isn: seq}");
-		return;
-	}
-	for (pr = n->data.mapping.pairs.start;
-	    pr < n->data.mapping.pairs.top && !ld->stop; pr++) {
-		k = node(ld, pr->key);
-		v = node(ld, pr->value);
-		if ((name = get_str(ld, k, "variable name")) == NULL)
-			continue;
-		if (name[0] == '$')
-			name++;
-		if (var_len(name) == 0 || name[var_len(name)] != '\0') {
-			lerr(ld, k, "bad variable name '%s': use letters, "
-			    "digits and _, not starting with a digit",
-			    qs(k, q, sizeof(q)));
-			continue;
-		}
-		if ((f = get_str(ld, v, "capture field")) == NULL)
-			continue;
-		for (i = 0; i < PLAN_F_MAX; i++)
-			if (strcmp(f, plan_field_names[i]) == 0)
-				break;
-		if (i == PLAN_F_MAX) {
-			lerr(ld, v, "unknown field '%s' to capture (expected "
-			    "one of: %s)", qs(v, q, sizeof(q)),
-			    JOIN(names, plan_field_names, PLAN_F_MAX,
-			    ", "));
-			continue;
-		}
-		e->cap = xreallocarray(e->cap, e->ncap + 1, sizeof(*e->cap));
-		cp = &e->cap[e->ncap++];
-		cp->var = var_get(ld, name, strlen(name));
-		cp->field = (enum plan_field)i;
-		cp->pos = pos(ld, k);
-	}
-}
-
-static const struct field connect_fields[] = {
-	F_KIND("options", FLD_OPTS, struct plan_connect, opts, "options",
-	    false),
-	F_KIND("within", FLD_DURATION, struct plan_connect, within_ns,
-	    "within", false),
-};
-
-static const struct field send_fields[] = {
-	F_KIND("flags", FLD_FLAGS, struct plan_send, flags, "flags", false),
-	F_KIND("seq", FLD_NUM, struct plan_send, seq, "sequence number",
-	    false),
-	F_KIND("ack", FLD_NUM, struct plan_send, ack,
-	    "acknowledgement number", false),
-	F_UINT_SET("win", struct plan_send, win, win_set, "win", 0,
-	    UINT16_MAX, false),
-	F_KIND("options", FLD_OPTS, struct plan_send, opts, "options", false),
-	F_FN("data", send_data, false),
-	F_UINT_SET("urg", struct plan_send, urg, urg_set, "urg", 0,
-	    UINT16_MAX, false),
-	F_UINT("reserved", struct plan_send, reserved, "reserved", 0, 15,
-	    false),
-	F_UINT_SET("ttl", struct plan_send, ttl, ttl_set, "ttl", 0, UINT8_MAX,
-	    false),
-	F_UINT_SET("ipid", struct plan_send, ipid, ipid_set, "ipid", 0,
-	    UINT16_MAX, false),
-	F_BOOL_SET("df", struct plan_send, df, df_set, "df"),
-	F_UINT_SET("tos", struct plan_send, tos, tos_set, "tos", 0, UINT8_MAX,
-	    false),
-	F_KIND("bad_csum", FLD_BOOL, struct plan_send, bad_csum, "bad_csum",
-	    false),
-	F_UINT_SET("doff", struct plan_send, doff, doff_set, "doff", 0, 15,
-	    false),
-};
-
-static const struct field expect_fields[] = {
-	F_KIND("flags", FLD_XFLAGS, struct plan_expect, flags, "flags",
-	    false),
-	F_KIND("seq", FLD_NUM, struct plan_expect, seq, "sequence number",
-	    false),
-	F_KIND("ack", FLD_NUM, struct plan_expect, ack,
-	    "acknowledgement number", false),
-	F_KIND("end_max", FLD_NUM, struct plan_expect, end_max,
-	    "end_max", false),
-	F_FN("win", expect_win, false),
-	F_FN("data", expect_data, false),
-	F_KIND("within", FLD_DURATION, struct plan_expect, within_ns,
-	    "within", false),
-	F_RANGE("len", struct plan_expect, len, "len", SCR_MAX_DATA),
-	F_RANGE("urg", struct plan_expect, urg, "urg", UINT16_MAX),
-	F_RANGE("ttl", struct plan_expect, ttl, "ttl", UINT8_MAX),
-	F_RANGE("tos", struct plan_expect, tos, "tos", UINT8_MAX),
-	F_RANGE("ipid", struct plan_expect, ipid, "ipid", UINT16_MAX),
-	F_FN("df", expect_df, false),
-	F_FN("options", expect_options, false),
-	F_FN("capture", expect_capture, false),
-};
-
-static void
-send_init(struct plan_send *s)
-{
-	s->seq.var = s->ack.var = -1;
-}
-
-static void
-expect_init(struct plan_expect *e)
-{
-	e->seq.var = e->ack.var = e->end_max.var = -1;
-	e->df = -1;
-}
-
-/*
- * An expectation: "auto", nothing, or a mapping.  What it captures counts
- * as captured after it (a use in the same expect is too early).
- */
-static void
-get_expect(struct ld *ld, yaml_node_t *n, struct plan_expect *e,
-    const char *what)
-{
-	char keys[256];
-	size_t i;
-
-	if (is_null(n) || is_word(n, "auto"))
-		return;
-	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes 'auto' or a mapping of: %s", what,
-		    JOIN(keys, expect_fields, NITEMS(expect_fields), ", "));
-		return;
-	}
-	map_fields(ld, n, what, expect_fields, NITEMS(expect_fields), e);
-	for (i = 0; i < e->ncap; i++)
-		ld->captured[e->cap[i].var] = true;
-}
 
 /* ---- step kinds -------------------------------------------------------- */
 
-struct stepkind;
-typedef void step_parse_fn(struct ld *, yaml_node_t *, struct plan_step *,
-    const struct stepkind *);
 typedef void step_splice_fn(struct ld *, yaml_node_t *, struct stepv *);
 
-static step_parse_fn step_map, step_expect, step_silence, step_state,
-    step_wait, step_retransmits, step_measure, step_exec, step_any_of;
+static scr_step_fn step_any_of;
 static step_splice_fn step_repeat, step_include;
 
+/* One row per step kind, in the order messages list them. */
 static const struct stepkind {
 	const char *name;
 	enum plan_step_kind kind;	/* PLAN_STEP_MAX: spliced */
-	step_parse_fn *parse;
-	const struct field *fields;
-	size_t nfields;
+	scr_step_fn *parse;
 	step_splice_fn *splice;		/* repeat, include */
 } stepkinds[] = {
-	{ "connect", PLAN_CONNECT, step_map, connect_fields,
-	    NITEMS(connect_fields), NULL },
-	{ "send", PLAN_SEND, step_map, send_fields, NITEMS(send_fields),
-	    NULL },
-	{ "expect", PLAN_EXPECT, step_expect, NULL, 0, NULL },
-	{ "silence", PLAN_SILENCE, step_silence, NULL, 0, NULL },
-	{ "state", PLAN_STATE, step_state, NULL, 0, NULL },
-	{ "wait", PLAN_WAIT, step_wait, NULL, 0, NULL },
-	{ "retransmits", PLAN_RETRANSMITS, step_retransmits, NULL, 0, NULL },
-	{ "measure", PLAN_MEASURE, step_measure, NULL, 0, NULL },
-	{ "exec", PLAN_EXEC, step_exec, NULL, 0, NULL },
-	{ "any_of", PLAN_ANY_OF, step_any_of, NULL, 0, NULL },
-	{ "repeat", PLAN_STEP_MAX, NULL, NULL, 0, step_repeat },
-	{ "include", PLAN_STEP_MAX, NULL, NULL, 0, step_include },
+	{ "connect", PLAN_CONNECT, scr_step_connect, NULL },
+	{ "send", PLAN_SEND, scr_step_send, NULL },
+	{ "expect", PLAN_EXPECT, scr_step_expect, NULL },
+	{ "silence", PLAN_SILENCE, scr_step_silence, NULL },
+	{ "state", PLAN_STATE, scr_step_state, NULL },
+	{ "wait", PLAN_WAIT, scr_step_wait, NULL },
+	{ "retransmits", PLAN_RETRANSMITS, scr_step_retransmits, NULL },
+	{ "measure", PLAN_MEASURE, scr_step_measure, NULL },
+	{ "exec", PLAN_EXEC, scr_step_exec, NULL },
+	{ "any_of", PLAN_ANY_OF, step_any_of, NULL },
+	{ "repeat", PLAN_STEP_MAX, NULL, step_repeat },
+	{ "include", PLAN_STEP_MAX, NULL, step_include },
 };
-
-/* connect, send: a mapping of fields, or nothing for defaults. */
-static void
-step_map(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	char keys[256];
-
-	if (is_null(n))
-		return;
-	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes a mapping of: %s", sk->name,
-		    JOIN(keys, sk->fields, sk->nfields, ", "));
-		return;
-	}
-	/* The union's members all start at its address. */
-	map_fields(ld, n, sk->name, sk->fields, sk->nfields, &st->u);
-}
-
-static void
-step_expect(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	get_expect(ld, n, &st->u.expect, sk->name);
-}
-
-/* silence: D, or {for: D, allow: {expect keys}}. */
-struct silence_map {
-	struct ld *ld;
-	struct plan_step *st;
-	bool for_set;
-};
-
-static void
-silence_for(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct silence_map *sm = dst;
-
-	get_duration(ld, n, "silence for", &sm->st->u.silence_ns);
-	sm->for_set = true;
-}
-
-static void
-silence_allow(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct silence_map *sm = dst;
-	struct plan_expect *e;
-
-	e = xcalloc(1, sizeof(*e));
-	expect_init(e);
-	sm->st->u.silence_allow = e;
-	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "silence allow takes a mapping of expect keys, "
-		    "e.g. {flags: PA, seq: +1}");
-		return;
-	}
-	get_expect(ld, n, e, "silence allow");
-	if (!e->flags.set)
-		lerr(ld, n, "silence allow needs flags: the model predicts "
-		    "nothing during a silence");
-	else if (e->within_ns != 0 || e->ncap != 0)
-		lerr(ld, n, "silence allow takes no within or capture: it "
-		    "only tolerates segments");
-}
-
-static const struct field silence_fields[] = {
-	F_FN("for", silence_for, true),
-	F_FN("allow", silence_allow, false),
-};
-
-static void
-step_silence(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	struct silence_map sm = { ld, st, false };
-
-	if (n->type == YAML_MAPPING_NODE)
-		map_fields(ld, n, sk->name, silence_fields,
-		    NITEMS(silence_fields), &sm);
-	else
-		get_duration(ld, n, sk->name, &st->u.silence_ns);
-}
-
-static void
-step_wait(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	get_duration(ld, n, sk->name, &st->u.wait_ns);
-}
-
-static void
-step_state(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	const char *s;
-	char q[QLEN], names[256];
-
-	if ((s = get_str(ld, n, sk->name)) == NULL)
-		return;
-	if ((st->u.state = tcpsm_state_parse(s)) == -1)
-		lerr(ld, n, "unknown TCP state '%s' (expected one of: %s)",
-		    qs(n, q, sizeof(q)), JOIN(names, tcpsm_state_names,
-		    TCPSM_STATE_MAX, ", "));
-}
-
-/* retransmits */
-
-static void
-rt_schedule(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_retransmits *r = dst;
-	size_t i, k;
-
-	if (n->type != YAML_SEQUENCE_NODE || (k = nitems(n)) == 0 ||
-	    k > 100) {
-		lerr(ld, n, "schedule must be a sequence of 1 to 100 "
-		    "durations, e.g. [1s, 2s, 4s]");
-		return;
-	}
-	r->schedule = xcalloc(k, sizeof(*r->schedule));
-	r->nsched = k;
-	for (i = 0; i < k; i++)
-		get_duration(ld, node(ld, n->data.sequence.items.start[i]),
-		    "schedule", &r->schedule[i]);
-}
-
-static void
-rt_tolerance(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	const char *s;
-	char buf[8], q[QLEN];
-	uint64_t v;
-	size_t l;
-
-	if ((s = get_str(ld, n, "tolerance")) == NULL)
-		return;
-	l = strlen(s);
-	if (l < 2 || l > 4 || s[l - 1] != '%' ||
-	    (memcpy(buf, s, l - 1), buf[l - 1] = '\0',
-	    strspn(buf, "0123456789") != l - 1) ||
-	    parse_uint(buf, 100, &v) == -1) {
-		lerr(ld, n, "bad tolerance '%s': expected a percentage "
-		    "0%%..100%%, e.g. 10%%", qs(n, q, sizeof(q)));
-		return;
-	}
-	((struct plan_retransmits *)dst)->tol_pct = (unsigned)v;
-}
-
-static const struct field rt_fields[] = {
-	F_UINT("count", struct plan_retransmits, count, "count", 1, 100,
-	    true),
-	F_FN("schedule", rt_schedule, true),
-	F_UINT("backoff", struct plan_retransmits, backoff, "backoff", 1, 16,
-	    false),
-	F_FN("tolerance", rt_tolerance, false),
-	F_KIND("min_tolerance", FLD_DURATION, struct plan_retransmits,
-	    tol_min_ns, "min_tolerance", false),
-	F_KIND("silence", FLD_DURATION, struct plan_retransmits, silence_ns,
-	    "silence", false),
-};
-
-static void
-step_retransmits(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	char keys[256];
-
-	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes a mapping of: %s", sk->name,
-		    JOIN(keys, rt_fields, NITEMS(rt_fields), ", "));
-		return;
-	}
-	map_fields(ld, n, sk->name, rt_fields, NITEMS(rt_fields),
-	    &st->u.retransmits);
-}
-
-/* measure */
-
-static void
-ms_name(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_measure *m = dst;
-	const char *s, *c;
-	char q[QLEN];
-
-	if ((s = get_str(ld, n, "measure name")) == NULL)
-		return;
-	for (c = s; *c != '\0'; c++)
-		if (!islower((unsigned char)*c) &&
-		    !isdigit((unsigned char)*c) && strchr("_.-", *c) == NULL) {
-			lerr(ld, n, "bad measure name '%s': use a-z, 0-9 and "
-			    "_ . -", qs(n, q, sizeof(q)));
-			return;
-		}
-	m->name = xstrdup(s);
-}
-
-static void
-ms_probe(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_measure *m = dst;
-	char keys[256];
-
-	m->probe_set = true;
-	if (is_null(n))
-		return;
-	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "probe takes a mapping of: %s",
-		    JOIN(keys, send_fields, NITEMS(send_fields), ", "));
-		return;
-	}
-	map_fields(ld, n, "probe", send_fields, NITEMS(send_fields),
-	    &m->probe);
-}
-
-static void
-ms_until(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	get_expect(ld, n, &((struct plan_measure *)dst)->until, "until");
-}
-
-static void
-ms_range(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_measure *m = dst;
-
-	if (get_duration_range(ld, n, "range", &m->range_lo,
-	    &m->range_hi) == 0)
-		m->range_set = true;
-}
-
-static const struct field ms_fields[] = {
-	F_FN("name", ms_name, true),
-	F_FN("probe", ms_probe, false),
-	F_KIND("every", FLD_DURATION, struct plan_measure, every_ns, "every",
-	    false),
-	F_FN("until", ms_until, true),
-	F_KIND("max", FLD_DURATION, struct plan_measure, max_ns, "max", true),
-	F_FN("range", ms_range, false),
-};
-
-/*
- * Probes are paced sends: no faster and no more of them than "send"
- * allows without --flood (util.h), so a case cannot flood the target.
- */
-static void
-ms_bounds(struct ld *ld, yaml_node_t *n, const struct plan_measure *m)
-{
-	yaml_node_pair_t *pr;
-	yaml_node_t *at = n;
-	char d1[32], d2[32];
-
-	for (pr = n->data.mapping.pairs.start;
-	    pr < n->data.mapping.pairs.top; pr++)
-		if (is_word(node(ld, pr->key), "every"))
-			at = node(ld, pr->value);
-	if (m->every_ns == 0 || m->max_ns == 0)
-		return;		/* reported already */
-	if (m->every_ns < TC_SEND_MIN_INTERVAL_NS)
-		lerr(ld, at, "measure every %s is too short: probes go at "
-		    "most every %s (as send without --flood)",
-		    tc_fmt_duration(m->every_ns, d1, sizeof(d1)),
-		    tc_fmt_duration(TC_SEND_MIN_INTERVAL_NS, d2, sizeof(d2)));
-	else if (m->max_ns / m->every_ns > TC_SEND_MAX_COUNT)
-		lerr(ld, at, "measure would send up to %ju probes (max / "
-		    "every), more than %d", (uintmax_t)(m->max_ns /
-		    m->every_ns), TC_SEND_MAX_COUNT);
-}
-
-static void
-step_measure(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	char keys[256];
-	unsigned seen;
-
-	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes a mapping of: %s", sk->name,
-		    JOIN(keys, ms_fields, NITEMS(ms_fields), ", "));
-		return;
-	}
-	seen = map_fields(ld, n, sk->name, ms_fields, NITEMS(ms_fields),
-	    &st->u.measure);
-	if ((seen & 2u) && !(seen & 4u))
-		lerr(ld, n, "missing required key 'every' in measure (needed "
-		    "with probe)");
-	if ((seen & 2u) && (seen & 4u))
-		ms_bounds(ld, n, &st->u.measure);
-}
-
-/* exec */
-
-static void
-ex_cmd(struct ld *ld, yaml_node_t *n, void *dst)
-{
-	struct plan_exec *x = dst;
-	const char *s;
-
-	if ((s = get_str(ld, n, "exec command")) == NULL)
-		return;
-	if (strlen(s) > SCR_MAX_CMD) {
-		lerr(ld, n, "exec command is %zu bytes, more than %d",
-		    strlen(s), SCR_MAX_CMD);
-		return;
-	}
-	free(x->cmd);
-	x->cmd = xstrdup(s);
-}
-
-static const struct field ex_fields[] = {
-	F_FN("cmd", ex_cmd, true),
-	F_UINT("status", struct plan_exec, status, "status", 0, 255, false),
-	F_KIND("within", FLD_DURATION, struct plan_exec, within_ns, "within",
-	    false),
-	F_KIND("background", FLD_BOOL, struct plan_exec, background,
-	    "background", false),
-};
-
-static void
-step_exec(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
-{
-	if (n->type == YAML_MAPPING_NODE)
-		map_fields(ld, n, sk->name, ex_fields, NITEMS(ex_fields),
-		    &st->u.exec);
-	else if (n->type == YAML_SCALAR_NODE)
-		ex_cmd(ld, n, &st->u.exec);
-	else
-		lerr(ld, n, "exec takes a command or a mapping of: cmd, "
-		    "status, within, background");
-}
 
 /* ---- step lists -------------------------------------------------------- */
 
@@ -606,14 +81,14 @@ step_new(struct ld *ld, struct stepv *sv, yaml_node_t *n)
 
 static void
 step_any_of(struct ld *ld, yaml_node_t *n, struct plan_step *st,
-    const struct stepkind *sk)
+    const char *name)
 {
 	struct plan_any_of *a = &st->u.any_of;
 	struct stepv sv;
 	yaml_node_t *an;
 	size_t i, k, e0;
 
-	(void)sk;
+	(void)name;
 	if (n->type != YAML_SEQUENCE_NODE || (k = nitems(n)) < 2 ||
 	    k > SCR_MAX_ALTS) {
 		lerr(ld, n, "any_of takes 2 to %d alternatives, each a "
@@ -927,36 +402,18 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 		return;
 	st->kind = sk->kind;
 	st->pos = pos(ld, n);
-	switch (st->kind) {
-	case PLAN_SEND:
-		send_init(&st->u.send);
-		break;
-	case PLAN_EXPECT:
-		expect_init(&st->u.expect);
-		break;
-	case PLAN_MEASURE:
-		send_init(&st->u.measure.probe);
-		expect_init(&st->u.measure.until);
-		break;
-	case PLAN_RETRANSMITS:
-		st->u.retransmits.tol_pct = 10;
-		st->u.retransmits.tol_min_ns = 4 * NS_PER_MS;
+	scr_step_defaults(st);
+	if (st->kind == PLAN_RETRANSMITS) {
 		prev = sv->n >= 2 ? &sv->v[sv->n - 2] : NULL;
 		if (prev == NULL || (prev->kind != PLAN_EXPECT &&
 		    prev->kind != PLAN_CONNECT &&
 		    prev->kind != PLAN_RETRANSMITS &&
 		    prev->kind != PLAN_ANY_OF))
 			lerr(ld, n, "retransmits must follow an expect");
-		break;
-	case PLAN_EXEC:
-		st->u.exec.within_ns = 10 * NS_PER_SEC;
-		break;
-	default:
-		break;
 	}
 	if (pv != NULL)
 		get_profile(ld, pv, st);
-	sk->parse(ld, v, st, sk);
+	sk->parse(ld, v, st, sk->name);
 }
 
 void
