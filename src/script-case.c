@@ -196,7 +196,7 @@ case_steps(struct ld *ld, yaml_node_t *n, void *dst)
 	}
 	/* Zeroed steps are connects, which own nothing: plan_free is safe
 	 * on a half-filled array. */
-	parse_steps(ld, n, &sv);
+	scr_parse_steps(ld, n, &sv);
 	c->steps = sv.v;
 	c->nsteps = sv.n;
 }
@@ -344,12 +344,12 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 	ld->nsteps = 0;
 	ld->nest = 0;
 	ld->toomany = false;
-	subst_doc(ld, ld->doc, matrixid, ps, &sw);
+	scr_subst_doc(ld, ld->doc, matrixid, ps, &sw);
 	/* After a bad ${name}, the rest would only be noise. */
 	if (ld->nerr == e0)
 		map_fields(ld, root, NULL, case_fields, NITEMS(case_fields),
 		    c);
-	unswap(&sw);
+	scr_unswap(&sw);
 	free(ld->captured);
 	ld->captured = NULL;
 	ld->c = NULL;
@@ -372,7 +372,7 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 		yaml_mark_t m = { 0, (size_t)c->pos.line - 1,
 		    (size_t)c->pos.col - 1 };
 
-		mark_err(ld, &m, "duplicate case id '%s' (first defined at "
+		scr_mark_err(ld, &m, "duplicate case id '%s' (first defined at "
 		    "%s:%d:%d)", quote((const unsigned char *)c->id,
 		    strlen(c->id), q, sizeof(q)), o->pos.file, o->pos.line,
 		    o->pos.col);
@@ -549,11 +549,11 @@ scr_case_load(struct ld *ld, yaml_node_t *root)
 			idx = (ci / stride) % mp[i].n;
 			nm = mp[i].names[idx];
 			vl = mp[i].values[idx];
-			params_add(&ps, mp[i].name, strlen(mp[i].name),
+			scr_params_add(&ps, mp[i].name, strlen(mp[i].name),
 			    (const char *)vl->data.scalar.value,
 			    vl->data.scalar.length);
 			o = strlen(mp[i].name);
-			params_add(&ps, mp[i].name, o,
+			scr_params_add(&ps, mp[i].name, o,
 			    (const char *)nm->data.scalar.value,
 			    nm->data.scalar.length);
 			ps.v[ps.n - 1].name = xrealloc(ps.v[ps.n - 1].name,
@@ -569,7 +569,7 @@ scr_case_load(struct ld *ld, yaml_node_t *root)
 		e0 = ld->nerr;
 		load_one(ld, root, mid, &ps, suffix);
 		free(suffix);
-		params_free(&ps);
+		scr_params_free(&ps);
 		/* The same mistake in every expansion: report it once. */
 		if (ld->nerr != e0)
 			break;

@@ -62,7 +62,7 @@ mark_verr(struct ld *ld, const yaml_mark_t *m, const char *fmt, va_list ap)
 }
 
 void
-mark_err(struct ld *ld, const yaml_mark_t *m, const char *fmt, ...)
+scr_mark_err(struct ld *ld, const yaml_mark_t *m, const char *fmt, ...)
 {
 	va_list ap;
 

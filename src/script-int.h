@@ -189,7 +189,7 @@ void scr_errs_add(struct scr_errs *errs, const char *where, const char *fmt,
  * has given up; past SCR_MAX_ERRS it gives up with one last message and
  * sets ld->stop.
  */
-void mark_err(struct ld *ld, const yaml_mark_t *m, const char *fmt, ...)
+void scr_mark_err(struct ld *ld, const yaml_mark_t *m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The same, at node n's first character. */
@@ -212,45 +212,45 @@ bool budget(struct ld *ld, const yaml_node_t *n, size_t nodes,
  * by the caller, also after an error) and *lenp.  Returns 0, or -1 with
  * why filled in.
  */
-int read_all(const char *path, char **buf, size_t *lenp, char *why,
+int scr_read_all(const char *path, char **buf, size_t *lenp, char *why,
     size_t whylen);
 
 /*
  * The plan's copy of file name name, added if new: positions point to it,
  * so it lives as long as p (p->files owns it).
  */
-const char *plan_file(struct plan *p, const char *name);
+const char *scr_plan_file(struct plan *p, const char *name);
 
 /*
  * Pre-scan buf for anchors, aliases and nesting beyond SCR_MAX_NEST; sc
  * tells the first bad document (sc->doc, 0 if none) and its problems.
  */
-void scan_events(const char *buf, size_t len, struct scan *sc);
+void scr_scan_events(const char *buf, size_t len, struct scan *sc);
 
 /* Report libyaml's error in parser yp, which was reading buf. */
-void syntax_err(struct ld *ld, const yaml_parser_t *yp, const char *buf,
+void scr_syntax_err(struct ld *ld, const yaml_parser_t *yp, const char *buf,
     size_t len);
 
 /* ---- script-param.c: ${name} parameters -------------------------------- */
 
 /* Append a copy of name (nlen bytes) = value (vlen bytes) to ps. */
-void params_add(struct params *ps, const char *name, size_t nlen,
+void scr_params_add(struct params *ps, const char *name, size_t nlen,
     const char *value, size_t vlen);
 
 /* Free ps's names and values and zero it. */
-void params_free(struct params *ps);
+void scr_params_free(struct params *ps);
 
 /*
  * Replace every ${name} in the scalars of doc, but those under node skipid
  * (0: none), by its value in ps, recording the old values in sw; an
  * unknown name is an error.  Charges the document's nodes to the budget.
- * unswap() must restore them before doc is freed or substituted again.
+ * scr_unswap() must restore them before doc is freed or substituted again.
  */
-void subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
+void scr_subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
     const struct params *ps, struct swaps *sw);
 
-/* Restore the scalars subst_doc() replaced, free them and zero sw. */
-void unswap(struct swaps *sw);
+/* Restore the scalars scr_subst_doc() replaced, free them and zero sw. */
+void scr_unswap(struct swaps *sw);
 
 /* ---- script-value.c ---------------------------------------------------- */
 
@@ -377,7 +377,7 @@ void scr_step_defaults(struct plan_step *st);
  * Append the steps of sequence n to sv, repeat and include spliced in;
  * stops at ld->stop or at the step caps.  sv owns the steps.
  */
-void parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
+void scr_parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
 
 /* ---- script-case.c: cases ----------------------------------------------- */
 

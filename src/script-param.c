@@ -18,7 +18,7 @@
 #include "util.h"
 
 void
-params_add(struct params *ps, const char *name, size_t nlen,
+scr_params_add(struct params *ps, const char *name, size_t nlen,
     const char *value, size_t vlen)
 {
 	struct param *pa;
@@ -34,7 +34,7 @@ params_add(struct params *ps, const char *name, size_t nlen,
 }
 
 void
-params_free(struct params *ps)
+scr_params_free(struct params *ps)
 {
 	size_t i;
 
@@ -136,7 +136,7 @@ mark_tree(yaml_document_t *doc, int id, bool *skip)
 
 /* Substitute ps into every scalar of doc but those under node skipid. */
 void
-subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
+scr_subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
     const struct params *ps, struct swaps *sw)
 {
 	size_t i, nn = (size_t)(doc->nodes.top - doc->nodes.start);
@@ -154,7 +154,7 @@ subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
 }
 
 void
-unswap(struct swaps *sw)
+scr_unswap(struct swaps *sw)
 {
 	size_t i;
 

@@ -34,7 +34,7 @@
  * report no size, such as those in /proc.
  */
 int
-read_all(const char *path, char **buf, size_t *lenp, char *why,
+scr_read_all(const char *path, char **buf, size_t *lenp, char *why,
     size_t whylen)
 {
 	struct stat sb = { 0 };
@@ -91,7 +91,7 @@ read_all(const char *path, char **buf, size_t *lenp, char *why,
 
 /* The plan's copy of a file name, which positions point to. */
 const char *
-plan_file(struct plan *p, const char *name)
+scr_plan_file(struct plan *p, const char *name)
 {
 	size_t i;
 
@@ -140,7 +140,7 @@ qa(const yaml_char_t *a, char *buf, size_t len)
  * error: the loader reports it.
  */
 void
-scan_events(const char *buf, size_t len, struct scan *sc)
+scr_scan_events(const char *buf, size_t len, struct scan *sc)
 {
 	yaml_parser_t yp;
 	yaml_event_t ev;
@@ -201,7 +201,7 @@ scan_events(const char *buf, size_t len, struct scan *sc)
 }
 
 void
-syntax_err(struct ld *ld, const yaml_parser_t *yp, const char *buf,
+scr_syntax_err(struct ld *ld, const yaml_parser_t *yp, const char *buf,
     size_t len)
 {
 	yaml_mark_t m = yp->problem_mark;
@@ -222,8 +222,8 @@ syntax_err(struct ld *ld, const yaml_parser_t *yp, const char *buf,
 		}
 	}
 	if (yp->context != NULL)
-		mark_err(ld, &m, "YAML syntax error: %s (%s)", problem,
+		scr_mark_err(ld, &m, "YAML syntax error: %s (%s)", problem,
 		    yp->context);
 	else
-		mark_err(ld, &m, "YAML syntax error: %s", problem);
+		scr_mark_err(ld, &m, "YAML syntax error: %s", problem);
 }

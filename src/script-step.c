@@ -2,8 +2,8 @@
  * script-step.c - the YAML loader's step sequences: the table of step
  * kinds, a step's profile, and the kinds that hold or splice in steps:
  * any_of, repeat and include (which loads another file's steps).  These
- * recurse through parse_steps(), within this file only; the other kinds
- * are script-kind.c's.
+ * recurse through scr_parse_steps(), within this file only; the other
+ * kinds are script-kind.c's.
  */
 #include "config.h"
 
@@ -112,7 +112,7 @@ step_any_of(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 		}
 		memset(&sv, 0, sizeof(sv));
 		e0 = ld->nerr;
-		parse_steps(ld, an, &sv);
+		scr_parse_steps(ld, an, &sv);
 		a->alts[i].steps = sv.v;
 		a->alts[i].nsteps = sv.n;
 		if (ld->nerr == e0 && (sv.n == 0 ||
@@ -164,7 +164,7 @@ step_repeat(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 		return;
 	/* Parsed again for each copy: each owns its data. */
 	for (i = 0; i < r.count && ld->nerr == e0 && !ld->toomany; i++)
-		parse_steps(ld, r.steps, sv);
+		scr_parse_steps(ld, r.steps, sv);
 }
 
 /* include */
@@ -189,17 +189,18 @@ include_doc(struct ld *ld, const char *buf, size_t len, struct stepv *sv)
 	struct scan sc;
 	size_t i;
 
-	scan_events(buf, len, &sc);
+	scr_scan_events(buf, len, &sc);
 	if (sc.doc == 1) {
 		for (i = 0; i < sc.n; i++)
-			mark_err(ld, &sc.probs[i].mark, "%s", sc.probs[i].msg);
+			scr_mark_err(ld, &sc.probs[i].mark, "%s",
+			    sc.probs[i].msg);
 		return;
 	}
 	if (!yaml_parser_initialize(&yp))
 		fatalx("script: yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&yp, &doc)) {
-		syntax_err(ld, &yp, buf, len);
+		scr_syntax_err(ld, &yp, buf, len);
 		yaml_parser_delete(&yp);
 		return;
 	}
@@ -208,15 +209,15 @@ include_doc(struct ld *ld, const char *buf, size_t len, struct stepv *sv)
 	if (root == NULL || root->type != YAML_SEQUENCE_NODE) {
 		yaml_mark_t m = { 0, 0, 0 };
 
-		mark_err(ld, root != NULL ? &root->start_mark : &m,
+		scr_mark_err(ld, root != NULL ? &root->start_mark : &m,
 		    "an included file must be a sequence of steps");
 	} else if (nitems(root) > SCR_MAX_STEPS)
 		lerr(ld, root, "too many steps (%zu, at most %d)",
 		    nitems(root), SCR_MAX_STEPS);
 	else {
-		subst_doc(ld, &doc, 0, ld->params, &sw);
-		parse_steps(ld, root, sv);
-		unswap(&sw);
+		scr_subst_doc(ld, &doc, 0, ld->params, &sw);
+		scr_parse_steps(ld, root, sv);
+		scr_unswap(&sw);
 	}
 	ld->doc = odoc;
 	yaml_document_delete(&doc);
@@ -263,22 +264,22 @@ step_include(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 			if (get_str(ld, k, "parameter name") == NULL ||
 			    (pv = get_str(ld, v, "parameter value")) == NULL)
 				continue;
-			params_add(&ps, (const char *)k->data.scalar.value,
+			scr_params_add(&ps, (const char *)k->data.scalar.value,
 			    k->data.scalar.length, pv, strlen(pv));
 		}
 	}
 	if (ld->nerr != e0) {
-		params_free(&ps);
+		scr_params_free(&ps);
 		return;
 	}
 	/* The case's parameters after the include's own. */
 	for (i = 0; ops != NULL && i < ops->n; i++)
-		params_add(&ps, ops->v[i].name, strlen(ops->v[i].name),
+		scr_params_add(&ps, ops->v[i].name, strlen(ops->v[i].name),
 		    ops->v[i].value, strlen(ops->v[i].value));
 	if (ld->incdepth >= SCR_MAX_INCLUDE) {
 		lerr(ld, in.file, "includes nested more than %d deep",
 		    SCR_MAX_INCLUDE);
-		params_free(&ps);
+		scr_params_free(&ps);
 		return;
 	}
 	slash = strrchr(ofile, '/');
@@ -302,13 +303,13 @@ step_include(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 			    "itself", qs(in.file, q, sizeof(q)));
 			goto out;
 		}
-	if (read_all(path, &buf, &len, why, sizeof(why)) == -1) {
+	if (scr_read_all(path, &buf, &len, why, sizeof(why)) == -1) {
 		lerr(ld, in.file, "cannot read include '%s': %s",
 		    qs(in.file, q, sizeof(q)), why);
 		goto out;
 	}
 	ld->incstack[++ld->incdepth] = rp;
-	ld->file = plan_file(ld->p, path);
+	ld->file = scr_plan_file(ld->p, path);
 	ld->params = &ps;
 	include_doc(ld, buf, len, sv);
 	ld->params = ops;
@@ -318,7 +319,7 @@ out:
 	free(buf);
 	free(rp);
 	free(path);
-	params_free(&ps);
+	scr_params_free(&ps);
 }
 
 static void
@@ -417,7 +418,7 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 }
 
 void
-parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv)
+scr_parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 {
 	yaml_node_item_t *it;
 

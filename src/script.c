@@ -57,7 +57,7 @@ load_yaml(struct ld *ld, const char *buf, size_t len)
 	struct scan sc;
 	size_t i, ndoc = 0;
 
-	scan_events(buf, len, &sc);
+	scr_scan_events(buf, len, &sc);
 	if (!yaml_parser_initialize(&yp))
 		fatalx("script: yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
@@ -65,12 +65,12 @@ load_yaml(struct ld *ld, const char *buf, size_t len)
 		/* The bad document is never loaded, nor anything after it. */
 		if (sc.doc != 0 && ndoc + 1 == sc.doc) {
 			for (i = 0; i < sc.n; i++)
-				mark_err(ld, &sc.probs[i].mark, "%s",
+				scr_mark_err(ld, &sc.probs[i].mark, "%s",
 				    sc.probs[i].msg);
 			break;
 		}
 		if (!yaml_parser_load(&yp, &doc)) {
-			syntax_err(ld, &yp, buf, len);
+			scr_syntax_err(ld, &yp, buf, len);
 			break;
 		}
 		if ((root = yaml_document_get_root_node(&doc)) == NULL) {
@@ -94,14 +94,14 @@ scr_load_buffer(const char *name, const char *buf, size_t len,
 	size_t i, n0 = errs->n;
 
 	if (len > SCR_MAX_FILE) {
-		scr_errs_add(errs, name, "file too large (%zu bytes, at most %d)",
-		    len, SCR_MAX_FILE);
+		scr_errs_add(errs, name, "file too large (%zu bytes, at most "
+		    "%d)", len, SCR_MAX_FILE);
 		return 1;
 	}
 	memset(&ld, 0, sizeof(ld));
 	ld.p = p;
 	ld.errs = errs;
-	ld.file = plan_file(p, name);
+	ld.file = scr_plan_file(p, name);
 	/* For include cycles; NULL when name is not a file. */
 	ld.incstack[0] = realpath(name, NULL);
 	for (i = 0; i < p->ncases; i++)
@@ -121,7 +121,7 @@ load_file(const char *path, struct plan *p, struct scr_errs *errs)
 	char *buf, why[128];
 	size_t len = 0;
 
-	if (read_all(path, &buf, &len, why, sizeof(why)) == -1)
+	if (scr_read_all(path, &buf, &len, why, sizeof(why)) == -1)
 		scr_errs_add(errs, path, "cannot read: %s", why);
 	else
 		scr_load_buffer(path, buf, len, p, errs);
@@ -184,8 +184,8 @@ load_dir(const char *path, const struct stat *sb, int depth,
 	for (j = 0; j < seen->n; j++)
 		if (seen->v[j].dev == sb->st_dev &&
 		    seen->v[j].ino == sb->st_ino) {
-			scr_errs_add(errs, path, "directory loaded already as %s "
-			    "(symlink loop?)", seen->v[j].path);
+			scr_errs_add(errs, path, "directory loaded already as "
+			    "%s (symlink loop?)", seen->v[j].path);
 			return;
 		}
 	seen->v = xreallocarray(seen->v, seen->n + 1, sizeof(*seen->v));
