@@ -1,8 +1,27 @@
 /*
- * script-int.h - the YAML loader's private declarations, shared by
- * script.c (files, documents, cases, matrix, parameters), script-step.c
- * (steps) and script-value.c (scalars, options, key tables).  Not for use
- * outside the loader.
+ * script-int.h - the YAML loader's internal API, shared by its files and
+ * not for use outside the loader (the rest of the tool has script.h).
+ *
+ * The files are layered; each calls only the files below it, and its
+ * section below declares what it offers to those above:
+ *
+ *	script.c	paths, directories, files, documents (script.h)
+ *	script-case.c	a document: one case, its keys, its matrix
+ *	script-step.c	step sequences: any_of, repeat, include
+ *	script-kind.c	the steps that hold no steps: send, expect...
+ *	script-opt.c	TCP options to send, option expectations
+ *	script-value.c	scalars, numbers, flags, data, key tables
+ *	script-param.c	${name} parameters and their substitution
+ *	script-read.c	reading files, the pre-scan, syntax errors
+ *	script-ctx.c	messages, the budget, nodes, quoting
+ *
+ * Ownership: everything a parser builds belongs to the plan being loaded
+ * (plan_free() walks it), also half-built after an error; the YAML
+ * document belongs to whoever loaded it (script.c, or script-step.c for an
+ * include) and a node pointer is good only while ld->doc is that
+ * document.  Strings a getter returns point into the document: copy them
+ * to keep them.  Parsers report through scr_lerr() and go on; a caller
+ * tells whether a part failed by comparing ld->nerr before and after.
  */
 #ifndef TC_SCRIPT_INT_H
 #define TC_SCRIPT_INT_H
@@ -45,15 +64,16 @@
 
 /* ${name} values: matrix parameters and include params. */
 struct param {
-	char *name, *value;
+	char *name, *value;		/* owned */
 };
 
+/* A list of parameters, owned; free with scr_params_free(). */
 struct params {
 	struct param *v;
 	size_t n;
 };
 
-/* A growing list of steps. */
+/* A growing list of steps; v becomes the case's (or alternative's). */
 struct stepv {
 	struct plan_step *v;
 	size_t n, cap;
@@ -61,31 +81,39 @@ struct stepv {
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Case ids in the plan, hashed for the duplicate check. */
+/*
+ * Case ids in the plan, hashed for the duplicate check (the ids are the
+ * plan's; slot is the loader's, freed with free()).
+ */
 struct idset {
 	size_t *slot;			/* index in p->cases + 1; 0: empty */
 	size_t cap, n;			/* cap: a power of 2 */
 };
 
-/* Loading one file. */
+/*
+ * Loading one file: the context every parser gets.  scr_load_buffer()
+ * creates it on its stack and frees ids.slot, incstack[0] and captured.
+ */
 struct ld {
-	struct plan *p;
-	struct scr_errs *errs;
+	struct plan *p;			/* the caller's, filled */
+	struct scr_errs *errs;		/* the caller's, appended to */
 	struct idset ids;
 	const char *file;		/* owned by p->files */
-	yaml_document_t *doc;
+	yaml_document_t *doc;		/* the document being walked */
 	size_t nerr;			/* messages for this file */
 	bool stop;			/* too many errors: skip the rest */
 	/* The case being loaded. */
 	struct plan_case *c;
-	bool *captured;			/* per c->vars[]: captured so far */
+	bool *captured;			/* per c->vars[]: captured so far;
+					 * owned, grown by scr_var_get() */
 	size_t nsteps;			/* steps in c, all levels */
 	size_t filesteps;		/* steps in every case of the file */
 	bool toomany;			/* the step cap was reported */
 	int nest;			/* any_of depth */
-	const struct params *params;	/* ${name} values */
+	const struct params *params;	/* ${name} values, not owned */
 	int incdepth;
-	char *incstack[SCR_MAX_INCLUDE + 1]; /* realpaths; [0] the file */
+	/* realpaths, owned by the frame that pushed them; [0] the file */
+	char *incstack[SCR_MAX_INCLUDE + 1];
 	bool ts_form, ts_val_seen, ts_echo; /* the last option parsed */
 	/* The last sack option parsed had a relative or $var edge: its
 	 * edges as numbers, for the send-time resolution. */
@@ -93,7 +121,10 @@ struct ld {
 	struct plan_num sack[SEG_MAX_SACK][2];
 };
 
-/* Scalars whose value was replaced for one expansion, to restore. */
+/*
+ * Scalars whose value was replaced for one expansion, to restore: the new
+ * value is owned (freed by scr_unswap()), the old one is the document's.
+ */
 struct swap {
 	yaml_node_t *n;
 	yaml_char_t *value;
