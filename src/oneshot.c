@@ -30,6 +30,7 @@
 
 #include "cksum.h"
 #include "decode.h"
+#include "defaults.h"
 #include "evloop.h"
 #include "guard.h"
 #include "inject.h"
@@ -41,15 +42,9 @@
 #include "sniff.h"
 #include "util.h"
 
-#define OS_EXIT_REPLY	0
-#define OS_EXIT_NONE	1
-#define OS_EXIT_USAGE	2
-#define OS_EXIT_ENV	3
-
 /* Source ports: below the usual ephemeral range, as cmd_run's. */
-#define OS_PORT_LO	20000
-#define OS_PORT_SPAN	10000
-#define OS_DEFAULT_WIN	64240
+#define OS_PORT_LO	TC_PORT_MIN
+#define OS_PORT_SPAN	TC_SEND_PORT_SPAN
 #define OS_MAX_COUNT	TC_SEND_MAX_COUNT	/* without --flood */
 #define OS_FLOOD_MAX_COUNT TC_FLOOD_MAX_COUNT
 #define OS_FLOOD_MAX_NS	TC_FLOOD_MAX_NS
@@ -125,7 +120,7 @@ os_usage_error(const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = tc_usage_errv(os_usage, OS_EXIT_USAGE, fmt, ap);
+	rc = tc_usage_errv(os_usage, TC_EXIT_USAGE, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -316,7 +311,7 @@ os_plain(const struct os_opts *o, oneshot_env_fn *env_error)
 	struct net_cfg nc = { 0 };
 	const char *what;
 	char dst[INET6_ADDRSTRLEN];
-	int rc = OS_EXIT_ENV, eperm = 0;
+	int rc = TC_EXIT_ENV, eperm = 0;
 
 	/* Only this conversation: the target and our one source port.
 	 * Without the guard (or, with -a, our ARP/ND answers) the tester's
@@ -367,7 +362,7 @@ os_plain(const struct os_opts *o, oneshot_env_fn *env_error)
 	}
 	printf("--- %s port %ld: %ld sent, %ld repl%s received\n", dst,
 	    o->dport, r.sent, r.replies, r.replies == 1 ? "y" : "ies");
-	rc = r.replies > 0 ? OS_EXIT_REPLY : OS_EXIT_NONE;
+	rc = r.replies > 0 ? TC_EXIT_PASS : TC_EXIT_FAILED;
 out:
 	ev_free(r.loop);
 	net_close(&net);
@@ -489,7 +484,7 @@ os_flood(const struct os_opts *o, const union seg_addr *src,
 	cpu_set_t cpus;
 	long ncpu;
 	unsigned nw, k, started = 0;
-	int len, i, eperm = 0, mark = INJ_MARK, rc = OS_EXIT_REPLY, werr = 0;
+	int len, i, eperm = 0, mark = INJ_MARK, rc = TC_EXIT_PASS, werr = 0;
 	double secs;
 
 	os_build_seg(o, src, &s);
@@ -639,7 +634,7 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 	};
 	struct os_opts o = {
 		.dport = -1, .sport = -1, .flags = SEG_SYN,
-		.win = OS_DEFAULT_WIN, .mss = -1, .wscale = -1, .ttl = 64,
+		.win = TC_DEFAULT_WIN, .mss = -1, .wscale = -1, .ttl = 64,
 		.count = -1, .interval_ns = NS_PER_SEC, .wait_ns = NS_PER_SEC,
 	};
 	struct rt_path path;
@@ -663,7 +658,7 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 			break;
 		case 'h':
 			os_usage(stdout);
-			return OS_EXIT_REPLY;
+			return TC_EXIT_PASS;
 		case 't':
 			o.target = optarg;
 			break;
@@ -764,7 +759,7 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 			break;
 		default:
 			os_usage(stderr);
-			return OS_EXIT_USAGE;
+			return TC_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

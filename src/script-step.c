@@ -18,6 +18,7 @@
 
 #include <yaml.h>
 
+#include "defaults.h"
 #include "plan.h"
 #include "script.h"
 #include "script-int.h"
@@ -949,7 +950,7 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 			lerr(ld, n, "retransmits must follow an expect");
 		break;
 	case PLAN_EXEC:
-		st->u.exec.within_ns = 10 * NS_PER_SEC;
+		st->u.exec.within_ns = TC_EXEC_TIMEOUT_NS;
 		break;
 	default:
 		break;
