@@ -153,6 +153,17 @@ enc_off(const struct enc *e)
 	return (size_t)(e->pos - e->start);
 }
 
+/* Move the writer to off bytes from its start (to patch a field written
+ * earlier); -1, changing nothing, if that is past the end. */
+static inline int
+enc_seek(struct enc *e, size_t off)
+{
+	if (off > (size_t)(e->end - e->start))
+		return -1;
+	e->pos = e->start + off;
+	return 0;
+}
+
 static inline int
 enc_u8(struct enc *e, uint8_t v)
 {

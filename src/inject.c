@@ -20,6 +20,7 @@
 
 #include <libnet.h>
 
+#include "cksum.h"
 #include "inject.h"
 #include "seg.h"
 #include "util.h"
@@ -103,20 +104,6 @@ inj_open(const char *iface, int af, const struct inj_link *link,
 	return inj;
 }
 
-/* RFC 1071 sum of len bytes into sum, the odd byte padded with zero;
- * callers keep every piece but the last of even length. */
-static uint32_t
-inj_sum(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
 /*
  * The correct TCP checksum (host order) of the segment: pseudo-header
  * (RFC 9293 3.1), header with a zero checksum field, options, payload.
@@ -129,7 +116,8 @@ inj_tcp_csum(const struct seg *s, const uint8_t *hdr, const uint8_t *opt,
 {
 	uint8_t ph[4];
 	uint8_t h[LIBNET_TCP_H];
-	uint32_t sum, tcplen;
+	uint64_t sum;
+	uint32_t tcplen;
 	size_t alen = seg_addr_len(s->af);
 
 	/* RFC 9293 3.1 / RFC 8200 8.1: addresses, then protocol and TCP
@@ -142,15 +130,14 @@ inj_tcp_csum(const struct seg *s, const uint8_t *hdr, const uint8_t *opt,
 	memcpy(h, hdr, sizeof(h));
 	h[16] = h[17] = 0;
 
-	sum = inj_sum(0, (const uint8_t *)&s->src, alen);
-	sum = inj_sum(sum, (const uint8_t *)&s->dst, alen);
-	sum = inj_sum(sum, ph, sizeof(ph));
-	sum = inj_sum(sum, h, sizeof(h));
-	sum = inj_sum(sum, opt, optlen);
-	sum = inj_sum(sum, s->payload, s->paylen);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	/* Every piece but the payload is of even length (cksum_add). */
+	sum = cksum_add(0, (const uint8_t *)&s->src, alen);
+	sum = cksum_add(sum, (const uint8_t *)&s->dst, alen);
+	sum = cksum_add(sum, ph, sizeof(ph));
+	sum = cksum_add(sum, h, sizeof(h));
+	sum = cksum_add(sum, opt, optlen);
+	sum = cksum_add(sum, s->payload, s->paylen);
+	return (uint16_t)~cksum_fold(sum);
 }
 
 /* Forget the packet so the next send builds every block afresh. */

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "defaults.h"
 #include "lab.h"
 #include "util.h"
 
@@ -105,7 +106,7 @@ exec_lab(char **argv)
 	execv("/bin/bash", argv);
 	fprintf(stderr, "tcpconform: lab: cannot run %s: %s\n", argv[1],
 	    strerror(errno));
-	return 3;
+	return TC_EXIT_ENV;
 }
 
 /* Where lab.sh records a lab (common.sh, LAB_STATE_DIR). */
@@ -306,10 +307,10 @@ lab_down_states(int *removed)
 	char path[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
-	int rc = 0, n;
+	int rc = TC_EXIT_PASS, n;
 
 	if ((d = opendir(lab_state_dir())) == NULL)
-		return 0;
+		return TC_EXIT_PASS;
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, "lab-", 4) != 0 ||
 		    strstr(de->d_name, ".state") == NULL)
@@ -317,7 +318,7 @@ lab_down_states(int *removed)
 		snprintf(path, sizeof(path), "%s/%s", lab_state_dir(),
 		    de->d_name);
 		if ((n = lab_down_state(path)) < 0)
-			rc = 3;
+			rc = TC_EXIT_ENV;
 		else
 			*removed += n;
 	}
@@ -342,7 +343,7 @@ lab_down(void)
 	rc = lab_down_states(&removed);
 	if ((f = popen("ip netns list 2>/dev/null", "re")) == NULL) {
 		fprintf(stderr, "tcpconform: lab down: %s\n", strerror(errno));
-		return 3;
+		return TC_EXIT_ENV;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "%127s", name) != 1 ||
@@ -354,7 +355,7 @@ lab_down(void)
 			printf("removed %s\n", name);
 			removed++;
 		} else {
-			rc = 3;
+			rc = TC_EXIT_ENV;
 		}
 	}
 	pclose(f);
@@ -372,17 +373,18 @@ lab_main(int argc, char **argv)
 
 	if (argc < 2) {
 		lab_usage(stderr);
-		return 2;
+		return TC_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "down") == 0)
-		return argc == 2 ? lab_down() : (lab_usage(stderr), 2);
+		return argc == 2 ? lab_down() :
+		    (lab_usage(stderr), TC_EXIT_USAGE);
 	if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "shell") != 0) {
 		lab_usage(stderr);
-		return 2;
+		return TC_EXIT_USAGE;
 	}
 	if (self_paths(self, sizeof(self), peer, sizeof(peer)) != 0) {
 		fprintf(stderr, "tcpconform: lab: cannot find myself\n");
-		return 3;
+		return TC_EXIT_ENV;
 	}
 	av = xcalloc((size_t)argc + 16, sizeof(char *));
 	av[n++] = "bash";
@@ -412,7 +414,7 @@ lab_main(int argc, char **argv)
 		if (k != argc) {
 			lab_usage(stderr);
 			free(av);
-			return 2;
+			return TC_EXIT_USAGE;
 		}
 		av[n++] = getenv("SHELL") ? getenv("SHELL") : "/bin/sh";
 		av[n++] = "-i";
@@ -424,7 +426,7 @@ lab_main(int argc, char **argv)
 			    "PATH given\n");
 			lab_usage(stderr);
 			free(av);
-			return 2;
+			return TC_EXIT_USAGE;
 		}
 		av[n++] = "sh";
 		av[n++] = "-c";

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "defaults.h"
 #include "guard.h"
 #include "hook.h"
 #include "net.h"
@@ -39,15 +40,6 @@
 #include "sniff.h"
 #include "util.h"
 
-/* Exit codes: documented in tcpconform(1), EXIT STATUS. */
-enum {
-	EXIT_PASS = 0,		/* every case passed (or was skipped) */
-	EXIT_FAILED = 1,	/* a case failed */
-	EXIT_USAGE = 2,		/* bad usage or an invalid case file */
-	EXIT_ENV = 3,		/* no permission, no interface, no route */
-	EXIT_INTR = 130,	/* interrupted by SIGINT/SIGTERM */
-};
-
 /*
  * Cases at once.  A case spends nearly all its time waiting on the
  * target's timers (retransmissions, TIME-WAIT, FIN-WAIT-2), not on CPU:
@@ -58,8 +50,6 @@ enum {
  */
 #define DEFAULT_JOBS 32
 #define PORT_SPAN_MIN 64
-#define PORT_MIN 20000		/* our source ports: below the usual */
-#define PORT_MAX 32767		/* ephemeral range (32768-60999) */
 
 struct run_opts {
 	const char *target;
@@ -109,7 +99,7 @@ usage_error(const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = tc_usage_errv(usage, EXIT_USAGE, fmt, ap);
+	rc = tc_usage_errv(usage, TC_EXIT_USAGE, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -216,7 +206,7 @@ env_error(const char *what, const char *err, int eperm)
 		fprintf(stderr, "%s: sending crafted segments needs root, or "
 		    "the capabilities cap_net_raw and cap_net_admin\n",
 		    progname);
-	return EXIT_ENV;
+	return TC_EXIT_ENV;
 }
 
 static int
@@ -257,7 +247,7 @@ cmd_run(int argc, char **argv)
 	struct outfile *of = NULL;
 	char err[512];
 	sigset_t mask, omask;
-	int ch, rc = EXIT_ENV, sfd = -1, eperm = 0;
+	int ch, rc = TC_EXIT_ENV, sfd = -1, eperm = 0;
 	unsigned span, failed;
 	uint64_t t0, drops;
 	long n;
@@ -276,7 +266,7 @@ cmd_run(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			free_opts(&o);
-			return EXIT_PASS;
+			return TC_EXIT_PASS;
 		case 'i':
 			o.iface = optarg;
 			break;
@@ -295,7 +285,7 @@ cmd_run(int argc, char **argv)
 		case 'p':
 			if (parse_services(optarg, &o) != 0) {
 				free_opts(&o);
-				return EXIT_USAGE;
+				return TC_EXIT_USAGE;
 			}
 			break;
 		case 't':
@@ -329,7 +319,7 @@ cmd_run(int argc, char **argv)
 		default:
 			free_opts(&o);
 			usage(stderr);
-			return EXIT_USAGE;
+			return TC_EXIT_USAGE;
 		}
 	}
 	argc -= optind;
@@ -356,13 +346,13 @@ cmd_run(int argc, char **argv)
 	if (load_plan(argv, argc, &plan) != 0) {
 		free_opts(&o);
 		plan_free(&plan);
-		return EXIT_USAGE;
+		return TC_EXIT_USAGE;
 	}
 	if (plan.ncases == 0) {
 		free_opts(&o);
 		plan_free(&plan);
 		fprintf(stderr, "%s: no test cases found\n", progname);
-		return EXIT_USAGE;
+		return TC_EXIT_USAGE;
 	}
 	if (o.pcap_dir != NULL && stat(o.pcap_dir, &sb) != 0 &&
 	    mkdir(o.pcap_dir, 0777) != 0 && errno != EEXIST) {
@@ -391,7 +381,7 @@ cmd_run(int argc, char **argv)
 	 */
 	span = plan.ncases + 1 > PORT_SPAN_MIN ? (unsigned)plan.ncases + 1 :
 	    PORT_SPAN_MIN;
-	if ((ports = runid_ports(span, PORT_MIN, PORT_MAX, &cfg.port_lo,
+	if ((ports = runid_ports(span, TC_PORT_MIN, TC_PORT_MAX, &cfg.port_lo,
 	    &cfg.port_hi, err, sizeof(err))) == NULL) {
 		rc = env_error("source ports", err, 0);
 		goto out;
@@ -400,8 +390,8 @@ cmd_run(int argc, char **argv)
 	cfg.svc = o.svc;
 	cfg.nsvc = o.nsvc;
 	cfg.jobs = o.jobs;
-	cfg.default_within_ns = PLAN_DEFAULT_WITHIN_NS;
-	cfg.default_timeout_ns = PLAN_DEFAULT_TIMEOUT_NS;
+	cfg.default_within_ns = TC_DEFAULT_WITHIN_NS;
+	cfg.default_timeout_ns = TC_CASE_TIMEOUT_NS;
 	cfg.profile = o.profile;
 	cfg.hook = hook = hook_new(o.target_exec);
 	cfg.pcap_dir = o.pcap_dir;
@@ -479,9 +469,9 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "tcpconform: warning: the capture dropped %ju "
 		    "packets (see -j in tcpconform(1))\n", (uintmax_t)drops);
 	if (interp_aborted(in))
-		rc = EXIT_INTR;
+		rc = TC_EXIT_INTR;
 	else
-		rc = failed > 0 ? EXIT_FAILED : EXIT_PASS;
+		rc = failed > 0 ? TC_EXIT_FAILED : TC_EXIT_PASS;
 out:
 	prog_free(prog);
 	interp_free(in);
@@ -496,7 +486,7 @@ out:
 	/* A report that could not be written is no report: exit 3. */
 	if (outfile_close(of, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", progname, err);
-		rc = EXIT_ENV;
+		rc = TC_EXIT_ENV;
 	}
 	free_opts(&o);
 	return rc;
@@ -545,7 +535,7 @@ cmd_check(int argc, char **argv)
 		printf("\n");
 	}
 	plan_free(&plan);
-	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
+	return rc == 0 ? TC_EXIT_PASS : TC_EXIT_USAGE;
 }
 
 /* Does the case carry tag? */
@@ -589,21 +579,21 @@ cmd_list(int argc, char **argv)
 			profile = optarg;
 		else {
 			usage(stderr);
-			return EXIT_USAGE;
+			return TC_EXIT_USAGE;
 		}
 	}
 	if (optind == argc)
 		return usage_error("list: no test case PATH given");
 	if (load_plan(argv + optind, argc - optind, &plan) != 0) {
 		plan_free(&plan);
-		return EXIT_USAGE;
+		return TC_EXIT_USAGE;
 	}
 	for (i = 0; i < plan.ncases; i++) {
 		const struct plan_case *c = &plan.cases[i];
 
 		if (tag != NULL && !has_tag(c, tag))
 			continue;
-		plan_duration(c, profile, PLAN_DEFAULT_WITHIN_NS, &typ, &max);
+		plan_duration(c, profile, TC_DEFAULT_WITHIN_NS, &typ, &max);
 		sum_typ += typ;
 		shown++;
 		/* A title is free text from the case: escape what a
@@ -637,7 +627,7 @@ cmd_list(int argc, char **argv)
 	printf("%zu case%s, about %s one after another\n", shown,
 	    shown == 1 ? "" : "s", tc_fmt_duration(sum_typ, d1, sizeof(d1)));
 	plan_free(&plan);
-	return EXIT_PASS;
+	return TC_EXIT_PASS;
 }
 
 static int
@@ -653,7 +643,7 @@ cmd_guard(int argc, char **argv)
 		return env_error("guard --clear", err, strstr(err,
 		    "not permitted") != NULL);
 	printf("removed %d stale table%s\n", n, n == 1 ? "" : "s");
-	return EXIT_PASS;
+	return TC_EXIT_PASS;
 }
 
 /* send: oneshot.c, with this file's route lookup and error messages. */
@@ -683,15 +673,15 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return EXIT_USAGE;
+		return TC_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
-		return EXIT_PASS;
+		return TC_EXIT_PASS;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("%s\n", PACKAGE_STRING);
-		return EXIT_PASS;
+		return TC_EXIT_PASS;
 	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)

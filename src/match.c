@@ -114,44 +114,6 @@ check_range(const char *name, const struct plan_range *r, uint32_t got,
 	return 0;
 }
 
-static const char *
-optname(uint8_t kind)
-{
-	switch (kind) {
-	case SEG_OPT_MSS:
-		return "mss";
-	case SEG_OPT_WS:
-		return "ws";
-	case SEG_OPT_SACKOK:
-		return "sackok";
-	case SEG_OPT_SACK:
-		return "sack";
-	case SEG_OPT_TS:
-		return "ts";
-	case SEG_OPT_NOP:
-		return "nop";
-	case SEG_OPT_EOL:
-		return "eol";
-	default:
-		return "option";
-	}
-}
-
-/* The value of an option field: MSS, WS, TSval (field 1), TSecr (2). */
-static int
-opt_value(const struct seg_opt *o, uint8_t field, uint32_t *v)
-{
-	if (o->kind == SEG_OPT_MSS && o->len == 4)
-		*v = o->u.mss;
-	else if (o->kind == SEG_OPT_WS && o->len == 3)
-		*v = o->u.ws;
-	else if (o->kind == SEG_OPT_TS && o->len == 10)
-		*v = field == 2 ? o->u.ts.ecr : o->u.ts.val;
-	else
-		return 0;
-	return 1;
-}
-
 /* Blocks of a SACK option as "{11:21}{31:41}", relative to our ISN. */
 static void
 sack_desc(const struct match_ctx *c, const struct seg_opt *o, char *buf,
@@ -210,9 +172,8 @@ check_option(const struct match_ctx *c, const struct plan_optexp *oe,
     const struct seg *s, char *why, size_t len)
 {
 	const struct seg_opt *o = seg_opt_find(s, oe->kind);
-	const char *name = optname(oe->kind);
-	const char *fname = oe->kind == SEG_OPT_TS ?
-	    (oe->field == 2 ? "ts.ecr" : "ts.val") : name;
+	const char *name = seg_opt_name(oe->kind);
+	const char *fname = seg_opt_field_name(oe->kind, oe->field);
 	char want[48];
 	uint32_t v, ref;
 
@@ -231,7 +192,7 @@ check_option(const struct match_ctx *c, const struct plan_optexp *oe,
 		return check_sack(c, oe, o, why, len);
 	if (oe->match == PLAN_OM_PRESENT && !oe->echo && oe->var < 0)
 		return 1;
-	if (!opt_value(o, oe->field, &v)) {
+	if (seg_opt_get(o, oe->field, &v) != 0) {
 		snprintf(why, len, "%s option has a bad length %u", name,
 		    o->len);
 		return 0;
@@ -422,9 +383,10 @@ void
 match_capture(const struct match_ctx *c, const struct plan_expect *ex,
     const struct seg *s)
 {
-	const struct seg_opt *o;
 	size_t i;
-	uint32_t v;
+	uint32_t v, ecr = 0;
+	uint16_t mss = 0;
+	uint8_t ws = 0;
 
 	for (i = 0; i < ex->ncap; i++) {
 		const struct plan_capture *cp = &ex->cap[i];
@@ -441,17 +403,17 @@ match_capture(const struct match_ctx *c, const struct plan_expect *ex,
 		case PLAN_F_TOS: v = s->tos; break;
 		case PLAN_F_TSVAL:
 		case PLAN_F_TSECR:
-			o = seg_opt_find(s, SEG_OPT_TS);
-			ok = o != NULL && opt_value(o,
-			    cp->field == PLAN_F_TSECR ? 2 : 1, &v);
+			ok = seg_opt_ts(s, &v, &ecr) == 0;
+			if (cp->field == PLAN_F_TSECR)
+				v = ecr;
 			break;
 		case PLAN_F_MSS:
-			o = seg_opt_find(s, SEG_OPT_MSS);
-			ok = o != NULL && opt_value(o, 0, &v);
+			ok = seg_opt_mss(s, &mss) == 0;
+			v = mss;
 			break;
 		case PLAN_F_WS:
-			o = seg_opt_find(s, SEG_OPT_WS);
-			ok = o != NULL && opt_value(o, 0, &v);
+			ok = seg_opt_ws(s, &ws) == 0;
+			v = ws;
 			break;
 		default:
 			ok = 0;

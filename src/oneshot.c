@@ -28,6 +28,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cksum.h"
+#include "decode.h"
+#include "defaults.h"
 #include "evloop.h"
 #include "guard.h"
 #include "inject.h"
@@ -39,21 +42,14 @@
 #include "sniff.h"
 #include "util.h"
 
-#define OS_EXIT_REPLY	0
-#define OS_EXIT_NONE	1
-#define OS_EXIT_USAGE	2
-#define OS_EXIT_ENV	3
-
 /* Source ports: below the usual ephemeral range, as cmd_run's. */
-#define OS_PORT_LO	20000
-#define OS_PORT_SPAN	10000
-#define OS_DEFAULT_WIN	64240
+#define OS_PORT_LO	TC_PORT_MIN
+#define OS_PORT_SPAN	TC_SEND_PORT_SPAN
 #define OS_MAX_COUNT	TC_SEND_MAX_COUNT	/* without --flood */
 #define OS_FLOOD_MAX_COUNT TC_FLOOD_MAX_COUNT
 #define OS_FLOOD_MAX_NS	TC_FLOOD_MAX_NS
 #define OS_BATCH	64		/* packets per sendmmsg(2) */
-#define OS_IP_H		20
-#define OS_TCP_H	20
+#define OS_IP_H		SEG_IP4_HDRLEN	/* the flood is IPv4 only */
 #define OS_PKT_MAX	(OS_IP_H + 60 + 1460)	/* one Ethernet frame */
 #define OS_MAX_WORKERS	8
 
@@ -124,7 +120,7 @@ os_usage_error(const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = tc_usage_errv(os_usage, OS_EXIT_USAGE, fmt, ap);
+	rc = tc_usage_errv(os_usage, TC_EXIT_USAGE, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -159,30 +155,24 @@ os_build_opts(const struct os_opts *o, struct seg *s)
 {
 	struct seg_opt *p;
 
-	if (o->mss >= 0 && (p = seg_opt_add(s, SEG_OPT_MSS)) != NULL) {
-		p->len = 4;
-		p->u.mss = (uint16_t)o->mss;
+	/* seg_opt_add gives each its valid length; at most 7 options here,
+	 * far from SEG_MAX_OPTS. */
+	if (o->mss >= 0 && (p = seg_opt_add(s, SEG_OPT_MSS)) != NULL)
+		(void)seg_opt_set(p, 0, (uint32_t)o->mss);
+	if (o->sackok != o->ts) {
+		(void)seg_opt_add(s, SEG_OPT_NOP);
+		(void)seg_opt_add(s, SEG_OPT_NOP);
 	}
-	if (!o->sackok || !o->ts) {
-		if (o->sackok || o->ts) {
-			seg_opt_add(s, SEG_OPT_NOP)->len = 1;
-			seg_opt_add(s, SEG_OPT_NOP)->len = 1;
-		}
-	}
-	if (o->sackok && (p = seg_opt_add(s, SEG_OPT_SACKOK)) != NULL)
-		p->len = 2;
-	if (o->ts && (p = seg_opt_add(s, SEG_OPT_TS)) != NULL) {
-		p->len = 10;
-		p->u.ts.val = (uint32_t)(tc_clock_ns(CLOCK_MONOTONIC) /
-		    NS_PER_MS);
-		p->u.ts.ecr = 0;
-	}
+	if (o->sackok)
+		(void)seg_opt_add(s, SEG_OPT_SACKOK);
+	if (o->ts && (p = seg_opt_add(s, SEG_OPT_TS)) != NULL)
+		/* TSval: a millisecond clock; TSecr 0: nothing to echo. */
+		(void)seg_opt_set(p, 1,
+		    (uint32_t)(tc_clock_ns(CLOCK_MONOTONIC) / NS_PER_MS));
 	if (o->wscale >= 0) {
-		seg_opt_add(s, SEG_OPT_NOP)->len = 1;
-		if ((p = seg_opt_add(s, SEG_OPT_WS)) != NULL) {
-			p->len = 3;
-			p->u.ws = (uint8_t)o->wscale;
-		}
+		(void)seg_opt_add(s, SEG_OPT_NOP);
+		if ((p = seg_opt_add(s, SEG_OPT_WS)) != NULL)
+			(void)seg_opt_set(p, 0, (uint32_t)o->wscale);
 	}
 }
 
@@ -321,7 +311,7 @@ os_plain(const struct os_opts *o, oneshot_env_fn *env_error)
 	struct net_cfg nc = { 0 };
 	const char *what;
 	char dst[INET6_ADDRSTRLEN];
-	int rc = OS_EXIT_ENV, eperm = 0;
+	int rc = TC_EXIT_ENV, eperm = 0;
 
 	/* Only this conversation: the target and our one source port.
 	 * Without the guard (or, with -a, our ARP/ND answers) the tester's
@@ -372,7 +362,7 @@ os_plain(const struct os_opts *o, oneshot_env_fn *env_error)
 	}
 	printf("--- %s port %ld: %ld sent, %ld repl%s received\n", dst,
 	    o->dport, r.sent, r.replies, r.replies == 1 ? "y" : "ies");
-	rc = r.replies > 0 ? OS_EXIT_REPLY : OS_EXIT_NONE;
+	rc = r.replies > 0 ? TC_EXIT_PASS : TC_EXIT_FAILED;
 out:
 	ev_free(r.loop);
 	net_close(&net);
@@ -388,80 +378,13 @@ out:
  * sendto(2) per packet (libnet_build_* + libnet_write): that costs far
  * more than this batch path, and at flood rates it is time the kernel's
  * own per-packet work (BENCHMARKS.md) cannot use.  Instead the packet is
- * built once,
- * copied into OS_BATCH buffers, and per packet only the source port, the
+ * built once by the codec (seg_encode), copied into OS_BATCH buffers,
+ * and per packet only the source port, the
  * sequence number and the TCP checksum are patched (incrementally,
  * RFC 1624 eqn. 3) before one sendmmsg(2) sends the whole batch on a raw
  * IPPROTO_RAW socket (IP_HDRINCL implied: the kernel fills in the IP
  * checksum, and the IP id because we leave it 0).
  */
-
-/* Build s as IPv4 + TCP + options + payload into buf; returns the length
- * or -1 when it does not fit. */
-static int
-os_build_packet(const struct seg *s, uint8_t *buf, size_t bufsz)
-{
-	uint8_t opt[40];
-	int optlen;
-	size_t tcplen, total;
-	uint16_t csum;
-	uint8_t *ip = buf, *th = buf + OS_IP_H;
-
-	if ((optlen = seg_opts_encode(s, opt, sizeof(opt))) < 0)
-		return -1;
-	tcplen = OS_TCP_H + (size_t)optlen + s->paylen;
-	total = OS_IP_H + tcplen;
-	if (total > bufsz || total > 65535)
-		return -1;
-	memset(buf, 0, total);
-	ip[0] = 0x45;
-	ip[1] = s->tos;
-	ip[2] = total >> 8;
-	ip[3] = total & 0xff;
-	/* ip[4..5] id 0: the kernel chooses one (raw_send_hdrinc). */
-	if (s->df)
-		ip[6] = 0x40;
-	ip[8] = s->ttl;
-	ip[9] = IPPROTO_TCP;
-	/* ip[10..11] checksum: the kernel computes it for IP_HDRINCL. */
-	memcpy(ip + 12, &s->src.v4, 4);
-	memcpy(ip + 16, &s->dst.v4, 4);
-
-	th[0] = s->sport >> 8;
-	th[1] = s->sport & 0xff;
-	th[2] = s->dport >> 8;
-	th[3] = s->dport & 0xff;
-	th[4] = s->seq >> 24;
-	th[5] = (s->seq >> 16) & 0xff;
-	th[6] = (s->seq >> 8) & 0xff;
-	th[7] = s->seq & 0xff;
-	th[8] = s->ack >> 24;
-	th[9] = (s->ack >> 16) & 0xff;
-	th[10] = (s->ack >> 8) & 0xff;
-	th[11] = s->ack & 0xff;
-	th[12] = (uint8_t)(((OS_TCP_H + optlen) / 4) << 4 |
-	    (s->flags & SEG_RES_MASK) >> 8);
-	th[13] = s->flags & 0xff;
-	th[14] = s->win >> 8;
-	th[15] = s->win & 0xff;
-	th[18] = s->urp >> 8;
-	th[19] = s->urp & 0xff;
-	memcpy(th + OS_TCP_H, opt, (size_t)optlen);
-	if (s->paylen > 0)
-		memcpy(th + OS_TCP_H + optlen, s->payload, s->paylen);
-	csum = seg_tcp_checksum(s, th, tcplen);
-	th[16] = csum >> 8;
-	th[17] = csum & 0xff;
-	return (int)total;
-}
-
-static uint32_t
-os_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum;
-}
 
 /* One flood worker: its own raw socket, buffers and share of the count. */
 struct os_worker {
@@ -472,7 +395,7 @@ struct os_worker {
 	int len;
 	struct sockaddr_in sin;
 	uint64_t count, sent, deadline;
-	uint32_t base;		/* ~HC + ~m of the template, folded */
+	uint16_t base;		/* ~HC + ~m of the template, folded */
 	unsigned port_i;	/* index into the source port range */
 	uint32_t seq;
 	int err;		/* errno of a failed sendmmsg, or 0 */
@@ -484,7 +407,8 @@ os_worker_run(void *arg)
 	struct os_worker *w = arg;
 	struct mmsghdr msgs[OS_BATCH];
 	struct iovec iov[OS_BATCH];
-	uint32_t sum;
+	struct enc th;
+	uint64_t sum;
 	uint16_t sport;
 	int i, n, want;
 
@@ -501,7 +425,9 @@ os_worker_run(void *arg)
 		want = w->count - w->sent < OS_BATCH ?
 		    (int)(w->count - w->sent) : OS_BATCH;
 		for (i = 0; i < want; i++) {
-			uint8_t *th = w->bufs[i] + OS_IP_H;
+			/* The buffer holds a whole TCP header: the
+			 * writes below cannot fail. */
+			enc_init(&th, w->bufs[i] + OS_IP_H, SEG_TCP_HDRLEN);
 
 			/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'). */
 			sum = w->base;
@@ -509,19 +435,15 @@ os_worker_run(void *arg)
 				w->port_i = w->port_i + 1 == OS_PORT_SPAN ? 0 :
 				    w->port_i + 1;
 				sport = (uint16_t)(OS_PORT_LO + w->port_i);
-				th[0] = sport >> 8;
-				th[1] = sport & 0xff;
+				(void)enc_be16(&th, sport);
 				sum += sport;
 			}
 			w->seq += 0x9e3779b1u;	/* golden ratio: well spread */
-			th[4] = w->seq >> 24;
-			th[5] = (w->seq >> 16) & 0xff;
-			th[6] = (w->seq >> 8) & 0xff;
-			th[7] = w->seq & 0xff;
+			(void)enc_seek(&th, SEG_TCP_SEQ_OFF);
+			(void)enc_be32(&th, w->seq);
 			sum += (w->seq >> 16) + (w->seq & 0xffff);
-			sum = (uint16_t)~os_fold(sum);
-			th[16] = sum >> 8;
-			th[17] = sum & 0xff;
+			(void)enc_seek(&th, SEG_TCP_CSUM_OFF);
+			(void)enc_be16(&th, (uint16_t)~cksum_fold(sum));
 		}
 		n = sendmmsg(w->fd, msgs, (unsigned)want, 0);
 		if (n < 0) {
@@ -556,16 +478,17 @@ os_flood(const struct os_opts *o, const union seg_addr *src,
 	struct seg s;
 	uint8_t pkt[OS_PKT_MAX];
 	char err[512];
-	uint64_t t0, now, sent = 0, count = (uint64_t)o->count;
-	uint32_t base, csum0;
+	uint64_t t0, now, sent = 0, count = (uint64_t)o->count, base;
+	struct dec d;
+	uint16_t csum0;
 	cpu_set_t cpus;
 	long ncpu;
 	unsigned nw, k, started = 0;
-	int len, i, eperm = 0, mark = INJ_MARK, rc = OS_EXIT_REPLY, werr = 0;
+	int len, i, eperm = 0, mark = INJ_MARK, rc = TC_EXIT_PASS, werr = 0;
 	double secs;
 
 	os_build_seg(o, src, &s);
-	if ((len = os_build_packet(&s, pkt, sizeof(pkt))) < 0)
+	if ((len = seg_encode(&s, pkt, sizeof(pkt))) < 0)
 		return os_usage_error("--flood: options and data exceed %d "
 		    "bytes", OS_PKT_MAX);
 	/* The CPUs we may run on (taskset(1) narrows them). */
@@ -578,13 +501,15 @@ os_flood(const struct os_opts *o, const union seg_addr *src,
 		nw = (unsigned)count;
 
 	/* ~HC + ~m over the template's variable words. */
-	csum0 = (uint32_t)pkt[OS_IP_H + 16] << 8 | pkt[OS_IP_H + 17];
+	dec_init(&d, pkt + OS_IP_H, SEG_TCP_HDRLEN);
+	if (dec_skip(&d, SEG_TCP_CSUM_OFF) || dec_be16(&d, &csum0))
+		fatalx("flood: template shorter than a TCP header");
 	base = (uint16_t)~csum0;
 	if (!o->fixed_sport)
-		base += (uint16_t)~s.sport;
-	base += (uint16_t)~(s.seq >> 16);
-	base += (uint16_t)~(s.seq & 0xffff);
-	base = os_fold(base);
+		base = cksum_sub16(base, s.sport);
+	base = cksum_sub16(base, (uint16_t)(s.seq >> 16));
+	base = cksum_sub16(base, (uint16_t)(s.seq & 0xffff));
+	base = cksum_fold(base);
 
 	w = xcalloc(nw, sizeof(*w));
 	for (k = 0; k < nw; k++)
@@ -709,7 +634,7 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 	};
 	struct os_opts o = {
 		.dport = -1, .sport = -1, .flags = SEG_SYN,
-		.win = OS_DEFAULT_WIN, .mss = -1, .wscale = -1, .ttl = 64,
+		.win = TC_DEFAULT_WIN, .mss = -1, .wscale = -1, .ttl = 64,
 		.count = -1, .interval_ns = NS_PER_SEC, .wait_ns = NS_PER_SEC,
 	};
 	struct rt_path path;
@@ -733,7 +658,7 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 			break;
 		case 'h':
 			os_usage(stdout);
-			return OS_EXIT_REPLY;
+			return TC_EXIT_PASS;
 		case 't':
 			o.target = optarg;
 			break;
@@ -834,7 +759,7 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 			break;
 		default:
 			os_usage(stderr);
-			return OS_EXIT_USAGE;
+			return TC_EXIT_USAGE;
 		}
 	}
 	if (optind != argc)

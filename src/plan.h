@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "defaults.h"
 #include "seg.h"
 
 struct plan_pos {
@@ -203,7 +204,7 @@ struct plan_measure {
 struct plan_exec {
 	char *cmd;			/* owned */
 	int status;			/* expected exit status (default 0) */
-	uint64_t within_ns;		/* default 10 s */
+	uint64_t within_ns;		/* default TC_EXEC_TIMEOUT_NS */
 	bool background;		/* don't wait; killed at case end */
 };
 
@@ -335,9 +336,10 @@ uint64_t plan_rtx_gap(const struct plan_retransmits *r, unsigned n,
 uint64_t plan_rtx_tol(const struct plan_retransmits *r, uint64_t gap);
 
 /* What expect and connect wait without "within", and a case's time limit
- * without "timeout". */
-#define PLAN_DEFAULT_WITHIN_NS 1000000000ULL
-#define PLAN_DEFAULT_TIMEOUT_NS (60 * 1000000000ULL)
+ * without "timeout": the values of defaults.h, under the names the plan's
+ * users know. */
+#define PLAN_DEFAULT_WITHIN_NS TC_DEFAULT_WITHIN_NS
+#define PLAN_DEFAULT_TIMEOUT_NS TC_CASE_TIMEOUT_NS
 
 /*
  * How long case c takes under profile (NULL: every step counts): typical,

@@ -15,6 +15,7 @@
 
 #include <yaml.h>
 
+#include "defaults.h"
 #include "plan.h"
 #include "script.h"
 #include "script-int.h"
@@ -576,7 +577,7 @@ scr_step_defaults(struct plan_step *st)
 		st->u.retransmits.tol_min_ns = 4 * NS_PER_MS;
 		break;
 	case PLAN_EXEC:
-		st->u.exec.within_ns = 10 * NS_PER_SEC;
+		st->u.exec.within_ns = TC_EXEC_TIMEOUT_NS;
 		break;
 	default:
 		break;

@@ -671,26 +671,17 @@ static const struct field raw_fields[] = {
 	    255, false),
 };
 
+/* SEG_OPTF_UINT: one number up to the registry's max, stored as given
+ * (a WS over 14, RFC 7323 2.3, too: testing that is the point). */
 static int
-opt_mss(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
+opt_uint(struct ld *ld, yaml_node_t *n, const struct seg_optdesc *od,
+    struct seg_opt *o)
 {
 	uint64_t v;
 
-	if (get_uint(ld, n, "mss", 0, UINT16_MAX, &v) == -1)
+	if (get_uint(ld, n, od->name, 0, od->max, &v) == -1)
 		return -1;
-	o->u.mss = (uint16_t)v;
-	return 0;
-}
-
-/* Stored as given, even over 14 (RFC 7323 2.3): testing that is the point. */
-static int
-opt_ws(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
-{
-	uint64_t v;
-
-	if (get_uint(ld, n, "ws", 0, UINT8_MAX, &v) == -1)
-		return -1;
-	o->u.ws = (uint8_t)v;
+	(void)seg_opt_set(o, 0, (uint32_t)v);
 	return 0;
 }
 
@@ -756,17 +747,9 @@ opt_sack(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 	return ld->nerr == e0 ? 0 : -1;
 }
 
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 static int
 opt_raw(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 {
-	uint8_t b[sizeof(o->u.raw)];
 	size_t e0 = ld->nerr;
 
 	if (n->type != YAML_MAPPING_NODE) {
@@ -782,51 +765,55 @@ opt_raw(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 		    o->kind);
 		return -1;
 	}
-	/*
-	 * seg.c encodes a known kind that has its valid length from the
-	 * typed fields: fill them from the bytes so that the wire carries
-	 * exactly what was written.  A forced length is always sent raw.
-	 */
-	if (o->len_forced)
-		return 0;
-	memcpy(b, o->u.raw, sizeof(b));
-	if (o->kind == SEG_OPT_MSS && o->len == 4)
-		o->u.mss = (uint16_t)(b[0] << 8 | b[1]);
-	else if (o->kind == SEG_OPT_TS && o->len == 10) {
-		o->u.ts.val = be32(b);
-		o->u.ts.ecr = be32(b + 4);
-	}
+	/* The encoder writes a known kind that has its valid length from
+	 * the typed fields: the wire carries exactly what was written. */
+	seg_opt_raw_fill(o);
 	return 0;
 }
 
 /*
- * Option forms.  Bare words have no parser; len is the on-wire length, or
- * 0 when the parser sets it.
+ * The option names a case may write: the registry's, in its order (for
+ * an expectation, those it allows), then raw.  Returns buf.
  */
-static const struct optform {
-	const char *name;
-	uint8_t kind;
-	uint8_t len;
-	int (*parse)(struct ld *, yaml_node_t *, struct seg_opt *);
-	const char *example;
-} optforms[] = {
-	{ "eol", SEG_OPT_EOL, 1, NULL, NULL },
-	{ "nop", SEG_OPT_NOP, 1, NULL, NULL },
-	{ "sackok", SEG_OPT_SACKOK, 2, NULL, NULL },
-	{ "mss", SEG_OPT_MSS, 4, opt_mss, "{mss: 1460}" },
-	{ "ws", SEG_OPT_WS, 3, opt_ws, "{ws: 7}" },
-	{ "ts", SEG_OPT_TS, 10, opt_ts, "{ts: {val: 1, ecr: 0}}" },
-	{ "sack", SEG_OPT_SACK, 0, opt_sack, "{sack: [[1, 100]]}" },
-	{ "raw", 0, 2, opt_raw, "{raw: {kind: 30, data: \"0102\"}}" },
-};
+static const char *
+opt_names(char *buf, size_t len, bool expect)
+{
+	size_t i, off;
+
+	buf[0] = '\0';
+	for (i = 0; i < seg_noptdescs; i++) {
+		if (expect && !seg_optdescs[i].expect)
+			continue;
+		off = strlen(buf);
+		snprintf(buf + off, len - off, "%s, ", seg_optdescs[i].name);
+	}
+	off = strlen(buf);
+	snprintf(buf + off, len - off, "raw");
+	return buf;
+}
+
+/* The registry row named by k (if expect, one that may be expected), or
+ * NULL. */
+static const struct seg_optdesc *
+opt_lookup(yaml_node_t *k, bool expect)
+{
+	size_t i;
+
+	for (i = 0; i < seg_noptdescs; i++)
+		if ((!expect || seg_optdescs[i].expect) &&
+		    is_word(k, seg_optdescs[i].name))
+			return &seg_optdescs[i];
+	return NULL;
+}
 
 static int
 get_opt(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 {
-	const struct optform *of;
+	const struct seg_optdesc *od;
 	yaml_node_t *k, *v = NULL;
 	char q[QLEN], names[128];
-	size_t i;
+	const char *name, *example;
+	bool raw, valued;
 
 	if (n->type == YAML_SCALAR_NODE)
 		k = n;
@@ -838,31 +825,46 @@ get_opt(struct ld *ld, yaml_node_t *n, struct seg_opt *o)
 		    "mapping with one key such as {mss: 1460}");
 		return -1;
 	}
-	for (i = 0; i < NITEMS(optforms); i++)
-		if (is_word(k, optforms[i].name))
-			break;
-	if (i == NITEMS(optforms)) {
+	od = opt_lookup(k, false);
+	raw = od == NULL && is_word(k, "raw");
+	if (od == NULL && !raw) {
 		lerr(ld, k, "unknown option '%s' (expected one of: %s)",
-		    qs(k, q, sizeof(q)), JOIN(names, optforms,
-		    NITEMS(optforms), ", "));
+		    qs(k, q, sizeof(q)), opt_names(names, sizeof(names),
+		    false));
 		return -1;
 	}
-	of = &optforms[i];
-	if (v == NULL && of->parse != NULL) {
-		lerr(ld, k, "option %s needs a value, e.g. %s", of->name,
-		    of->example);
+	name = raw ? "raw" : od->name;
+	example = raw ? "{raw: {kind: 30, data: \"0102\"}}" : od->example;
+	valued = raw || od->form != SEG_OPTF_NONE;
+	if (v == NULL && valued) {
+		lerr(ld, k, "option %s needs a value, e.g. %s", name,
+		    example);
 		return -1;
 	}
-	if (v != NULL && of->parse == NULL) {
+	if (v != NULL && !valued) {
 		lerr(ld, k, "option %s takes no value: write it as '- %s'",
-		    of->name, of->name);
+		    name, name);
 		return -1;
 	}
 	memset(o, 0, sizeof(*o));
 	ld->ts_form = ld->sack_rel = false;
-	o->kind = of->kind;
-	o->len = of->len;
-	return of->parse != NULL ? of->parse(ld, v, o) : 0;
+	if (raw) {
+		o->len = 2;
+		return opt_raw(ld, v, o);
+	}
+	o->kind = od->kind;
+	o->len = od->len_min;	/* SACK: set from its blocks */
+	switch (od->form) {
+	case SEG_OPTF_UINT:
+		return opt_uint(ld, v, od, o);
+	case SEG_OPTF_TS:
+		return opt_ts(ld, v, o);
+	case SEG_OPTF_SACK:
+		return opt_sack(ld, v, o);
+	case SEG_OPTF_NONE:
+		break;
+	}
+	return 0;
 }
 
 static void
@@ -1162,17 +1164,17 @@ optexp_value(struct ld *ld, yaml_node_t *n, struct plan_expect *e,
 /* present or absent only. */
 static void
 optexp_presence(struct ld *ld, yaml_node_t *n, struct plan_expect *e,
-    uint8_t kind, const char *what)
+    const struct seg_optdesc *od)
 {
 	char q[QLEN];
 
 	if (is_word(n, "present"))
-		optexp_new(ld, n, e, kind, 0);
+		optexp_new(ld, n, e, od->kind, 0);
 	else if (is_word(n, "absent"))
-		optexp_new(ld, n, e, kind, 0)->match = PLAN_OM_ABSENT;
+		optexp_new(ld, n, e, od->kind, 0)->match = PLAN_OM_ABSENT;
 	else
-		lerr(ld, n, "bad %s '%s': expected present or absent%s", what,
-		    qs(n, q, sizeof(q)), kind == SEG_OPT_SACK ?
+		lerr(ld, n, "bad %s '%s': expected present or absent%s",
+		    od->name, qs(n, q, sizeof(q)), od->form == SEG_OPTF_SACK ?
 		    " or blocks [[left, right], ...]" : "");
 }
 
@@ -1211,6 +1213,30 @@ static const struct field rawexp_fields[] = {
 	    true),
 	F_KIND("absent", FLD_BOOL, struct rawexp, absent, "absent", false),
 };
+
+/* raw: {kind: K, absent: true|false}: any kind, present or absent.  k is
+ * the key, v its value (NULL: a bare "raw"). */
+static void
+get_rawexp(struct ld *ld, yaml_node_t *k, yaml_node_t *v,
+    struct plan_expect *e)
+{
+	struct rawexp r = { 0, false, false };
+	size_t e0 = ld->nerr;
+
+	if (v == NULL) {
+		lerr(ld, k, "option raw needs {kind: K}");
+		return;
+	}
+	if (v->type != YAML_MAPPING_NODE) {
+		lerr(ld, v, "raw takes a mapping {kind: K, "
+		    "absent: true|false}");
+		return;
+	}
+	map_fields(ld, v, "raw", rawexp_fields, NITEMS(rawexp_fields), &r);
+	if (ld->nerr == e0 && r.kind_ok)
+		optexp_new(ld, v, e, (uint8_t)r.kind, 0)->match =
+		    r.absent ? PLAN_OM_ABSENT : PLAN_OM_PRESENT;
+}
 
 /*
  * sack: [[left, right], ...]: the option's first blocks, in order (RFC
@@ -1251,25 +1277,12 @@ optexp_sack(struct ld *ld, yaml_node_t *n, struct plan_expect *e)
 		e->nopts--;		/* nothing half-parsed is kept */
 }
 
-static const struct optexpform {
-	const char *name;
-	uint8_t kind;
-} optexpforms[] = {
-	{ "mss", SEG_OPT_MSS },
-	{ "ws", SEG_OPT_WS },
-	{ "sackok", SEG_OPT_SACKOK },
-	{ "sack", SEG_OPT_SACK },
-	{ "ts", SEG_OPT_TS },
-	{ "raw", 0 },
-};
-
 static void
 get_optexp(struct ld *ld, yaml_node_t *n, struct plan_expect *e)
 {
-	const struct optexpform *of;
+	const struct seg_optdesc *od;
 	yaml_node_t *k, *v = NULL;
 	char q[QLEN], names[128];
-	size_t i, e0 = ld->nerr;
 
 	if (n->type == YAML_SCALAR_NODE)
 		k = n;
@@ -1281,42 +1294,35 @@ get_optexp(struct ld *ld, yaml_node_t *n, struct plan_expect *e)
 		    "or a mapping with one key such as {mss: 1460}");
 		return;
 	}
-	for (i = 0; i < NITEMS(optexpforms); i++)
-		if (is_word(k, optexpforms[i].name))
-			break;
-	if (i == NITEMS(optexpforms)) {
+	if ((od = opt_lookup(k, true)) == NULL && !is_word(k, "raw")) {
 		lerr(ld, k, "unknown option '%s' (expected one of: %s)",
-		    qs(k, q, sizeof(q)), JOIN(names, optexpforms,
-		    NITEMS(optexpforms), ", "));
+		    qs(k, q, sizeof(q)), opt_names(names, sizeof(names),
+		    true));
 		return;
 	}
-	of = &optexpforms[i];
+	if (od == NULL) {
+		get_rawexp(ld, k, v, e);
+		return;
+	}
 	if (v == NULL) {
 		/* A bare name: present. */
-		if (of->kind == 0) {
-			lerr(ld, k, "option raw needs {kind: K}");
-			return;
-		}
-		optexp_new(ld, k, e, of->kind, 0);
+		optexp_new(ld, k, e, od->kind, 0);
 		return;
 	}
-	switch (of->kind) {
-	case SEG_OPT_MSS:
-		optexp_value(ld, v, e, of->kind, 0, "mss", UINT16_MAX);
+	switch (od->form) {
+	case SEG_OPTF_UINT:
+		optexp_value(ld, v, e, od->kind, 0, od->name, od->max);
 		break;
-	case SEG_OPT_WS:
-		optexp_value(ld, v, e, of->kind, 0, "ws", UINT8_MAX);
-		break;
-	case SEG_OPT_SACK:
+	case SEG_OPTF_SACK:
 		if (v->type == YAML_SEQUENCE_NODE) {
 			optexp_sack(ld, v, e);
 			break;
 		}
 		/* FALLTHROUGH */
-	case SEG_OPT_SACKOK:
-		optexp_presence(ld, v, e, of->kind, of->name);
+	case SEG_OPTF_NONE:
+		optexp_presence(ld, v, e, od);
 		break;
-	case SEG_OPT_TS:
+	case SEG_OPTF_TS:
 		if (v->type == YAML_MAPPING_NODE) {
 			struct tsexp t = { e };
 
@@ -1326,26 +1332,11 @@ get_optexp(struct ld *ld, yaml_node_t *n, struct plan_expect *e)
 				map_fields(ld, v, "ts", tsexp_fields,
 				    NITEMS(tsexp_fields), &t);
 		} else if (is_word(v, "present") || is_word(v, "absent"))
-			optexp_presence(ld, v, e, of->kind, of->name);
+			optexp_presence(ld, v, e, od);
 		else
 			lerr(ld, v, "ts takes present, absent or "
 			    "{val: ..., ecr: ...}");
 		break;
-	default: {
-		struct rawexp r = { 0, false, false };
-
-		if (v->type != YAML_MAPPING_NODE) {
-			lerr(ld, v, "raw takes a mapping {kind: K, "
-			    "absent: true|false}");
-			return;
-		}
-		map_fields(ld, v, "raw", rawexp_fields, NITEMS(rawexp_fields),
-		    &r);
-		if (ld->nerr == e0 && r.kind_ok)
-			optexp_new(ld, v, e, (uint8_t)r.kind, 0)->match =
-			    r.absent ? PLAN_OM_ABSENT : PLAN_OM_PRESENT;
-		break;
-	}
 	}
 }
 

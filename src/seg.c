@@ -1,6 +1,6 @@
 /*
- * seg.c - the TCP segment codec: link/IPv4/TCP decoding, the option and
- * flag codecs, the checksum and tcpdump-style printing.
+ * seg.c - the TCP segment codec: link/IPv4/TCP decoding, the flag codec,
+ * the TCP checksum and tcpdump-style printing.  Options: seg-opt.c.
  *
  * Wire bytes are read only through the cursors of decode.h.
  */
@@ -14,6 +14,7 @@
 
 #include <pcap/dlt.h>
 
+#include "cksum.h"
 #include "decode.h"
 #include "seg.h"
 #include "util.h"
@@ -31,9 +32,9 @@
 #define IP_DF		0x4000	/* RFC 791 3.1 flags */
 #define IP_MF		0x2000
 #define IP_OFFMASK	0x1fff
-#define TCP_HDRLEN	20	/* RFC 9293 3.1, without options */
-#define TCP_CSUM_OFF	16	/* offset of the checksum in the header */
-#define TCP_MAXOPTLEN	40
+#define IP4_CSUM_OFF	10	/* offset of the header checksum */
+#define TCP_HDRLEN	SEG_TCP_HDRLEN
+#define TCP_CSUM_OFF	SEG_TCP_CSUM_OFF
 
 /*
  * Link layers: how long the header is and where it says what follows.
@@ -63,25 +64,6 @@ static const struct link_desc {
 #endif
 };
 
-/*
- * Option kinds we understand.  len is the only valid wire length (0: SACK,
- * whose length is 2 + 8n, n = 1..4).  A known kind decoded with any other
- * length is kept raw, like an unknown kind.
- */
-static const struct opt_desc {
-	uint8_t kind;
-	uint8_t len;
-	const char *name;	/* as tcpdump prints it */
-} opt_descs[] = {
-	{ SEG_OPT_EOL, 1, "eol" },		/* RFC 9293 3.2 */
-	{ SEG_OPT_NOP, 1, "nop" },		/* RFC 9293 3.2 */
-	{ SEG_OPT_MSS, 4, "mss" },		/* RFC 9293 3.2 */
-	{ SEG_OPT_WS, 3, "wscale" },		/* RFC 7323 2.2 */
-	{ SEG_OPT_SACKOK, 2, "sackOK" },	/* RFC 2018 2 */
-	{ SEG_OPT_SACK, 0, "sack" },		/* RFC 2018 3 */
-	{ SEG_OPT_TS, 10, "TS" },		/* RFC 7323 3.2 */
-};
-
 /* Flag letters in the order tcpdump prints them; alt is also parsed. */
 static const struct flag_desc {
 	uint16_t bit;
@@ -100,46 +82,6 @@ static const struct flag_desc {
 
 #define NITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-static const struct opt_desc *
-opt_desc_find(uint8_t kind)
-{
-	size_t i;
-
-	for (i = 0; i < NITEMS(opt_descs); i++)
-		if (opt_descs[i].kind == kind)
-			return &opt_descs[i];
-	return NULL;
-}
-
-/*
- * Is o encoded from its typed fields (true) or from raw[] (false)?  SACK is
- * typed whenever it has 1..4 blocks and its length is then derived; the
- * others are typed only with their one valid length.
- */
-static int
-opt_typed(const struct seg_opt *o)
-{
-	const struct opt_desc *od;
-
-	if (o->kind == SEG_OPT_EOL || o->kind == SEG_OPT_NOP)
-		return 1;
-	if (o->len_forced)
-		return 0;
-	if (o->kind == SEG_OPT_SACK)
-		return o->nsack >= 1 && o->nsack <= SEG_MAX_SACK;
-	od = opt_desc_find(o->kind);
-	return od != NULL && od->len == o->len;
-}
-
-/* Value bytes of a raw option (len - 2, clamped to raw[]). */
-static size_t
-opt_rawlen(const struct seg_opt *o)
-{
-	size_t n = o->len >= 2 ? (size_t)o->len - 2 : 0;
-
-	return n < sizeof(o->u.raw) ? n : sizeof(o->u.raw);
-}
-
 void
 seg_init(struct seg *s)
 {
@@ -152,10 +94,10 @@ seg_init(struct seg *s)
 size_t
 seg_hlen(const struct seg *s)
 {
-	uint8_t opt[TCP_MAXOPTLEN];
+	uint8_t opt[SEG_OPTSPACE];
 	int n = seg_opts_encode(s, opt, sizeof(opt));
 
-	return 20 + (n > 0 ? (size_t)n : 0);
+	return TCP_HDRLEN + (n > 0 ? (size_t)n : 0);
 }
 
 /* Is the forced data offset invalid for a segment of hlen + paylen? */
@@ -185,209 +127,6 @@ seg_len(const struct seg *s)
 	if (s->flags & SEG_FIN)
 		n++;
 	return n;
-}
-
-struct seg_opt *
-seg_opt_add(struct seg *s, uint8_t kind)
-{
-	const struct opt_desc *od;
-	struct seg_opt *o;
-
-	if (s->nopts >= SEG_MAX_OPTS)
-		return NULL;
-	o = &s->opts[s->nopts++];
-	memset(o, 0, sizeof(*o));
-	o->kind = kind;
-	od = opt_desc_find(kind);
-	if (od == NULL || od->len == 0)
-		o->len = 2;		/* unknown or SACK: no value yet */
-	else
-		o->len = od->len;
-	return o;
-}
-
-const struct seg_opt *
-seg_opt_find(const struct seg *s, uint8_t kind)
-{
-	unsigned i;
-
-	for (i = 0; i < s->nopts && i < SEG_MAX_OPTS; i++)
-		if (s->opts[i].kind == kind)
-			return &s->opts[i];
-	return NULL;
-}
-
-/*
- * Fill a known kind from its value bytes v; -1 if the length is not the one
- * the RFC allows (the caller then keeps the option raw).
- */
-static int
-opt_decode_typed(struct seg_opt *o, struct dec *v)
-{
-	size_t n = dec_left(v);
-	unsigned i;
-
-	switch (o->kind) {
-	case SEG_OPT_MSS:
-		return n == 2 ? dec_be16(v, &o->u.mss) : -1;
-	case SEG_OPT_WS:
-		return n == 1 ? dec_u8(v, &o->u.ws) : -1;
-	case SEG_OPT_SACKOK:
-		return n == 0 ? 0 : -1;
-	case SEG_OPT_TS:
-		if (n != 8 || dec_be32(v, &o->u.ts.val) == -1 ||
-		    dec_be32(v, &o->u.ts.ecr) == -1)
-			return -1;
-		return 0;
-	case SEG_OPT_SACK:
-		if (n == 0 || n % 8 != 0 || n / 8 > SEG_MAX_SACK)
-			return -1;
-		for (i = 0; i < n / 8; i++)
-			if (dec_be32(v, &o->u.sack[i].left) == -1 ||
-			    dec_be32(v, &o->u.sack[i].right) == -1)
-				return -1;
-		o->nsack = (uint8_t)(n / 8);
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/*
- * RFC 9293 3.2 option list.  s->opts is replaced, not appended to; on
- * SEG_MALFORMED it holds the options before the bad one.
- */
-int
-seg_opts_decode(const uint8_t *p, size_t len, struct seg *s, char *why,
-    size_t whylen)
-{
-	struct dec d, v, raw;
-	struct seg_opt *o;
-	const uint8_t *rp;
-	uint8_t kind, olen;
-	size_t off;
-
-	s->nopts = 0;
-	dec_init(&d, p, len);
-	while (dec_u8(&d, &kind) == 0) {
-		off = dec_off(&d) - 1;
-		if (s->nopts >= SEG_MAX_OPTS) {
-			tc_errf(why, whylen, "tcp options: more than %d",
-			    SEG_MAX_OPTS);
-			return SEG_MALFORMED;
-		}
-		/* RFC 9293 3.2: EOL and NOP are single octets. */
-		if (kind == SEG_OPT_EOL || kind == SEG_OPT_NOP) {
-			(void)seg_opt_add(s, kind);
-			if (kind == SEG_OPT_EOL)
-				break;	/* the rest is padding */
-			continue;
-		}
-		/* Every other kind has a length octet counting kind and
-		 * length, which must fit in what is left. */
-		if (dec_u8(&d, &olen) == -1) {
-			tc_errf(why, whylen, "tcp option %u at offset %zu: "
-			    "no length byte", kind, off);
-			return SEG_MALFORMED;
-		}
-		if (olen < 2) {
-			tc_errf(why, whylen, "tcp option %u at offset %zu: "
-			    "length %u < 2", kind, off, olen);
-			return SEG_MALFORMED;
-		}
-		if (dec_sub(&d, (size_t)olen - 2, &v) == -1) {
-			tc_errf(why, whylen, "tcp option %u at offset %zu: "
-			    "length %u > %zu bytes left", kind, off, olen,
-			    dec_left(&d) + 2);
-			return SEG_MALFORMED;
-		}
-		if ((size_t)olen - 2 > sizeof(o->u.raw)) {
-			tc_errf(why, whylen, "tcp option %u at offset %zu: "
-			    "length %u > %d", kind, off, olen, TCP_MAXOPTLEN);
-			return SEG_MALFORMED;
-		}
-		o = seg_opt_add(s, kind);
-		o->len = olen;
-		raw = v;
-		if (opt_decode_typed(o, &v) == 0)
-			continue;
-		/* Wrong length for a known kind, or unknown: keep bytes. */
-		memset(&o->u, 0, sizeof(o->u));
-		o->nsack = 0;
-		rp = dec_bytes(&raw, (size_t)olen - 2);
-		if (rp != NULL && olen > 2)
-			memcpy(o->u.raw, rp, (size_t)olen - 2);
-	}
-	return SEG_OK;
-}
-
-static int
-opt_encode(struct enc *e, const struct seg_opt *o)
-{
-	unsigned i;
-
-	if (o->kind == SEG_OPT_EOL || o->kind == SEG_OPT_NOP)
-		return enc_u8(e, o->kind);
-	if (!opt_typed(o)) {
-		/* Raw: exactly what was seen, or a deliberately bad option
-		 * (a length byte that does not match the bytes after it). */
-		if (enc_u8(e, o->kind) == -1 ||
-		    enc_u8(e, o->len_forced ? o->len_byte : o->len) == -1)
-			return -1;
-		if (o->len >= 2 && (size_t)o->len - 2 > sizeof(o->u.raw))
-			return -1;
-		return enc_bytes(e, o->u.raw, opt_rawlen(o));
-	}
-	/* || keeps the writes in order and stops at the first failure. */
-	switch (o->kind) {
-	case SEG_OPT_MSS:
-		return (enc_u8(e, o->kind) || enc_u8(e, 4) ||
-		    enc_be16(e, o->u.mss)) ? -1 : 0;
-	case SEG_OPT_WS:
-		return (enc_u8(e, o->kind) || enc_u8(e, 3) ||
-		    enc_u8(e, o->u.ws)) ? -1 : 0;
-	case SEG_OPT_SACKOK:
-		return (enc_u8(e, o->kind) || enc_u8(e, 2)) ? -1 : 0;
-	case SEG_OPT_TS:
-		return (enc_u8(e, o->kind) || enc_u8(e, 10) ||
-		    enc_be32(e, o->u.ts.val) ||
-		    enc_be32(e, o->u.ts.ecr)) ? -1 : 0;
-	case SEG_OPT_SACK:
-		if (enc_u8(e, o->kind) == -1 ||
-		    enc_u8(e, (uint8_t)(2 + 8 * o->nsack)) == -1)
-			return -1;
-		for (i = 0; i < o->nsack; i++)
-			if (enc_be32(e, o->u.sack[i].left) == -1 ||
-			    enc_be32(e, o->u.sack[i].right) == -1)
-				return -1;
-		return 0;
-	}
-	return -1;
-}
-
-/*
- * Known kinds are written from their typed fields when len is their valid
- * length (SACK: whenever nsack is 1..4, len then being 2 + 8 * nsack);
- * otherwise kind, len and len - 2 bytes of raw[] are written verbatim, which
- * is how a test sends a malformed option.  A failed write may leave partial
- * bytes in buf; the -1 tells the caller not to use them.
- */
-int
-seg_opts_encode(const struct seg *s, uint8_t *buf, size_t bufsz)
-{
-	struct enc e;
-	unsigned i;
-
-	enc_init(&e, buf, bufsz < TCP_MAXOPTLEN ? bufsz : TCP_MAXOPTLEN);
-	for (i = 0; i < s->nopts && i < SEG_MAX_OPTS; i++)
-		if (opt_encode(&e, &s->opts[i]) != 0)
-			return -1;
-	/* RFC 9293 3.1: the header ends on a 32-bit boundary; pad with
-	 * zeros, which read as EOL. */
-	while (enc_off(&e) % 4 != 0)
-		if (enc_u8(&e, SEG_OPT_EOL) == -1)
-			return -1;
-	return (int)enc_off(&e);
 }
 
 int
@@ -440,31 +179,16 @@ seg_flags_str(uint16_t flags, char *buf, size_t len)
 	return buf;
 }
 
-/* RFC 1071: fold a 32+-bit one's complement sum to 16 bits. */
-static uint16_t
-csum_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* Unfolded sum of the pseudo-header: RFC 9293 3.1 (IPv4), RFC 8200 8.1
  * (IPv6, with a 32-bit upper-layer length; its high half is 0 for any TCP
  * we can capture). */
 static uint64_t
 pseudo_sum(const struct seg *s, size_t tcplen)
 {
-	struct dec d;
-	uint64_t sum = 0;
-	uint16_t w;
+	uint64_t sum;
 
-	dec_init(&d, (const uint8_t *)&s->src, seg_addr_len(s->af));
-	while (dec_be16(&d, &w) == 0)
-		sum += w;
-	dec_init(&d, (const uint8_t *)&s->dst, seg_addr_len(s->af));
-	while (dec_be16(&d, &w) == 0)
-		sum += w;
+	sum = cksum_add(0, (const uint8_t *)&s->src, seg_addr_len(s->af));
+	sum = cksum_add(sum, (const uint8_t *)&s->dst, seg_addr_len(s->af));
 	sum += IP_PROTO_TCP;
 	sum += tcplen & 0xffff;
 	sum += tcplen >> 16;
@@ -474,7 +198,7 @@ pseudo_sum(const struct seg *s, size_t tcplen)
 uint16_t
 seg_tcp_pseudo_sum(const struct seg *s, size_t tcplen)
 {
-	return csum_fold(pseudo_sum(s, tcplen));
+	return cksum_fold(pseudo_sum(s, tcplen));
 }
 
 /*
@@ -485,28 +209,14 @@ seg_tcp_pseudo_sum(const struct seg *s, size_t tcplen)
 uint16_t
 seg_tcp_checksum(const struct seg *s, const uint8_t *tcphdr, size_t tcplen)
 {
-	struct dec d;
 	uint64_t sum = pseudo_sum(s, tcplen);
-	uint16_t w;
-	uint8_t b;
 
-	dec_init(&d, tcphdr, tcplen);
-	while (dec_off(&d) != TCP_CSUM_OFF && dec_be16(&d, &w) == 0)
-		sum += w;
-	(void)dec_skip(&d, 2);
-	while (dec_be16(&d, &w) == 0)
-		sum += w;
-	if (dec_u8(&d, &b) == 0)
-		sum += (uint32_t)b << 8;	/* odd length: pad with zero */
-	return (uint16_t)~csum_fold(sum);
-}
-
-/* RFC 1624 3: 0x0000 and 0xffff are both zero in one's complement. */
-static int
-csum_ok(uint16_t want, uint16_t got)
-{
-	return want == got || (want == 0 && got == 0xffff) ||
-	    (want == 0xffff && got == 0);
+	sum = cksum_add(sum, tcphdr, tcplen < TCP_CSUM_OFF ? tcplen :
+	    TCP_CSUM_OFF);
+	if (tcplen > TCP_CSUM_OFF + 2)
+		sum = cksum_add(sum, tcphdr + TCP_CSUM_OFF + 2,
+		    tcplen - TCP_CSUM_OFF - 2);
+	return (uint16_t)~cksum_fold(sum);
 }
 
 /*
@@ -522,9 +232,9 @@ enum seg_csum
 seg_csum_classify(const struct seg *s, const uint8_t *tcphdr, size_t tcplen,
     uint16_t csum)
 {
-	if (csum_ok(seg_tcp_checksum(s, tcphdr, tcplen), csum))
+	if (cksum_eq(seg_tcp_checksum(s, tcphdr, tcplen), csum))
 		return SEG_CSUM_OK;
-	if (csum_ok(seg_tcp_pseudo_sum(s, tcplen), csum))
+	if (cksum_eq(seg_tcp_pseudo_sum(s, tcplen), csum))
 		return SEG_CSUM_PARTIAL;
 	return SEG_CSUM_BAD;
 }
@@ -583,18 +293,89 @@ decode_tcp(const uint8_t *th, size_t tcplen, struct seg *s, char *why,
 	return SEG_OK;
 }
 
+/* The IP header of seg_encode, its checksum 0 for now; -1 when it does
+ * not fit. */
+static int
+encode_ip(struct enc *e, const struct seg *s, size_t total, size_t tcplen)
+{
+	if (s->af == AF_INET)
+		return enc_u8(e, 0x45) || enc_u8(e, s->tos) ||
+		    enc_be16(e, (uint16_t)total) || enc_be16(e, s->ipid) ||
+		    enc_be16(e, s->df ? IP_DF : 0) || enc_u8(e, s->ttl) ||
+		    enc_u8(e, IP_PROTO_TCP) || enc_be16(e, 0) ||
+		    enc_bytes(e, (const uint8_t *)&s->src.v4, 4) ||
+		    enc_bytes(e, (const uint8_t *)&s->dst.v4, 4) ? -1 : 0;
+	return enc_be32(e, 6u << 28 | (uint32_t)s->tos << 20 |
+	    (s->flow & 0xfffff)) || enc_be16(e, (uint16_t)tcplen) ||
+	    enc_u8(e, IP_PROTO_TCP) || enc_u8(e, s->ttl) ||
+	    enc_bytes(e, (const uint8_t *)&s->src.v6, 16) ||
+	    enc_bytes(e, (const uint8_t *)&s->dst.v6, 16) ? -1 : 0;
+}
+
+/* The TCP header of seg_encode with its options and payload, the
+ * checksum 0 for now; -1 when it does not fit. */
+static int
+encode_tcp(struct enc *e, const struct seg *s, const uint8_t *opt,
+    size_t optlen)
+{
+	uint8_t doff = s->doff_set ? s->doff & 0x0f :
+	    (uint8_t)((TCP_HDRLEN + optlen) / 4);
+
+	/* The reserved bits go to byte 12's low nibble (RFC 9293 3.1). */
+	return enc_be16(e, s->sport) || enc_be16(e, s->dport) ||
+	    enc_be32(e, s->seq) || enc_be32(e, s->ack) ||
+	    enc_u8(e, (uint8_t)(doff << 4 | (s->flags & SEG_RES_MASK) >> 8)) ||
+	    enc_u8(e, (uint8_t)(s->flags & 0xff)) ||
+	    enc_be16(e, s->win) || enc_be16(e, 0) || enc_be16(e, s->urp) ||
+	    enc_bytes(e, opt, optlen) ||
+	    enc_bytes(e, s->payload, s->paylen) ? -1 : 0;
+}
+
+int
+seg_encode(const struct seg *s, uint8_t *buf, size_t bufsz)
+{
+	uint8_t opt[SEG_OPTSPACE];
+	struct enc ip, th;
+	size_t iphlen, tcplen, total;
+	uint16_t csum;
+	int optlen;
+
+	if (s->af != AF_INET && s->af != AF_INET6)
+		return -1;
+	if ((optlen = seg_opts_encode(s, opt, sizeof(opt))) < 0 ||
+	    (s->paylen > 0 && s->payload == NULL))
+		return -1;
+	iphlen = s->af == AF_INET ? SEG_IP4_HDRLEN : SEG_IP6_HDRLEN;
+	tcplen = TCP_HDRLEN + (size_t)optlen + s->paylen;
+	total = iphlen + tcplen;
+	/* IPv4 counts its header in the length field, IPv6 does not. */
+	if (total > bufsz || (s->af == AF_INET ? total : tcplen) > 65535)
+		return -1;
+	enc_init(&ip, buf, iphlen);
+	enc_init(&th, buf + iphlen, tcplen);
+	if (encode_ip(&ip, s, total, tcplen) == -1 ||
+	    encode_tcp(&th, s, opt, (size_t)optlen) == -1)
+		return -1;
+	csum = seg_tcp_checksum(s, buf + iphlen, tcplen);
+	if (s->bad_csum)
+		csum ^= 0x8000;
+	if (enc_seek(&th, TCP_CSUM_OFF) == -1 || enc_be16(&th, csum) == -1)
+		return -1;
+	if (s->af == AF_INET) {
+		/* RFC 791 3.1: over the header, its own field counting 0. */
+		csum = (uint16_t)~cksum_fold(cksum_add(0, buf, iphlen));
+		if (enc_seek(&ip, IP4_CSUM_OFF) == -1 ||
+		    enc_be16(&ip, csum) == -1)
+			return -1;
+	}
+	return (int)total;
+}
+
 /* RFC 791 3.1: the header checksum sums to zero over hlen bytes. */
 static int
 ip4_csum_ok(const uint8_t *ip, size_t hlen)
 {
-	struct dec d;
-	uint64_t sum = 0;
-	uint16_t w;
-
-	dec_init(&d, ip, hlen);
-	while (dec_be16(&d, &w) == 0)
-		sum += w;
-	return csum_fold(sum) == 0xffff;
+	return cksum_fold(cksum_add(0, ip, hlen)) == 0xffff;
 }
 
 /*
@@ -941,57 +722,12 @@ fb_add(struct fmtbuf *fb, const char *fmt, ...)
 		fb->off += (size_t)n;
 }
 
-/* One option the way tcpdump's tcp_print() does. */
-static void
-opt_format(struct fmtbuf *fb, const struct seg_opt *o, uint32_t ack_base)
-{
-	const struct opt_desc *od = opt_desc_find(o->kind);
-	size_t i, n;
-
-	if (!opt_typed(o)) {
-		/* Unknown kinds as tcpdump does; a known kind with a bad
-		 * length gets its name and the length. */
-		if (od != NULL)
-			fb_add(fb, "%s[len %u]", od->name, o->len);
-		else
-			fb_add(fb, "unknown-%u", o->kind);
-		n = opt_rawlen(o);
-		if (n > 0)
-			fb_add(fb, " 0x");
-		for (i = 0; i < n; i++)
-			fb_add(fb, "%02x", o->u.raw[i]);
-		return;
-	}
-	switch (o->kind) {
-	case SEG_OPT_MSS:
-		fb_add(fb, "mss %u", o->u.mss);
-		break;
-	case SEG_OPT_WS:
-		fb_add(fb, "wscale %u", o->u.ws);
-		break;
-	case SEG_OPT_TS:
-		fb_add(fb, "TS val %u ecr %u", o->u.ts.val, o->u.ts.ecr);
-		break;
-	case SEG_OPT_SACK:
-		/* Blocks live in the sequence space we acknowledge. */
-		fb_add(fb, "sack %u ", o->nsack);
-		for (i = 0; i < o->nsack; i++)
-			fb_add(fb, "{%u:%u}",
-			    (uint32_t)(o->u.sack[i].left - ack_base),
-			    (uint32_t)(o->u.sack[i].right - ack_base));
-		break;
-	default:
-		fb_add(fb, "%s", od->name);	/* eol, nop, sackOK */
-		break;
-	}
-}
-
 char *
 seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
     char *buf, size_t len)
 {
 	struct fmtbuf fb = { buf, len, 0 };
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], fl[32];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], fl[32], opt[160];
 	uint32_t seq = s->seq - seq_base;
 	unsigned i;
 
@@ -1018,7 +754,8 @@ seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
 		for (i = 0; i < s->nopts && i < SEG_MAX_OPTS; i++) {
 			if (i > 0)
 				fb_add(&fb, ",");
-			opt_format(&fb, &s->opts[i], ack_base);
+			fb_add(&fb, "%s", seg_opt_format(&s->opts[i],
+			    ack_base, opt, sizeof(opt)));
 		}
 		fb_add(&fb, "]");
 	}

@@ -37,7 +37,16 @@ enum seg_optkind {
 	SEG_OPT_TS = 8,		/* RFC 7323 3.2 */
 };
 
+/* Header sizes and the offsets a packet patcher needs (RFC 791 3.1,
+ * RFC 8200 3, RFC 9293 3.1). */
+#define SEG_IP4_HDRLEN 20	/* without options */
+#define SEG_IP6_HDRLEN 40
+#define SEG_TCP_HDRLEN 20	/* without options */
+#define SEG_TCP_SEQ_OFF 4
+#define SEG_TCP_CSUM_OFF 16
+
 #define SEG_MAX_SACK 4
+#define SEG_OPTSPACE 40		/* option bytes (RFC 9293 3.1) */
 #define SEG_MAX_OPTS 40		/* 40 option bytes => at most 40 options */
 
 /*
@@ -150,26 +159,6 @@ int seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s,
     char *why, size_t whylen);
 
 /*
- * Encode s->opts into buf (bufsz bytes), padded with EOL to a multiple of
- * 4.  Returns the encoded length (0..40), or -1 if they do not fit into 40
- * bytes or bufsz.
- */
-int seg_opts_encode(const struct seg *s, uint8_t *buf, size_t bufsz);
-
-/*
- * Decode len option bytes into s->opts.  Returns SEG_OK or SEG_MALFORMED
- * (bad length; the options before it are kept) with a reason in why.
- */
-int seg_opts_decode(const uint8_t *p, size_t len, struct seg *s,
-    char *why, size_t whylen);
-
-/* Append an option; returns a pointer to it or NULL when full. */
-struct seg_opt *seg_opt_add(struct seg *s, uint8_t kind);
-
-/* First option of a kind, or NULL. */
-const struct seg_opt *seg_opt_find(const struct seg *s, uint8_t kind);
-
-/*
  * Parse flag letters: F S R P A U E C (and '.' for ACK, W for CWR as
  * tcpdump prints them), case-insensitive.  Returns 0, or -1 with the
  * offending character in *bad.
@@ -206,6 +195,19 @@ bool seg_doff_bad(const struct seg *s);
  */
 char *seg_format(const struct seg *s, uint32_t seq_base, uint32_t ack_base,
     char *buf, size_t len);
+
+/*
+ * Write s as an IP packet into buf (bufsz bytes): an IPv4 header without
+ * options (RFC 791 3.1: ID s->ipid, DF, TTL, TOS, its header checksum) or
+ * an IPv6 header (RFC 8200 3: traffic class, flow label, hop limit), then
+ * the TCP header with s's options (a forced data offset as given), the
+ * payload, and the TCP checksum, flipped in one bit with bad_csum (never
+ * one's complement equal to the right one).  The codec's counterpart of
+ * inj_send for callers that send the bytes themselves.  Returns the
+ * packet's length, or -1 when the options exceed 40 bytes, the packet
+ * bufsz or its IP length field, or s->af is neither family.
+ */
+int seg_encode(const struct seg *s, uint8_t *buf, size_t bufsz);
 
 /*
  * TCP checksum (RFC 9293 3.1, RFC 1071) over the pseudo-header of s
@@ -250,6 +252,127 @@ size_t seg_gso_count(const struct seg *s, size_t max);
  * into s's payload.  out's checksum is unverifiable (csum_partial). */
 void seg_gso_piece(const struct seg *s, size_t max, size_t i,
     struct seg *out);
+
+/* seg-opt.c: the option registry and codec */
+
+struct dec;
+struct enc;
+
+/* How a case writes an option (tcpconform-testcase(5)); the loader has
+ * one parser per form, not per option. */
+enum seg_optform {
+	SEG_OPTF_NONE,		/* a bare name: "- sackok" */
+	SEG_OPTF_UINT,		/* one number: {mss: 1460} */
+	SEG_OPTF_TS,		/* {ts: {val: N|auto, ecr: N|echo}} */
+	SEG_OPTF_SACK,		/* {sack: [[left, right], ...]} */
+};
+
+/*
+ * One row of the registry: everything the tool knows about an option
+ * kind.  A valid length len (kind and length bytes included) has
+ * len_min <= len <= len_max and, with len_step, (len - len_min) % len_step
+ * == 0; a known kind seen with another length is kept raw.  The codec
+ * functions see only the value bytes.  Field numbers: 0 for the one value
+ * of an SEG_OPTF_UINT option, 1 and 2 for TSval and TSecr.
+ */
+struct seg_optdesc {
+	uint8_t kind;
+	const char *name;	/* in cases and messages: "mss", "sackok" */
+	const char *dump;	/* as tcpdump prints it: "wscale", "sackOK" */
+	const char *rfc;	/* where its format is defined */
+	uint8_t len_min, len_max, len_step;
+	enum seg_optform form;
+	bool expect;		/* may be named in expect.options */
+	uint32_t max;		/* SEG_OPTF_UINT: the largest value */
+	const char *example;	/* a case's form with a value, for messages */
+	const char *fields[2];	/* names of fields 1 and 2 ("ts.val") */
+	/* The value bytes of a valid length into o's typed fields. */
+	int (*decode)(struct seg_opt *o, struct dec *v);
+	/* o's typed fields as value bytes; the length byte follows. */
+	int (*encode)(struct enc *e, const struct seg_opt *o);
+	/* tcpdump's rendering (NULL: dump, and " %u" of field 0 if any). */
+	void (*print)(const struct seg_opt *o, uint32_t ack_base, char *buf,
+	    size_t len);
+	int (*get)(const struct seg_opt *o, unsigned field, uint32_t *v);
+	void (*set)(struct seg_opt *o, unsigned field, uint32_t v);
+	/* Built from typed fields?  NULL: when len is len_min. */
+	bool (*typed)(const struct seg_opt *o);
+};
+
+/* The registry, in kind order (the order the loader lists names in). */
+extern const struct seg_optdesc *const seg_optdescs;
+extern const size_t seg_noptdescs;
+
+/* The row of kind, or NULL for a kind we do not know. */
+const struct seg_optdesc *seg_optdesc(uint8_t kind);
+
+/* Is len (the wire length, kind and length bytes included) valid for od? */
+bool seg_optdesc_len_ok(const struct seg_optdesc *od, size_t len);
+
+/* The registry's name of kind ("mss", "ts"), or "option" when unknown. */
+const char *seg_opt_name(uint8_t kind);
+
+/* The name of field of kind for messages: "ts.val", "ts.ecr", else as
+ * seg_opt_name. */
+const char *seg_opt_field_name(uint8_t kind, unsigned field);
+
+/*
+ * Encode s->opts into buf (bufsz bytes), padded with EOL to a multiple of
+ * 4.  Returns the encoded length (0..40), or -1 if they do not fit into 40
+ * bytes or bufsz.
+ */
+int seg_opts_encode(const struct seg *s, uint8_t *buf, size_t bufsz);
+
+/*
+ * Decode len option bytes into s->opts.  Returns SEG_OK or SEG_MALFORMED
+ * (bad length; the options before it are kept) with a reason in why.
+ */
+int seg_opts_decode(const uint8_t *p, size_t len, struct seg *s,
+    char *why, size_t whylen);
+
+/* Append an option of kind with its valid length (2 for SACK and unknown
+ * kinds: no value yet); returns a pointer to it or NULL when full. */
+struct seg_opt *seg_opt_add(struct seg *s, uint8_t kind);
+
+/* First option of a kind, or NULL. */
+const struct seg_opt *seg_opt_find(const struct seg *s, uint8_t kind);
+
+/*
+ * Field field of o into *v.  Returns 0, or -1 when o's kind is unknown,
+ * its length is not a valid one, or it has no such field.
+ */
+int seg_opt_get(const struct seg_opt *o, unsigned field, uint32_t *v);
+
+/* Set field field of o (kind and len unchanged); -1 if it has none. */
+int seg_opt_set(struct seg_opt *o, unsigned field, uint32_t v);
+
+/*
+ * o holds a raw option from a case (kind, len, raw[]): when its kind has
+ * one fixed valid length and o has it, without a forced length byte,
+ * fill the typed fields from the bytes, since the encoder writes such an
+ * option from them; the wire then carries exactly the bytes given.
+ */
+void seg_opt_raw_fill(struct seg_opt *o);
+
+/*
+ * Typed getters: the value of s's first option of the kind.  Each returns
+ * 0 only when that option is there with its valid length (RFC 9293 3.2
+ * MSS 4, RFC 7323 WS 3 and TS 10); -1 leaves the outputs alone.  Output
+ * pointers may be NULL.
+ */
+int seg_opt_mss(const struct seg *s, uint16_t *mss);
+int seg_opt_ws(const struct seg *s, uint8_t *shift);
+int seg_opt_ts(const struct seg *s, uint32_t *val, uint32_t *ecr);
+
+/*
+ * One option the way tcpdump prints it ("mss 1460", "TS val 1 ecr 0",
+ * "sack 1 {1:2}" with SACK edges minus ack_base, "unknown-30 0x0102",
+ * "mss[len 3] 0x05").  Returns buf.
+ */
+const char *seg_opt_format(const struct seg_opt *o, uint32_t ack_base,
+    char *buf, size_t len);
+
+/* seg.c */
 
 /* Address length of af (4 or 16), 0 for an unknown family. */
 size_t seg_addr_len(int af);

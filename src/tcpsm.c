@@ -361,12 +361,7 @@ acceptable(const struct tcpsm *m, const struct seg *s)
 static int
 tsval(const struct seg *s, uint32_t *val)
 {
-	const struct seg_opt *o = seg_opt_find(s, SEG_OPT_TS);
-
-	if (o == NULL || o->len != 10)
-		return 0;
-	*val = o->u.ts.val;
-	return 1;
+	return seg_opt_ts(s, val, NULL) == 0;
 }
 
 /*
@@ -534,13 +529,11 @@ advance_rcv(struct tcpsm *m, const struct seg *s, enum tcpsm_event ev)
 static void
 note_options_sent(struct tcpsm *m, const struct seg *s, enum tcpsm_event ev)
 {
-	const struct seg_opt *o;
 	uint32_t v;
+	uint8_t ws;
 
-	if ((s->flags & SEG_SYN) && !(s->flags & SEG_ACK)) {
-		o = seg_opt_find(s, SEG_OPT_WS);
-		m->our_ws = o != NULL && o->len == 3 ? o->u.ws : -1;
-	}
+	if ((s->flags & SEG_SYN) && !(s->flags & SEG_ACK))
+		m->our_ws = seg_opt_ws(s, &ws) == 0 ? ws : -1;
 	if (ev != EV_R_OLD && ev != EV_R_RST_OUT && tsval(s, &v)) {
 		m->ts_recent = v;
 		m->have_ts_recent = true;
@@ -644,13 +637,13 @@ tcpsm_on_recv(struct tcpsm *m, const struct seg *s)
 			m->snd_nxt = end;
 	}
 	if ((f & SEG_SYN) && (f & SEG_ACK)) {
-		const struct seg_opt *o = seg_opt_find(s, SEG_OPT_WS);
+		uint8_t ws;
 
 		/* RFC 7323 2.2: the SYN-ACK's own window is never scaled;
 		 * later windows are shifted if both sides sent WS (at most
 		 * 14, 2.3). */
-		m->target_ws = o != NULL && o->len == 3 && m->our_ws >= 0 ?
-		    (o->u.ws > 14 ? 14 : o->u.ws) : 0;
+		m->target_ws = seg_opt_ws(s, &ws) == 0 && m->our_ws >= 0 ?
+		    (ws > 14 ? 14 : ws) : 0;
 	}
 	if (!(f & SEG_RST))
 		m->rcv_wnd = (f & SEG_SYN) ? s->win :

@@ -134,12 +134,62 @@ test_absolute(void **state)
 	assert_string_equal(why, "expected seq 98623, got seq 0");
 }
 
+/* Option expectations read the registry: its names in messages, its
+ * valid lengths for values (RFC 9293 3.2, RFC 7323). */
+static void
+test_options(void **state)
+{
+	static const struct plan_case pc;
+	struct tcpsm m, us;
+	struct match_ctx c;
+	struct plan_expect e;
+	struct plan_optexp oe;
+	struct seg s = mkseg(SEG_ACK, T0 + 1, U0 + 1, 0);
+	struct seg_opt *o;
+	char why[256];
+
+	(void)state;
+	synced(&m, &us);
+	c = ctx(&m, &us);
+	c.pc = &pc;
+	e = exp_seq_ack(PLAN_NUM_AUTO, 0, PLAN_NUM_AUTO, 0);
+	e.opts = &oe;
+	e.nopts = 1;
+
+	memset(&oe, 0, sizeof(oe));
+	oe.var = -1;
+	oe.kind = SEG_OPT_SACKOK;
+	assert_int_equal(match_expect(&c, &e, &s, why, sizeof(why)), 0);
+	assert_string_equal(why, "expected a sackok option (kind 4), none "
+	    "sent");
+
+	o = seg_opt_add(&s, SEG_OPT_TS);
+	seg_opt_set(o, 1, 77);
+	seg_opt_set(o, 2, 66);
+	oe.kind = SEG_OPT_TS;
+	oe.match = PLAN_OM_VALUE;
+	oe.field = 2;
+	oe.value = (struct plan_range){ .set = true, .lo = 5, .hi = 5 };
+	assert_int_equal(match_expect(&c, &e, &s, why, sizeof(why)), 0);
+	assert_string_equal(why, "expected ts.ecr 5, got ts.ecr 66");
+	oe.field = 1;
+	oe.value.lo = oe.value.hi = 77;
+	assert_int_equal(match_expect(&c, &e, &s, why, sizeof(why)), 1);
+	o->len = 9;			/* no longer a valid TS */
+	assert_int_equal(match_expect(&c, &e, &s, why, sizeof(why)), 0);
+	assert_string_equal(why, "ts option has a bad length 9");
+	oe.match = PLAN_OM_ABSENT;
+	assert_int_equal(match_expect(&c, &e, &s, why, sizeof(why)), 0);
+	assert_string_equal(why, "expected no ts option, got one");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_signed_relative),
 		cmocka_unit_test(test_absolute),
+		cmocka_unit_test(test_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

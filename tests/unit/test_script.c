@@ -828,7 +828,7 @@ test_options_bad(void **state)
 	    "t.yaml:5:27: bad ws '256': expected an integer 0..255");
 	BAD(HDR "  - send: {options: [wscale]}\n",
 	    "t.yaml:5:22: unknown option 'wscale' (expected one of: eol, nop, "
-	    "sackok, mss, ws, ts, sack, raw)");
+	    "mss, ws, sackok, sack, ts, raw)");
 	BAD(HDR "  - send: {options: [mss]}\n",
 	    "t.yaml:5:22: option mss needs a value, e.g. {mss: 1460}");
 	BAD(HDR "  - send: {options: [{nop: 1}]}\n",

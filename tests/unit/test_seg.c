@@ -1,5 +1,6 @@
 /*
- * test_seg.c - unit tests for the segment codec (seg.c, decode.h).
+ * test_seg.c - unit tests for the segment codec (seg.c, seg-opt.c,
+ * cksum.c, decode.h).
  *
  * The packets below were built by a script with the RFC 1071 checksums
  * filled in, then written to pcap files and read back with tcpdump 4.99.3;
@@ -22,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "cksum.h"
 #include "seg.h"
 
 /* Ethernet, SYN with mss/sackOK/TS/nop/wscale (74 bytes).
@@ -1335,6 +1337,339 @@ test_format_wrap(void **state)
 	    "ack 4294967294, win 1, length 3");
 }
 
+/* ---- the option registry ------------------------------------------------ */
+
+/* Fill o (added by seg_opt_add) with a value of its kind's form: v picks
+ * one of two test values. */
+static void
+fill_opt(const struct seg_optdesc *od, struct seg_opt *o, int v)
+{
+	switch (od->form) {
+	case SEG_OPTF_UINT:
+		assert_int_equal(seg_opt_set(o, 0, v ? od->max : 1), 0);
+		break;
+	case SEG_OPTF_TS:
+		assert_int_equal(seg_opt_set(o, 1, v ? 0xfffffffe : 1), 0);
+		assert_int_equal(seg_opt_set(o, 2, v ? 7 : 0), 0);
+		break;
+	case SEG_OPTF_SACK:
+		o->nsack = v ? SEG_MAX_SACK : 1;
+		o->len = (uint8_t)(2 + 8 * o->nsack);
+		for (unsigned i = 0; i < o->nsack; i++) {
+			o->u.sack[i].left = 1000 * i + 1;
+			o->u.sack[i].right = 1000 * i + 501;
+		}
+		break;
+	case SEG_OPTF_NONE:
+		assert_int_equal(seg_opt_set(o, 0, 1), -1);
+		break;
+	}
+}
+
+/* Every row: encoded from its typed fields, decoded back to the same
+ * kind, length, values, bytes and rendering. */
+static void
+test_registry_roundtrip(void **state)
+{
+	const struct seg_optdesc *od;
+	struct seg a, b;
+	uint8_t buf[64], buf2[64];
+	char fa[160], fb[160], why[128] = "";
+	uint32_t va, vb;
+	size_t i, j;
+	int n, v;
+
+	(void)state;
+	assert_true(seg_noptdescs >= 7);
+	for (i = 0; i < seg_noptdescs; i++) {
+		od = &seg_optdescs[i];
+		/* the row is the one its kind and name find, kinds ascend */
+		assert_ptr_equal(seg_optdesc(od->kind), od);
+		assert_string_equal(seg_opt_name(od->kind), od->name);
+		assert_true(od->len_min <= od->len_max);
+		assert_true(i == 0 || od->kind > seg_optdescs[i - 1].kind);
+		assert_true(seg_optdesc_len_ok(od, od->len_min));
+		assert_true(seg_optdesc_len_ok(od, od->len_max));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(od->name,
+			    seg_optdescs[j].name);
+		if (od->kind == SEG_OPT_EOL)
+			continue;	/* ends the list: tested below */
+		for (v = 0; v < 2; v++) {
+			seg_init(&a);
+			fill_opt(od, seg_opt_add(&a, od->kind), v);
+			n = seg_opts_encode(&a, buf, sizeof(buf));
+			assert_true(n > 0);
+			assert_int_equal(buf[0], od->kind);
+			if (od->len_max > 1)
+				assert_int_equal(buf[1], a.opts[0].len);
+			seg_init(&b);
+			assert_int_equal(seg_opts_decode(buf, (size_t)n, &b,
+			    why, sizeof(why)), SEG_OK);
+			assert_true(b.nopts >= 1);
+			assert_int_equal(b.opts[0].kind, od->kind);
+			assert_int_equal(b.opts[0].len, a.opts[0].len);
+			assert_int_equal(b.opts[0].nsack, a.opts[0].nsack);
+			for (j = 0; j <= 2; j++) {
+				assert_int_equal(seg_opt_get(&a.opts[0],
+				    (unsigned)j, &va), seg_opt_get(&b.opts[0],
+				    (unsigned)j, &vb));
+				if (seg_opt_get(&a.opts[0], (unsigned)j,
+				    &va) == 0)
+					assert_int_equal(va, vb);
+			}
+			assert_string_equal(seg_opt_format(&a.opts[0], 0, fa,
+			    sizeof(fa)), seg_opt_format(&b.opts[0], 0, fb,
+			    sizeof(fb)));
+			/* the printed name is tcpdump's */
+			assert_memory_equal(fa, od->dump, strlen(od->dump));
+			assert_int_equal(seg_opts_encode(&b, buf2,
+			    sizeof(buf2)), n);
+			assert_memory_equal(buf, buf2, (size_t)n);
+		}
+	}
+	/* EOL ends the list: what follows is padding */
+	seg_init(&a);
+	seg_opt_add(&a, SEG_OPT_EOL);
+	assert_int_equal(seg_opts_encode(&a, buf, sizeof(buf)), 4);
+	assert_int_equal(seg_opts_decode(buf, 4, &b, why, sizeof(why)),
+	    SEG_OK);
+	assert_int_equal(b.nopts, 1);
+	assert_int_equal(b.opts[0].kind, SEG_OPT_EOL);
+	assert_null(seg_optdesc(253));
+	assert_string_equal(seg_opt_name(253), "option");
+	assert_string_equal(seg_opt_field_name(SEG_OPT_TS, 1), "ts.val");
+	assert_string_equal(seg_opt_field_name(SEG_OPT_TS, 2), "ts.ecr");
+	assert_string_equal(seg_opt_field_name(SEG_OPT_MSS, 0), "mss");
+}
+
+/* Every length a row does not allow is kept raw: no value, no getter. */
+static void
+test_registry_bad_lengths(void **state)
+{
+	const struct seg_optdesc *od;
+	uint8_t buf[40];
+	struct seg s;
+	char why[128] = "";
+	uint32_t v;
+	size_t i, len;
+	int valid;
+
+	(void)state;
+	for (i = 0; i < seg_noptdescs; i++) {
+		od = &seg_optdescs[i];
+		if (od->len_max == 1)
+			continue;	/* EOL, NOP: no length byte */
+		for (len = 2; len <= sizeof(buf); len++) {
+			memset(buf, 0, sizeof(buf));
+			buf[0] = od->kind;
+			buf[1] = (uint8_t)len;
+			seg_init(&s);
+			assert_int_equal(seg_opts_decode(buf, len, &s, why,
+			    sizeof(why)), SEG_OK);
+			assert_int_equal(s.nopts, 1);
+			valid = seg_optdesc_len_ok(od, len);
+			assert_int_equal(valid, len >= od->len_min &&
+			    len <= od->len_max && (od->len_step == 0 ||
+			    (len - od->len_min) % od->len_step == 0));
+			if (od->get != NULL)
+				assert_int_equal(seg_opt_get(&s.opts[0],
+				    od->form == SEG_OPTF_TS ? 1 : 0, &v),
+				    valid ? 0 : -1);
+			switch (od->kind) {
+			case SEG_OPT_MSS:
+				assert_int_equal(seg_opt_mss(&s, NULL),
+				    valid ? 0 : -1);
+				break;
+			case SEG_OPT_WS:
+				assert_int_equal(seg_opt_ws(&s, NULL),
+				    valid ? 0 : -1);
+				break;
+			case SEG_OPT_TS:
+				assert_int_equal(seg_opt_ts(&s, NULL, NULL),
+				    valid ? 0 : -1);
+				break;
+			}
+			if (!valid) {
+				char out[160];
+
+				/* printed as tcpdump does a bad length */
+				seg_opt_format(&s.opts[0], 0, out,
+				    sizeof(out));
+				assert_memory_equal(out, od->dump,
+				    strlen(od->dump));
+				assert_non_null(strstr(out, "[len "));
+			}
+		}
+	}
+}
+
+static void
+test_typed_getters(void **state)
+{
+	struct seg s;
+	uint32_t val = 0, ecr = 0;
+	uint16_t mss = 0;
+	uint8_t ws = 0;
+
+	(void)state;
+	seg_init(&s);
+	assert_int_equal(seg_opt_mss(&s, &mss), -1);
+	assert_int_equal(seg_opt_ws(&s, &ws), -1);
+	assert_int_equal(seg_opt_ts(&s, &val, &ecr), -1);
+	seg_opt_set(seg_opt_add(&s, SEG_OPT_MSS), 0, 1460);
+	seg_opt_set(seg_opt_add(&s, SEG_OPT_WS), 0, 15);
+	seg_opt_set(seg_opt_add(&s, SEG_OPT_TS), 1, 100);
+	seg_opt_set(&s.opts[2], 2, 200);
+	assert_int_equal(seg_opt_mss(&s, &mss), 0);
+	assert_int_equal(mss, 1460);
+	assert_int_equal(seg_opt_ws(&s, &ws), 0);
+	assert_int_equal(ws, 15);	/* as sent: the receiver clamps */
+	assert_int_equal(seg_opt_ts(&s, &val, &ecr), 0);
+	assert_int_equal(val, 100);
+	assert_int_equal(ecr, 200);
+	assert_int_equal(seg_opt_ts(&s, NULL, &ecr), 0);
+	/* the first option of a kind counts, as on the wire */
+	s.opts[0].len = 3;
+	seg_opt_set(seg_opt_add(&s, SEG_OPT_MSS), 0, 536);
+	assert_int_equal(seg_opt_mss(&s, &mss), -1);
+	assert_int_equal(mss, 1460);	/* untouched on -1 */
+}
+
+/* A raw option of a case with a kind's valid length is sent as given. */
+static void
+test_opt_raw_fill(void **state)
+{
+	static const uint8_t want[] = { 2, 4, 0x05, 0xb4, 8, 10, 0, 0, 0, 1,
+	    0, 0, 0, 2, 0, 0 };
+	struct seg s;
+	struct seg_opt *o;
+	uint8_t buf[40];
+	uint16_t mss;
+
+	(void)state;
+	seg_init(&s);
+	o = seg_opt_add(&s, SEG_OPT_MSS);
+	o->len = 4;
+	o->u.raw[0] = 0x05;
+	o->u.raw[1] = 0xb4;
+	seg_opt_raw_fill(o);
+	assert_int_equal(seg_opt_mss(&s, &mss), 0);
+	assert_int_equal(mss, 1460);
+	o = seg_opt_add(&s, SEG_OPT_TS);
+	memset(o->u.raw, 0, sizeof(o->u.raw));
+	o->u.raw[3] = 1;
+	o->u.raw[7] = 2;
+	seg_opt_raw_fill(o);
+	assert_int_equal(seg_opts_encode(&s, buf, sizeof(buf)),
+	    (int)sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+}
+
+/* ---- the checksum core -------------------------------------------------- */
+
+static void
+test_cksum_core(void **state)
+{
+	/* RFC 1071 3: the sum of these words is 0x2ddf0, folded 0xddf2. */
+	static const uint8_t rfc1071[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4,
+	    0xf5, 0xf6, 0xf7 };
+	static const uint8_t odd[] = { 0xab, 0xcd, 0xef };
+	uint8_t buf[64];
+	uint64_t sum;
+	uint16_t hc, full;
+	size_t i;
+
+	(void)state;
+	sum = cksum_add(0, rfc1071, sizeof(rfc1071));
+	assert_int_equal(sum, 0x2ddf0);
+	assert_int_equal(cksum_fold(sum), 0xddf2);
+	/* in pieces, every one but the last even: the same */
+	sum = cksum_add(cksum_add(0, rfc1071, 4), rfc1071 + 4, 4);
+	assert_int_equal(cksum_fold(sum), 0xddf2);
+	/* odd length: the last byte padded with zero */
+	assert_int_equal(cksum_add(0, odd, sizeof(odd)), 0xabcd + 0xef00);
+	assert_int_equal(cksum_add(7, NULL, 0), 7);
+	/* a buffer with its checksum in it sums to 0xffff */
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 37 + 11);
+	buf[10] = buf[11] = 0;
+	hc = (uint16_t)~cksum_fold(cksum_add(0, buf, sizeof(buf)));
+	buf[10] = (uint8_t)(hc >> 8);
+	buf[11] = (uint8_t)hc;
+	assert_int_equal(cksum_fold(cksum_add(0, buf, sizeof(buf))), 0xffff);
+	/* RFC 1624 eqn. 3 gives what a full recomputation gives */
+	sum = cksum_sub16((uint16_t)~hc, (uint16_t)(buf[20] << 8 | buf[21]));
+	buf[20] = 0x12;
+	buf[21] = 0x34;
+	sum += 0x1234;
+	buf[10] = buf[11] = 0;
+	full = (uint16_t)~cksum_fold(cksum_add(0, buf, sizeof(buf)));
+	assert_true(cksum_eq((uint16_t)~cksum_fold(sum), full));
+	/* RFC 1624 3: both zeros are equal, nothing else is */
+	assert_true(cksum_eq(0, 0xffff));
+	assert_true(cksum_eq(0xffff, 0));
+	assert_false(cksum_eq(1, 0xfffe));
+}
+
+/* seg_encode writes pkt_syn's IPv4 packet byte for byte, checksums too. */
+static void
+test_seg_encode(void **state)
+{
+	uint8_t buf[128], small[59];	/* one byte short */
+	struct seg s, d;
+	char why[128] = "", f1[256], f2[256];
+	int n;
+
+	(void)state;
+	assert_int_equal(seg_decode(DLT_EN10MB, pkt_syn, sizeof(pkt_syn), &s,
+	    why, sizeof(why)), SEG_OK);
+	n = seg_encode(&s, buf, sizeof(buf));
+	assert_int_equal(n, (int)sizeof(pkt_syn) - ETH);
+	assert_memory_equal(buf, pkt_syn + ETH, sizeof(pkt_syn) - ETH);
+	assert_int_equal(seg_encode(&s, small, sizeof(small)), -1);
+
+	/* payload, reserved bits, IPv6: decodes to the same segment */
+	assert_int_equal(seg_decode(DLT_EN10MB, pkt_data, sizeof(pkt_data),
+	    &s, why, sizeof(why)), SEG_OK);
+	s.flags |= 0x100;
+	n = seg_encode(&s, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(seg_decode_ip(buf, (size_t)n, &d, why, sizeof(why)),
+	    SEG_OK);
+	assert_false(d.bad_csum);
+	assert_string_equal(seg_format(&s, 0, 0, f1, sizeof(f1)),
+	    seg_format(&d, 0, 0, f2, sizeof(f2)));
+	s.af = AF_INET6;
+	assert_int_equal(seg_addr_parse("2001:db8::1", &s.src), AF_INET6);
+	assert_int_equal(seg_addr_parse("2001:db8::2", &s.dst), AF_INET6);
+	s.flow = 0x12345;
+	s.tos = 0xb8;
+	n = seg_encode(&s, buf, sizeof(buf));
+	assert_int_equal(n, 40 + 20 + (int)s.paylen + (int)seg_hlen(&s) - 20);
+	assert_int_equal(seg_decode_ip(buf, (size_t)n, &d, why, sizeof(why)),
+	    SEG_OK);
+	assert_false(d.bad_csum);
+	assert_int_equal(d.flow, 0x12345);
+	assert_int_equal(d.tos, 0xb8);
+	assert_string_equal(seg_format(&s, 0, 0, f1, sizeof(f1)),
+	    seg_format(&d, 0, 0, f2, sizeof(f2)));
+	/* a deliberately bad checksum is bad, a forced offset as given */
+	s.bad_csum = true;
+	s.doff_set = true;
+	s.doff = 15;
+	n = seg_encode(&s, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(buf[40 + 12] >> 4, 15);
+	s.doff_set = false;
+	n = seg_encode(&s, buf, sizeof(buf));
+	assert_int_equal(seg_decode_ip(buf, (size_t)n, &d, why, sizeof(why)),
+	    SEG_OK);
+	assert_true(d.bad_csum);
+	s.af = AF_UNSPEC;
+	assert_int_equal(seg_encode(&s, buf, sizeof(buf)), -1);
+}
+
 int
 main(void)
 {
@@ -1363,6 +1698,12 @@ main(void)
 		cmocka_unit_test(test_init_len_find),
 		cmocka_unit_test(test_format_truncation),
 		cmocka_unit_test(test_format_wrap),
+		cmocka_unit_test(test_registry_roundtrip),
+		cmocka_unit_test(test_registry_bad_lengths),
+		cmocka_unit_test(test_typed_getters),
+		cmocka_unit_test(test_opt_raw_fill),
+		cmocka_unit_test(test_cksum_core),
+		cmocka_unit_test(test_seg_encode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
