@@ -21,7 +21,7 @@
 #include "shq.h"
 #include "util.h"
 
-/* ---- case ids -------------------------------------------------------- */
+/* ---- case ids ---------------------------------------------------------- */
 
 /* FNV-1a. */
 static size_t
@@ -98,15 +98,16 @@ case_id(struct ld *ld, yaml_node_t *n, void *dst)
 	const char *s;
 	char q[QLEN];
 
-	if ((s = get_str(ld, n, "id")) == NULL)
+	if ((s = scr_get_str(ld, n, "id")) == NULL)
 		return;
 	if (!chars_ok(s, "/_.-")) {
-		lerr(ld, n, "bad case id '%s': use letters, digits and / _ . -",
-		    qs(n, q, sizeof(q)));
+		scr_lerr(ld, n,
+		    "bad case id '%s': use letters, digits and / _ . -",
+		    scr_qs(n, q, sizeof(q)));
 		return;
 	}
 	c->id = xstrdup(s);
-	c->pos = pos(ld, n);
+	c->pos = scr_pos(ld, n);
 }
 
 static void
@@ -115,7 +116,7 @@ case_title(struct ld *ld, yaml_node_t *n, void *dst)
 	struct plan_case *c = dst;
 	const char *s;
 
-	if ((s = get_str(ld, n, "title")) != NULL)
+	if ((s = scr_get_str(ld, n, "title")) != NULL)
 		c->title = xstrdup(s);
 }
 
@@ -126,11 +127,12 @@ case_service(struct ld *ld, yaml_node_t *n, void *dst)
 	const char *s;
 	char q[QLEN];
 
-	if ((s = get_str(ld, n, "service")) == NULL)
+	if ((s = scr_get_str(ld, n, "service")) == NULL)
 		return;
 	if (!chars_ok(s, "_.-")) {
-		lerr(ld, n, "bad service name '%s': use letters, digits and "
-		    "_ . -", qs(n, q, sizeof(q)));
+		scr_lerr(ld, n,
+		    "bad service name '%s': use letters, digits and _ . -",
+		    scr_qs(n, q, sizeof(q)));
 		return;
 	}
 	c->service = xstrdup(s);
@@ -145,16 +147,16 @@ get_strv(struct ld *ld, yaml_node_t *n, const char *what, char ***v,
 	const char *s;
 
 	if (n->type != YAML_SEQUENCE_NODE) {
-		if ((s = get_str(ld, n, what)) == NULL)
+		if ((s = scr_get_str(ld, n, what)) == NULL)
 			return;
 		*v = xcalloc(1, sizeof(**v));
 		(*v)[(*nv)++] = xstrdup(s);
 		return;
 	}
-	*v = xcalloc(nitems(n), sizeof(**v));
+	*v = xcalloc(scr_nitems(n), sizeof(**v));
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top; it++)
-		if ((s = get_str(ld, node(ld, *it), what)) != NULL)
+		if ((s = scr_get_str(ld, scr_node(ld, *it), what)) != NULL)
 			(*v)[(*nv)++] = xstrdup(s);
 }
 
@@ -182,15 +184,15 @@ case_steps(struct ld *ld, yaml_node_t *n, void *dst)
 	size_t ns;
 
 	if (n->type != YAML_SEQUENCE_NODE) {
-		lerr(ld, n, "steps must be a sequence of steps");
+		scr_lerr(ld, n, "steps must be a sequence of steps");
 		return;
 	}
-	if ((ns = nitems(n)) == 0) {
-		lerr(ld, n, "steps must not be empty");
+	if ((ns = scr_nitems(n)) == 0) {
+		scr_lerr(ld, n, "steps must not be empty");
 		return;
 	}
 	if (ns > SCR_MAX_STEPS) {
-		lerr(ld, n, "too many steps (%zu, at most %d)", ns,
+		scr_lerr(ld, n, "too many steps (%zu, at most %d)", ns,
 		    SCR_MAX_STEPS);
 		return;
 	}
@@ -216,15 +218,15 @@ get_sysctls(struct ld *ld, yaml_node_t *n, const char *what,
 	const char *name, *val;
 	char q[QLEN], *key, *p;
 
-	if (n->type != YAML_MAPPING_NODE || npairs(n) == 0) {
-		lerr(ld, n, "%s must be a mapping of name: value, e.g. "
+	if (n->type != YAML_MAPPING_NODE || scr_npairs(n) == 0) {
+		scr_lerr(ld, n, "%s must be a mapping of name: value, e.g. "
 		    "{tcp_fin_timeout: 5}", what);
 		return;
 	}
 	for (pr = n->data.mapping.pairs.start;
 	    pr < n->data.mapping.pairs.top && !ld->stop; pr++) {
-		k = node(ld, pr->key);
-		if ((name = get_str(ld, k, "sysctl name")) == NULL)
+		k = scr_node(ld, pr->key);
+		if ((name = scr_get_str(ld, k, "sysctl name")) == NULL)
 			continue;
 		key = strchr(name, '.') != NULL || strchr(name, '/') != NULL ?
 		    xstrdup(name) : xasprintf("net.ipv4.%s", name);
@@ -233,29 +235,30 @@ get_sysctls(struct ld *ld, yaml_node_t *n, const char *what,
 				if (*p == '/')
 					*p = '.';
 		if (!shq_sysctl_key_ok(key)) {
-			lerr(ld, k, "bad sysctl name '%s': dot-separated words "
-			    "of letters, digits, _ and - (at most %d bytes)",
-			    qs(k, q, sizeof(q)), SHQ_SYSCTL_KEY_MAX);
+			scr_lerr(ld, k, "bad sysctl name '%s': dot-separated "
+			    "words of letters, digits, _ and - (at most %d "
+			    "bytes)", scr_qs(k, q, sizeof(q)),
+			    SHQ_SYSCTL_KEY_MAX);
 			free(key);
 			continue;
 		}
-		vn = node(ld, pr->value);
-		if ((val = get_str(ld, vn, "sysctl value")) == NULL) {
+		vn = scr_node(ld, pr->value);
+		if ((val = scr_get_str(ld, vn, "sysctl value")) == NULL) {
 			free(key);
 			continue;
 		}
 		if (!shq_sysctl_value_ok(val)) {
-			lerr(ld, vn, "bad value '%s' for sysctl %s: words of "
-			    "letters, digits and _ . : + - separated by one "
-			    "blank (at most %d bytes)", qs(vn, q, sizeof(q)),
-			    key, SHQ_SYSCTL_VAL_MAX);
+			scr_lerr(ld, vn, "bad value '%s' for sysctl %s: words "
+			    "of letters, digits and _ . : + - separated by one "
+			    "blank (at most %d bytes)",
+			    scr_qs(vn, q, sizeof(q)), key, SHQ_SYSCTL_VAL_MAX);
 			free(key);
 			continue;
 		}
 		*v = xreallocarray(*v, *nv + 1, sizeof(**v));
 		(*v)[*nv].key = key;
 		(*v)[*nv].value = xstrdup(val);
-		(*v)[*nv].pos = pos(ld, k);
+		(*v)[*nv].pos = scr_pos(ld, k);
 		(*nv)++;
 	}
 }
@@ -290,11 +293,11 @@ case_requires(struct ld *ld, yaml_node_t *n, void *dst)
 	char keys[128];
 
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "requires takes a mapping of: %s",
+		scr_lerr(ld, n, "requires takes a mapping of: %s",
 		    JOIN(keys, req_fields, NITEMS(req_fields), ", "));
 		return;
 	}
-	map_fields(ld, n, "requires", req_fields, NITEMS(req_fields), dst);
+	scr_map_fields(ld, n, "requires", req_fields, NITEMS(req_fields), dst);
 }
 
 /* Checked and expanded by load_case. */
@@ -338,7 +341,7 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 	memset(&one, 0, sizeof(one));
 	one.cases = c = xcalloc(1, sizeof(*c));
 	one.ncases = 1;
-	c->pos = pos(ld, root);
+	c->pos = scr_pos(ld, root);
 	ld->c = c;
 	ld->params = ps;
 	ld->nsteps = 0;
@@ -347,7 +350,7 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 	scr_subst_doc(ld, ld->doc, matrixid, ps, &sw);
 	/* After a bad ${name}, the rest would only be noise. */
 	if (ld->nerr == e0)
-		map_fields(ld, root, NULL, case_fields, NITEMS(case_fields),
+		scr_map_fields(ld, root, NULL, case_fields, NITEMS(case_fields),
 		    c);
 	scr_unswap(&sw);
 	free(ld->captured);
@@ -373,7 +376,7 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 		    (size_t)c->pos.col - 1 };
 
 		scr_mark_err(ld, &m, "duplicate case id '%s' (first defined at "
-		    "%s:%d:%d)", quote((const unsigned char *)c->id,
+		    "%s:%d:%d)", scr_quote((const unsigned char *)c->id,
 		    strlen(c->id), q, sizeof(q)), o->pos.file, o->pos.line,
 		    o->pos.col);
 	}
@@ -408,23 +411,23 @@ get_matrix(struct ld *ld, yaml_node_t *m, struct mparam **mpp, size_t *np)
 
 	*mpp = NULL;
 	*np = 0;
-	if (m->type != YAML_MAPPING_NODE || npairs(m) == 0) {
-		lerr(ld, m, "matrix must be a mapping of parameter: [values] "
-		    "or parameter: {name: value}");
+	if (m->type != YAML_MAPPING_NODE || scr_npairs(m) == 0) {
+		scr_lerr(ld, m, "matrix must be a mapping of parameter: "
+		    "[values] or parameter: {name: value}");
 		return 0;
 	}
-	*mpp = mp = xcalloc(npairs(m), sizeof(*mp));
+	*mpp = mp = xcalloc(scr_npairs(m), sizeof(*mp));
 	for (pr = m->data.mapping.pairs.start;
 	    pr < m->data.mapping.pairs.top; pr++) {
-		k = node(ld, pr->key);
-		v = node(ld, pr->value);
-		if (get_str(ld, k, "matrix parameter") == NULL)
+		k = scr_node(ld, pr->key);
+		v = scr_node(ld, pr->value);
+		if (scr_get_str(ld, k, "matrix parameter") == NULL)
 			continue;
-		if (var_len((const char *)k->data.scalar.value) !=
+		if (scr_var_len((const char *)k->data.scalar.value) !=
 		    k->data.scalar.length) {
-			lerr(ld, k, "bad matrix parameter '%s': use letters, "
-			    "digits and _, not starting with a digit",
-			    qs(k, q, sizeof(q)));
+			scr_lerr(ld, k, "bad matrix parameter '%s': use "
+			    "letters, digits and _, not starting with a digit",
+			    scr_qs(k, q, sizeof(q)));
 			continue;
 		}
 		for (i = 0; i < *np; i++)
@@ -432,36 +435,38 @@ get_matrix(struct ld *ld, yaml_node_t *m, struct mparam **mpp, size_t *np)
 			    (const char *)k->data.scalar.value) == 0)
 				break;
 		if (i < *np) {
-			lerr(ld, k, "duplicate matrix parameter '%s'",
-			    qs(k, q, sizeof(q)));
+			scr_lerr(ld, k, "duplicate matrix parameter '%s'",
+			    scr_qs(k, q, sizeof(q)));
 			continue;
 		}
-		if (v->type == YAML_SEQUENCE_NODE && nitems(v) > 0) {
-			mp[*np].n = nitems(v);
-			mp[*np].names = xcalloc(nitems(v), sizeof(k));
-			mp[*np].values = xcalloc(nitems(v), sizeof(k));
+		if (v->type == YAML_SEQUENCE_NODE && scr_nitems(v) > 0) {
+			mp[*np].n = scr_nitems(v);
+			mp[*np].names = xcalloc(scr_nitems(v), sizeof(k));
+			mp[*np].values = xcalloc(scr_nitems(v), sizeof(k));
 			for (it = v->data.sequence.items.start, j = 0;
 			    it < v->data.sequence.items.top; it++, j++) {
 				mp[*np].names[j] = mp[*np].values[j] =
-				    node(ld, *it);
-				get_str(ld, node(ld, *it), "matrix value");
+				    scr_node(ld, *it);
+				scr_get_str(ld, scr_node(ld, *it),
+				    "matrix value");
 			}
-		} else if (v->type == YAML_MAPPING_NODE && npairs(v) > 0) {
-			mp[*np].n = npairs(v);
-			mp[*np].names = xcalloc(npairs(v), sizeof(k));
-			mp[*np].values = xcalloc(npairs(v), sizeof(k));
+		} else if (v->type == YAML_MAPPING_NODE && scr_npairs(v) > 0) {
+			mp[*np].n = scr_npairs(v);
+			mp[*np].names = xcalloc(scr_npairs(v), sizeof(k));
+			mp[*np].values = xcalloc(scr_npairs(v), sizeof(k));
 			for (vp = v->data.mapping.pairs.start, j = 0;
 			    vp < v->data.mapping.pairs.top; vp++, j++) {
-				mp[*np].names[j] = node(ld, vp->key);
-				mp[*np].values[j] = node(ld, vp->value);
-				get_str(ld, mp[*np].names[j], "matrix name");
-				get_str(ld, mp[*np].values[j],
+				mp[*np].names[j] = scr_node(ld, vp->key);
+				mp[*np].values[j] = scr_node(ld, vp->value);
+				scr_get_str(ld, mp[*np].names[j],
+				    "matrix name");
+				scr_get_str(ld, mp[*np].values[j],
 				    "matrix value");
 			}
 		} else {
-			lerr(ld, v, "matrix parameter '%s' must be a sequence "
-			    "of values or a mapping of name: value",
-			    qs(k, q, sizeof(q)));
+			scr_lerr(ld, v, "matrix parameter '%s' must be a "
+			    "sequence of values or a mapping of name: value",
+			    scr_qs(k, q, sizeof(q)));
 			continue;
 		}
 		mp[*np].name = (const char *)k->data.scalar.value;
@@ -472,7 +477,7 @@ get_matrix(struct ld *ld, yaml_node_t *m, struct mparam **mpp, size_t *np)
 	if (ld->nerr != e0)
 		return 0;
 	if (combos > SCR_MAX_COMBOS) {
-		lerr(ld, m, "matrix has more than %d combinations",
+		scr_lerr(ld, m, "matrix has more than %d combinations",
 		    SCR_MAX_COMBOS);
 		return 0;
 	}
@@ -502,11 +507,11 @@ scr_case_load(struct ld *ld, yaml_node_t *root)
 	char *suffix;
 	int mid = 0;
 
-	if (is_null(root))
+	if (scr_is_null(root))
 		return;		/* an empty document: a trailing "---" */
 	if (root->type != YAML_MAPPING_NODE) {
-		lerr(ld, root, "a test case must be a mapping with keys id, "
-		    "title, service and steps");
+		scr_lerr(ld, root, "a test case must be a mapping with keys "
+		    "id, title, service and steps");
 		return;
 	}
 	/* Not one key of a case: some other file (check /etc/shadow).
@@ -514,21 +519,22 @@ scr_case_load(struct ld *ld, yaml_node_t *root)
 	for (pr = root->data.mapping.pairs.start;
 	    pr < root->data.mapping.pairs.top; pr++) {
 		for (i = 0; i < NITEMS(case_fields); i++)
-			if (is_word(node(ld, pr->key), case_fields[i].name))
+			if (scr_is_word(scr_node(ld, pr->key),
+			    case_fields[i].name))
 				break;
 		if (i < NITEMS(case_fields))
 			break;
 	}
 	if (pr == root->data.mapping.pairs.top) {
-		lerr(ld, root, "not a test case: a mapping without any of "
+		scr_lerr(ld, root, "not a test case: a mapping without any of "
 		    "the keys id, title, service and steps");
 		ld->stop = true;
 		return;
 	}
 	for (pr = root->data.mapping.pairs.start;
 	    pr < root->data.mapping.pairs.top && m == NULL; pr++)
-		if (is_word(node(ld, pr->key), "matrix")) {
-			m = node(ld, pr->value);
+		if (scr_is_word(scr_node(ld, pr->key), "matrix")) {
+			m = scr_node(ld, pr->value);
 			mid = pr->value;
 		}
 	if (m == NULL) {

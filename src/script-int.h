@@ -62,6 +62,12 @@
 #define SCR_MAX_NODES	(4 * 1000 * 1000)	/* node visits per plan */
 #define SCR_MAX_PLAN_BYTES (64 * 1024 * 1024)	/* steps and payloads */
 
+/* Payload bytes while parsing data: p owned, n bytes. */
+struct bytes {
+	uint8_t *p;
+	size_t n;
+};
+
 /* ${name} values: matrix parameters and include params. */
 struct param {
 	char *name, *value;		/* owned */
@@ -159,7 +165,6 @@ enum fld_kind {
 	FLD_RANGE,		/* struct plan_range: N or [min, max] <= max */
 	FLD_BOOL,		/* bool */
 	FLD_DURATION,		/* uint64_t ns, over 0 */
-	FLD_OPTS,		/* struct plan_opts: TCP options to send */
 	FLD_NODE,		/* yaml_node_t *: kept for the caller */
 };
 
@@ -171,7 +176,7 @@ enum fld_kind {
  * Write entries with the F_* macros below.
  */
 struct field {
-	const char *name;		/* first member: see join() */
+	const char *name;		/* first member: see scr_join() */
 	void (*parse)(struct ld *, yaml_node_t *, void *dst);
 	bool required;
 	enum fld_kind kind;
@@ -205,8 +210,7 @@ struct field {
 	{ .name = (key), .kind = FLD_RANGE, FLD_AT(T, m), .what = (w), \
 	    .max = (hi) }
 
-
-/* ---- script-ctx.c: messages, the budget --------------------------------- */
+/* ---- script-ctx.c: messages, the budget, nodes ------------------------- */
 
 /*
  * Append "where: message" to errs (a message about a whole file or path);
@@ -218,13 +222,13 @@ void scr_errs_add(struct scr_errs *errs, const char *where, const char *fmt,
 /*
  * An error at mark m (line and column) of the current file, unless the file
  * has given up; past SCR_MAX_ERRS it gives up with one last message and
- * sets ld->stop.
+ * sets ld->stop.  Every message counts in ld->nerr.
  */
 void scr_mark_err(struct ld *ld, const yaml_mark_t *m, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The same, at node n's first character. */
-void lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
+void scr_lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
@@ -233,10 +237,57 @@ void lerr(struct ld *ld, const yaml_node_t *n, const char *fmt, ...)
  * first time in the plan with a message at n, later files quietly (no
  * case of theirs is added).
  */
-bool budget(struct ld *ld, const yaml_node_t *n, size_t nodes,
+bool scr_budget(struct ld *ld, const yaml_node_t *n, size_t nodes,
     size_t bytes);
 
-/* ---- script-read.c: files, the pre-scan --------------------------------- */
+/*
+ * n bytes of s for a message, into buf (len bytes, at least 8):
+ * non-printables escaped, a long value cut with "...".  Returns buf.
+ */
+const char *scr_quote(const unsigned char *s, size_t n, char *buf,
+    size_t len);
+
+/*
+ * Scalar n's value for a message, into buf as scr_quote() does; "{...}" or
+ * "[...]" (static strings) for a mapping or a sequence.
+ */
+const char *scr_qs(const yaml_node_t *n, char *buf, size_t len);
+
+/*
+ * "a, b, c", or "a, b or c" with last = " or ", into buf from a table of
+ * n entries of stride bytes that start with their name (a struct's first
+ * member, or a plain string).  Returns buf, cut at len.
+ */
+const char *scr_join(char *buf, size_t len, const void *tab, size_t n,
+    size_t stride, const char *last);
+
+#define JOIN(buf, tab, n, last)	\
+	scr_join(buf, sizeof(buf), tab, n, sizeof((tab)[0]), last)
+
+/*
+ * Node id of the current document (ld->doc), charged to the budget: every
+ * walk of the schema goes through here.  A missing node is fatal (libyaml
+ * gave the id).
+ */
+yaml_node_t *scr_node(struct ld *ld, int id);
+
+/* Item i of sequence n (i < scr_nitems(n)), as scr_node() gives it. */
+yaml_node_t *scr_item(struct ld *ld, const yaml_node_t *n, size_t i);
+
+/* Node n's position in the current file (the file name is ld->file's). */
+struct plan_pos scr_pos(struct ld *ld, const yaml_node_t *n);
+
+/* The pairs of mapping n, the items of sequence n. */
+size_t scr_npairs(const yaml_node_t *n);
+size_t scr_nitems(const yaml_node_t *n);
+
+/* A plain empty, "~" or "null" scalar: what "key:" alone gives. */
+bool scr_is_null(const yaml_node_t *n);
+
+/* Does scalar n spell name exactly (no NUL tricks)? */
+bool scr_is_word(const yaml_node_t *n, const char *name);
+
+/* ---- script-read.c: files, the pre-scan -------------------------------- */
 
 /*
  * Read a whole regular file of at most SCR_MAX_FILE bytes into *buf (owned
@@ -283,85 +334,67 @@ void scr_subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
 /* Restore the scalars scr_subst_doc() replaced, free them and zero sw. */
 void scr_unswap(struct swaps *sw);
 
-/* ---- script-value.c ---------------------------------------------------- */
-
-/* n bytes of s for a message in buf: non-printables escaped, long cut. */
-const char *quote(const unsigned char *s, size_t n, char *buf, size_t len);
-
-/* Scalar n's value for a message, "{...}" or "[...]" for collections. */
-const char *qs(const yaml_node_t *n, char *buf, size_t len);
+/* ---- script-value.c: scalars, key tables ------------------------------- */
 
 /*
- * "a, b, c", or "a, b or c" with last = " or ", into buf from a table of
- * n entries of stride bytes that start with their name (a struct's first
- * member, or a plain string).  Returns buf.
+ * A non-empty scalar without NUL bytes (the document's string, not a
+ * copy), or NULL after a message naming it what.
  */
-const char *join(char *buf, size_t len, const void *tab, size_t n,
-    size_t stride, const char *last);
-
-#define JOIN(buf, tab, n, last)	\
-	join(buf, sizeof(buf), tab, n, sizeof((tab)[0]), last)
-
-/* Node id of the current document; a missing one is fatal. */
-yaml_node_t *node(struct ld *ld, int id);
-
-/*
- * Charge nodes visits and bytes to the plan's budget (SCR_MAX_NODES,
- * SCR_MAX_PLAN_BYTES).  Over it: stops the file and returns false; the
- * first time in the plan with a message at n, later files quietly (no
- * case of theirs is added).
- */
-bool budget(struct ld *ld, const yaml_node_t *n, size_t nodes,
-    size_t bytes);
-
-/* Node n's position in the current file. */
-struct plan_pos pos(struct ld *ld, const yaml_node_t *n);
-
-/* The pairs of mapping n, the items of sequence n. */
-size_t npairs(const yaml_node_t *n);
-size_t nitems(const yaml_node_t *n);
-
-/* A plain empty, "~" or "null" scalar: what "key:" alone gives. */
-bool is_null(const yaml_node_t *n);
-
-/* Does scalar n spell name exactly (no NUL tricks)? */
-bool is_word(const yaml_node_t *n, const char *name);
-
-/* A non-empty scalar without NUL bytes, or NULL after a message. */
-const char *get_str(struct ld *ld, yaml_node_t *n, const char *what);
+const char *scr_get_str(struct ld *ld, yaml_node_t *n, const char *what);
 
 /*
  * Unsigned decimal, or hex with 0x, at most max, into *v; no sign, no
  * blanks.  Returns 0, or -1 (no message).
  */
-int parse_uint(const char *s, uint64_t max, uint64_t *v);
+int scr_parse_uint(const char *s, uint64_t max, uint64_t *v);
 
-/* An integer scalar in min..max into *v.  Returns 0, or -1 after a
- * message. */
-int get_uint(struct ld *ld, yaml_node_t *n, const char *what, uint64_t min,
-    uint64_t max, uint64_t *v);
+/*
+ * An integer scalar in min..max into *v.  Returns 0, or -1 after a
+ * message.
+ */
+int scr_get_uint(struct ld *ld, yaml_node_t *n, const char *what,
+    uint64_t min, uint64_t max, uint64_t *v);
 
 /* A duration over 0 into *ns, or a message. */
-void get_duration(struct ld *ld, yaml_node_t *n, const char *what,
+void scr_get_duration(struct ld *ld, yaml_node_t *n, const char *what,
     uint64_t *ns);
 
 /* true or false into *b.  Returns 0, or -1 after a message. */
-int get_bool(struct ld *ld, yaml_node_t *n, const char *what, bool *b);
+int scr_get_bool(struct ld *ld, yaml_node_t *n, const char *what, bool *b);
 
-/* N, or [min, max], each at most max, into *r.  Returns 0, or -1 after a
- * message. */
-int get_range(struct ld *ld, yaml_node_t *n, const char *what, uint64_t max,
-    struct plan_range *r);
+/*
+ * N, or [min, max], each at most max, into *r (r->set, its position).
+ * Returns 0, or -1 after a message.
+ */
+int scr_get_range(struct ld *ld, yaml_node_t *n, const char *what,
+    uint64_t max, struct plan_range *r);
 
 /* [lo, hi] durations.  Returns 0, or -1 after a message. */
-int get_duration_range(struct ld *ld, yaml_node_t *n, const char *what,
+int scr_get_duration_range(struct ld *ld, yaml_node_t *n, const char *what,
     uint64_t *lo, uint64_t *hi);
 
 /*
- * Payload: text as given, {hex: "0a0b"} or {len: N} filler bytes, replacing
- * *data (freed) and *len.  Returns 0, or -1 after a message, *data intact.
+ * A sequence number: N (or 0xN) absolute, +N or -N relative to the ISN, or
+ * $var, $var+N, $var-N of a variable captured before; into *num, with its
+ * position.  After a message *num is left as it was.
  */
-int get_data(struct ld *ld, yaml_node_t *n, uint8_t **data, size_t *len);
+void scr_get_num(struct ld *ld, yaml_node_t *n, const char *what,
+    struct plan_num *num);
+
+/*
+ * Hex digits, blanks allowed anywhere, at most max bytes, into b (its old
+ * buffer freed, the new one owned by b).  Returns 0, or -1 after a
+ * message, b intact.
+ */
+int scr_get_hex(struct ld *ld, yaml_node_t *n, const char *what, size_t max,
+    struct bytes *b);
+
+/*
+ * Payload: text as given, {hex: "0a0b"} or {len: N} filler bytes, replacing
+ * *data (freed; the new one owned by the caller) and *len, charged to the
+ * budget.  Returns 0, or -1 after a message, *data intact.
+ */
+int scr_get_data(struct ld *ld, yaml_node_t *n, uint8_t **data, size_t *len);
 
 /*
  * Walk mapping map, parsing each key by its entry in f[] (its parse, else
@@ -369,20 +402,39 @@ int get_data(struct ld *ld, yaml_node_t *n, uint8_t **data, size_t *len);
  * are errors; what names the mapping in messages (NULL at the top level).
  * Returns the keys seen as bits (nf <= 32).
  */
-unsigned map_fields(struct ld *ld, yaml_node_t *map, const char *what,
+unsigned scr_map_fields(struct ld *ld, yaml_node_t *map, const char *what,
     const struct field *f, size_t nf, void *dst);
 
 /* Length of the variable name at s ([A-Za-z_][A-Za-z0-9_]*), 0 if none. */
-size_t var_len(const char *s);
+size_t scr_var_len(const char *s);
 
-/* The index of variable name (len bytes) in the case, registered if new. */
-int var_get(struct ld *ld, const char *name, size_t len);
+/*
+ * The index of variable name (len bytes) in the case ld->c, registered
+ * (a copy, owned by the case) if new, not yet captured.
+ */
+int scr_var_get(struct ld *ld, const char *name, size_t len);
 
-/* An expect's options key: a sequence of option expectations into dst, a
- * struct plan_expect. */
-void expect_options(struct ld *ld, yaml_node_t *n, void *dst);
+/*
+ * A use of variable name (len bytes) at n: its index, or -1 after a
+ * message if no earlier step captured it.
+ */
+int scr_var_use(struct ld *ld, yaml_node_t *n, const char *name, size_t len);
 
-/* ---- script-kind.c: the steps that hold no steps ---------------------- */
+/* ---- script-opt.c: TCP options ----------------------------------------- */
+
+/*
+ * A connect's or send's options key: a sequence of options to write, by
+ * the codec's registry, into po (set; at most SCR_OPT_SPACE bytes).
+ */
+void scr_get_opts(struct ld *ld, yaml_node_t *n, struct plan_opts *po);
+
+/*
+ * An expect's options key: a sequence of option expectations into dst, a
+ * struct plan_expect (its opts, owned by it).
+ */
+void scr_expect_options(struct ld *ld, yaml_node_t *n, void *dst);
+
+/* ---- script-kind.c: the steps that hold no steps ----------------------- */
 
 /*
  * Parse the value n of a step of this kind (name: its key, for messages)
@@ -402,7 +454,7 @@ scr_step_fn scr_step_connect, scr_step_send, scr_step_expect,
  */
 void scr_step_defaults(struct plan_step *st);
 
-/* ---- script-step.c: step sequences -------------------------------------- */
+/* ---- script-step.c: step sequences ------------------------------------- */
 
 /*
  * Append the steps of sequence n to sv, repeat and include spliced in;
@@ -410,7 +462,7 @@ void scr_step_defaults(struct plan_step *st);
  */
 void scr_parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
 
-/* ---- script-case.c: cases ----------------------------------------------- */
+/* ---- script-case.c: cases ---------------------------------------------- */
 
 /*
  * Add p->cases[ci] to ids, growing it; ids->slot is the caller's to

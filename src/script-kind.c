@@ -30,7 +30,7 @@ send_data(struct ld *ld, yaml_node_t *n, void *dst)
 {
 	struct plan_send *s = dst;
 
-	get_data(ld, n, &s->data, &s->datalen);
+	scr_get_data(ld, n, &s->data, &s->datalen);
 }
 
 /* N, or [min, max]. */
@@ -40,7 +40,7 @@ expect_win(struct ld *ld, yaml_node_t *n, void *dst)
 	struct plan_expect *e = dst;
 	struct plan_range r;
 
-	if (get_range(ld, n, "win", UINT16_MAX, &r) == -1)
+	if (scr_get_range(ld, n, "win", UINT16_MAX, &r) == -1)
 		return;
 	e->win_set = true;
 	e->win_min = (uint16_t)r.lo;
@@ -52,7 +52,7 @@ expect_data(struct ld *ld, yaml_node_t *n, void *dst)
 {
 	struct plan_expect *e = dst;
 
-	if (get_data(ld, n, &e->data, &e->datalen) == 0)
+	if (scr_get_data(ld, n, &e->data, &e->datalen) == 0)
 		e->data_set = true;
 }
 
@@ -61,10 +61,9 @@ expect_df(struct ld *ld, yaml_node_t *n, void *dst)
 {
 	bool b;
 
-	if (get_bool(ld, n, "df", &b) == 0)
+	if (scr_get_bool(ld, n, "df", &b) == 0)
 		((struct plan_expect *)dst)->df = b ? 1 : 0;
 }
-
 
 static void
 expect_capture(struct ld *ld, yaml_node_t *n, void *dst)
@@ -77,48 +76,58 @@ expect_capture(struct ld *ld, yaml_node_t *n, void *dst)
 	char q[QLEN], names[256];
 	size_t i;
 
-	if (n->type != YAML_MAPPING_NODE || npairs(n) == 0) {
-		lerr(ld, n, "capture must be a mapping of variable: field, "
+	if (n->type != YAML_MAPPING_NODE || scr_npairs(n) == 0) {
+		scr_lerr(ld, n, "capture must be a mapping of variable: field, "
 		    "e.g. {isn: seq}");
 		return;
 	}
 	for (pr = n->data.mapping.pairs.start;
 	    pr < n->data.mapping.pairs.top && !ld->stop; pr++) {
-		k = node(ld, pr->key);
-		v = node(ld, pr->value);
-		if ((name = get_str(ld, k, "variable name")) == NULL)
+		k = scr_node(ld, pr->key);
+		v = scr_node(ld, pr->value);
+		if ((name = scr_get_str(ld, k, "variable name")) == NULL)
 			continue;
 		if (name[0] == '$')
 			name++;
-		if (var_len(name) == 0 || name[var_len(name)] != '\0') {
-			lerr(ld, k, "bad variable name '%s': use letters, "
+		if (scr_var_len(name) == 0 || name[scr_var_len(name)] != '\0') {
+			scr_lerr(ld, k, "bad variable name '%s': use letters, "
 			    "digits and _, not starting with a digit",
-			    qs(k, q, sizeof(q)));
+			    scr_qs(k, q, sizeof(q)));
 			continue;
 		}
-		if ((f = get_str(ld, v, "capture field")) == NULL)
+		if ((f = scr_get_str(ld, v, "capture field")) == NULL)
 			continue;
 		for (i = 0; i < PLAN_F_MAX; i++)
 			if (strcmp(f, plan_field_names[i]) == 0)
 				break;
 		if (i == PLAN_F_MAX) {
-			lerr(ld, v, "unknown field '%s' to capture (expected "
-			    "one of: %s)", qs(v, q, sizeof(q)),
-			    JOIN(names, plan_field_names, PLAN_F_MAX,
-			    ", "));
+			scr_lerr(ld, v, "unknown field '%s' to capture "
+			    "(expected one of: %s)", scr_qs(v, q, sizeof(q)),
+			    JOIN(names, plan_field_names, PLAN_F_MAX, ", "));
 			continue;
 		}
 		e->cap = xreallocarray(e->cap, e->ncap + 1, sizeof(*e->cap));
 		cp = &e->cap[e->ncap++];
-		cp->var = var_get(ld, name, strlen(name));
+		cp->var = scr_var_get(ld, name, strlen(name));
 		cp->field = (enum plan_field)i;
-		cp->pos = pos(ld, k);
+		cp->pos = scr_pos(ld, k);
 	}
 }
 
+static void
+connect_opts(struct ld *ld, yaml_node_t *n, void *dst)
+{
+	scr_get_opts(ld, n, &((struct plan_connect *)dst)->opts);
+}
+
+static void
+send_opts(struct ld *ld, yaml_node_t *n, void *dst)
+{
+	scr_get_opts(ld, n, &((struct plan_send *)dst)->opts);
+}
+
 static const struct field connect_fields[] = {
-	F_KIND("options", FLD_OPTS, struct plan_connect, opts, "options",
-	    false),
+	F_FN("options", connect_opts, false),
 	F_KIND("within", FLD_DURATION, struct plan_connect, within_ns,
 	    "within", false),
 };
@@ -131,7 +140,7 @@ static const struct field send_fields[] = {
 	    "acknowledgement number", false),
 	F_UINT_SET("win", struct plan_send, win, win_set, "win", 0,
 	    UINT16_MAX, false),
-	F_KIND("options", FLD_OPTS, struct plan_send, opts, "options", false),
+	F_FN("options", send_opts, false),
 	F_FN("data", send_data, false),
 	F_UINT_SET("urg", struct plan_send, urg, urg_set, "urg", 0,
 	    UINT16_MAX, false),
@@ -169,7 +178,7 @@ static const struct field expect_fields[] = {
 	F_RANGE("tos", struct plan_expect, tos, "tos", UINT8_MAX),
 	F_RANGE("ipid", struct plan_expect, ipid, "ipid", UINT16_MAX),
 	F_FN("df", expect_df, false),
-	F_FN("options", expect_options, false),
+	F_FN("options", scr_expect_options, false),
 	F_FN("capture", expect_capture, false),
 };
 
@@ -197,14 +206,14 @@ get_expect(struct ld *ld, yaml_node_t *n, struct plan_expect *e,
 	char keys[256];
 	size_t i;
 
-	if (is_null(n) || is_word(n, "auto"))
+	if (scr_is_null(n) || scr_is_word(n, "auto"))
 		return;
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes 'auto' or a mapping of: %s", what,
+		scr_lerr(ld, n, "%s takes 'auto' or a mapping of: %s", what,
 		    JOIN(keys, expect_fields, NITEMS(expect_fields), ", "));
 		return;
 	}
-	map_fields(ld, n, what, expect_fields, NITEMS(expect_fields), e);
+	scr_map_fields(ld, n, what, expect_fields, NITEMS(expect_fields), e);
 	for (i = 0; i < e->ncap; i++)
 		ld->captured[e->cap[i].var] = true;
 }
@@ -218,15 +227,15 @@ step_map(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 {
 	char keys[256];
 
-	if (is_null(n))
+	if (scr_is_null(n))
 		return;
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes a mapping of: %s", name,
+		scr_lerr(ld, n, "%s takes a mapping of: %s", name,
 		    JOIN(keys, fields, nfields, ", "));
 		return;
 	}
 	/* The union's members all start at its address. */
-	map_fields(ld, n, name, fields, nfields, &st->u);
+	scr_map_fields(ld, n, name, fields, nfields, &st->u);
 }
 
 void
@@ -262,7 +271,7 @@ silence_for(struct ld *ld, yaml_node_t *n, void *dst)
 {
 	struct silence_map *sm = dst;
 
-	get_duration(ld, n, "silence for", &sm->st->u.silence_ns);
+	scr_get_duration(ld, n, "silence for", &sm->st->u.silence_ns);
 	sm->for_set = true;
 }
 
@@ -276,16 +285,16 @@ silence_allow(struct ld *ld, yaml_node_t *n, void *dst)
 	expect_init(e);
 	sm->st->u.silence_allow = e;
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "silence allow takes a mapping of expect keys, "
+		scr_lerr(ld, n, "silence allow takes a mapping of expect keys, "
 		    "e.g. {flags: PA, seq: +1}");
 		return;
 	}
 	get_expect(ld, n, e, "silence allow");
 	if (!e->flags.set)
-		lerr(ld, n, "silence allow needs flags: the model predicts "
+		scr_lerr(ld, n, "silence allow needs flags: the model predicts "
 		    "nothing during a silence");
 	else if (e->within_ns != 0 || e->ncap != 0)
-		lerr(ld, n, "silence allow takes no within or capture: it "
+		scr_lerr(ld, n, "silence allow takes no within or capture: it "
 		    "only tolerates segments");
 }
 
@@ -301,17 +310,17 @@ scr_step_silence(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 	struct silence_map sm = { ld, st, false };
 
 	if (n->type == YAML_MAPPING_NODE)
-		map_fields(ld, n, name, silence_fields,
+		scr_map_fields(ld, n, name, silence_fields,
 		    NITEMS(silence_fields), &sm);
 	else
-		get_duration(ld, n, name, &st->u.silence_ns);
+		scr_get_duration(ld, n, name, &st->u.silence_ns);
 }
 
 void
 scr_step_wait(struct ld *ld, yaml_node_t *n, struct plan_step *st,
     const char *name)
 {
-	get_duration(ld, n, name, &st->u.wait_ns);
+	scr_get_duration(ld, n, name, &st->u.wait_ns);
 }
 
 void
@@ -321,11 +330,11 @@ scr_step_state(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 	const char *s;
 	char q[QLEN], names[256];
 
-	if ((s = get_str(ld, n, name)) == NULL)
+	if ((s = scr_get_str(ld, n, name)) == NULL)
 		return;
 	if ((st->u.state = tcpsm_state_parse(s)) == -1)
-		lerr(ld, n, "unknown TCP state '%s' (expected one of: %s)",
-		    qs(n, q, sizeof(q)), JOIN(names, tcpsm_state_names,
+		scr_lerr(ld, n, "unknown TCP state '%s' (expected one of: %s)",
+		    scr_qs(n, q, sizeof(q)), JOIN(names, tcpsm_state_names,
 		    TCPSM_STATE_MAX, ", "));
 }
 
@@ -337,17 +346,17 @@ rt_schedule(struct ld *ld, yaml_node_t *n, void *dst)
 	struct plan_retransmits *r = dst;
 	size_t i, k;
 
-	if (n->type != YAML_SEQUENCE_NODE || (k = nitems(n)) == 0 ||
+	if (n->type != YAML_SEQUENCE_NODE || (k = scr_nitems(n)) == 0 ||
 	    k > 100) {
-		lerr(ld, n, "schedule must be a sequence of 1 to 100 "
+		scr_lerr(ld, n, "schedule must be a sequence of 1 to 100 "
 		    "durations, e.g. [1s, 2s, 4s]");
 		return;
 	}
 	r->schedule = xcalloc(k, sizeof(*r->schedule));
 	r->nsched = k;
 	for (i = 0; i < k; i++)
-		get_duration(ld, node(ld, n->data.sequence.items.start[i]),
-		    "schedule", &r->schedule[i]);
+		scr_get_duration(ld, scr_item(ld, n, i), "schedule",
+		    &r->schedule[i]);
 }
 
 static void
@@ -358,15 +367,15 @@ rt_tolerance(struct ld *ld, yaml_node_t *n, void *dst)
 	uint64_t v;
 	size_t l;
 
-	if ((s = get_str(ld, n, "tolerance")) == NULL)
+	if ((s = scr_get_str(ld, n, "tolerance")) == NULL)
 		return;
 	l = strlen(s);
 	if (l < 2 || l > 4 || s[l - 1] != '%' ||
 	    (memcpy(buf, s, l - 1), buf[l - 1] = '\0',
 	    strspn(buf, "0123456789") != l - 1) ||
-	    parse_uint(buf, 100, &v) == -1) {
-		lerr(ld, n, "bad tolerance '%s': expected a percentage "
-		    "0%%..100%%, e.g. 10%%", qs(n, q, sizeof(q)));
+	    scr_parse_uint(buf, 100, &v) == -1) {
+		scr_lerr(ld, n, "bad tolerance '%s': expected a percentage "
+		    "0%%..100%%, e.g. 10%%", scr_qs(n, q, sizeof(q)));
 		return;
 	}
 	((struct plan_retransmits *)dst)->tol_pct = (unsigned)v;
@@ -392,11 +401,11 @@ scr_step_retransmits(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 	char keys[256];
 
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes a mapping of: %s", name,
+		scr_lerr(ld, n, "%s takes a mapping of: %s", name,
 		    JOIN(keys, rt_fields, NITEMS(rt_fields), ", "));
 		return;
 	}
-	map_fields(ld, n, name, rt_fields, NITEMS(rt_fields),
+	scr_map_fields(ld, n, name, rt_fields, NITEMS(rt_fields),
 	    &st->u.retransmits);
 }
 
@@ -409,13 +418,14 @@ ms_name(struct ld *ld, yaml_node_t *n, void *dst)
 	const char *s, *c;
 	char q[QLEN];
 
-	if ((s = get_str(ld, n, "measure name")) == NULL)
+	if ((s = scr_get_str(ld, n, "measure name")) == NULL)
 		return;
 	for (c = s; *c != '\0'; c++)
 		if (!islower((unsigned char)*c) &&
 		    !isdigit((unsigned char)*c) && strchr("_.-", *c) == NULL) {
-			lerr(ld, n, "bad measure name '%s': use a-z, 0-9 and "
-			    "_ . -", qs(n, q, sizeof(q)));
+			scr_lerr(ld, n,
+			    "bad measure name '%s': use a-z, 0-9 and _ . -",
+			    scr_qs(n, q, sizeof(q)));
 			return;
 		}
 	m->name = xstrdup(s);
@@ -428,14 +438,14 @@ ms_probe(struct ld *ld, yaml_node_t *n, void *dst)
 	char keys[256];
 
 	m->probe_set = true;
-	if (is_null(n))
+	if (scr_is_null(n))
 		return;
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "probe takes a mapping of: %s",
+		scr_lerr(ld, n, "probe takes a mapping of: %s",
 		    JOIN(keys, send_fields, NITEMS(send_fields), ", "));
 		return;
 	}
-	map_fields(ld, n, "probe", send_fields, NITEMS(send_fields),
+	scr_map_fields(ld, n, "probe", send_fields, NITEMS(send_fields),
 	    &m->probe);
 }
 
@@ -450,7 +460,7 @@ ms_range(struct ld *ld, yaml_node_t *n, void *dst)
 {
 	struct plan_measure *m = dst;
 
-	if (get_duration_range(ld, n, "range", &m->range_lo,
+	if (scr_get_duration_range(ld, n, "range", &m->range_lo,
 	    &m->range_hi) == 0)
 		m->range_set = true;
 }
@@ -478,17 +488,17 @@ ms_bounds(struct ld *ld, yaml_node_t *n, const struct plan_measure *m)
 
 	for (pr = n->data.mapping.pairs.start;
 	    pr < n->data.mapping.pairs.top; pr++)
-		if (is_word(node(ld, pr->key), "every"))
-			at = node(ld, pr->value);
+		if (scr_is_word(scr_node(ld, pr->key), "every"))
+			at = scr_node(ld, pr->value);
 	if (m->every_ns == 0 || m->max_ns == 0)
 		return;		/* reported already */
 	if (m->every_ns < TC_SEND_MIN_INTERVAL_NS)
-		lerr(ld, at, "measure every %s is too short: probes go at "
+		scr_lerr(ld, at, "measure every %s is too short: probes go at "
 		    "most every %s (as send without --flood)",
 		    tc_fmt_duration(m->every_ns, d1, sizeof(d1)),
 		    tc_fmt_duration(TC_SEND_MIN_INTERVAL_NS, d2, sizeof(d2)));
 	else if (m->max_ns / m->every_ns > TC_SEND_MAX_COUNT)
-		lerr(ld, at, "measure would send up to %ju probes (max / "
+		scr_lerr(ld, at, "measure would send up to %ju probes (max / "
 		    "every), more than %d", (uintmax_t)(m->max_ns /
 		    m->every_ns), TC_SEND_MAX_COUNT);
 }
@@ -501,15 +511,15 @@ scr_step_measure(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 	unsigned seen;
 
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "%s takes a mapping of: %s", name,
+		scr_lerr(ld, n, "%s takes a mapping of: %s", name,
 		    JOIN(keys, ms_fields, NITEMS(ms_fields), ", "));
 		return;
 	}
-	seen = map_fields(ld, n, name, ms_fields, NITEMS(ms_fields),
+	seen = scr_map_fields(ld, n, name, ms_fields, NITEMS(ms_fields),
 	    &st->u.measure);
 	if ((seen & 2u) && !(seen & 4u))
-		lerr(ld, n, "missing required key 'every' in measure (needed "
-		    "with probe)");
+		scr_lerr(ld, n, "missing required key 'every' in measure "
+		    "(needed with probe)");
 	if ((seen & 2u) && (seen & 4u))
 		ms_bounds(ld, n, &st->u.measure);
 }
@@ -522,10 +532,10 @@ ex_cmd(struct ld *ld, yaml_node_t *n, void *dst)
 	struct plan_exec *x = dst;
 	const char *s;
 
-	if ((s = get_str(ld, n, "exec command")) == NULL)
+	if ((s = scr_get_str(ld, n, "exec command")) == NULL)
 		return;
 	if (strlen(s) > SCR_MAX_CMD) {
-		lerr(ld, n, "exec command is %zu bytes, more than %d",
+		scr_lerr(ld, n, "exec command is %zu bytes, more than %d",
 		    strlen(s), SCR_MAX_CMD);
 		return;
 	}
@@ -547,12 +557,12 @@ scr_step_exec(struct ld *ld, yaml_node_t *n, struct plan_step *st,
     const char *name)
 {
 	if (n->type == YAML_MAPPING_NODE)
-		map_fields(ld, n, name, ex_fields, NITEMS(ex_fields),
+		scr_map_fields(ld, n, name, ex_fields, NITEMS(ex_fields),
 		    &st->u.exec);
 	else if (n->type == YAML_SCALAR_NODE)
 		ex_cmd(ld, n, &st->u.exec);
 	else
-		lerr(ld, n, "exec takes a command or a mapping of: cmd, "
+		scr_lerr(ld, n, "exec takes a command or a mapping of: cmd, "
 		    "status, within, background");
 }
 

@@ -76,8 +76,8 @@ subst_node(struct ld *ld, yaml_node_t *n, const struct params *ps,
 		    (end = memchr(s + i + 2, '}', len - i - 2)) != NULL) {
 			if ((val = param_find(ps, s + i + 2,
 			    (size_t)(end - s - i - 2))) == NULL) {
-				lerr(ld, n, "unknown parameter '%s'",
-				    quote((const unsigned char *)s + i,
+				scr_lerr(ld, n, "unknown parameter '%s'",
+				    scr_quote((const unsigned char *)s + i,
 				    (size_t)(end - s - i) + 1, q, sizeof(q)));
 				free(out);
 				return;
@@ -87,8 +87,9 @@ subst_node(struct ld *ld, yaml_node_t *n, const struct params *ps,
 		if (o + vl + 1 > cap) {
 			cap = (o + vl + 1) * 2;
 			if (cap > SCR_MAX_FILE) {
-				lerr(ld, n, "scalar longer than %d bytes after "
-				    "substituting parameters", SCR_MAX_FILE);
+				scr_lerr(ld, n, "scalar longer than %d bytes "
+				    "after substituting parameters",
+				    SCR_MAX_FILE);
 				free(out);
 				return;
 			}
@@ -145,7 +146,7 @@ scr_subst_doc(struct ld *ld, yaml_document_t *doc, int skipid,
 	if (skipid != 0)
 		mark_tree(doc, skipid, skip);
 	/* Every matrix combination walks the whole document again. */
-	if (nn > 0 && !budget(ld, yaml_document_get_root_node(doc), nn, 0))
+	if (nn > 0 && !scr_budget(ld, yaml_document_get_root_node(doc), nn, 0))
 		nn = 0;
 	for (i = 0; i < nn && !ld->stop; i++)
 		if (!skip[i] && doc->nodes.start[i].type == YAML_SCALAR_NODE)

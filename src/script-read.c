@@ -102,7 +102,7 @@ scr_plan_file(struct plan *p, const char *name)
 	return p->files[p->nfiles++] = xstrdup(name);
 }
 
-/* ---- the pre-scan and syntax errors ----------------------------------- */
+/* ---- the pre-scan and syntax errors ------------------------------------ */
 
 static void scan_prob(struct scan *, size_t, const yaml_mark_t *,
     const char *, ...) __attribute__((format(printf, 4, 5)));
@@ -128,7 +128,7 @@ scan_prob(struct scan *sc, size_t doc, const yaml_mark_t *m,
 static const char *
 qa(const yaml_char_t *a, char *buf, size_t len)
 {
-	return quote(a, strlen((const char *)a), buf, len);
+	return scr_quote(a, strlen((const char *)a), buf, len);
 }
 
 /*

@@ -61,13 +61,13 @@ step_new(struct ld *ld, struct stepv *sv, yaml_node_t *n)
 	if (ld->nsteps >= SCR_MAX_STEPS ||
 	    ld->filesteps >= SCR_MAX_FILE_STEPS) {
 		if (!ld->toomany)
-			lerr(ld, n, "too many steps (more than %d in a case "
-			    "or %d in a file, counting repeat and include)",
-			    SCR_MAX_STEPS, SCR_MAX_FILE_STEPS);
+			scr_lerr(ld, n, "too many steps (more than %d in a "
+			    "case or %d in a file, counting repeat and "
+			    "include)", SCR_MAX_STEPS, SCR_MAX_FILE_STEPS);
 		ld->toomany = true;
 		return NULL;
 	}
-	if (!budget(ld, n, 0, sizeof(struct plan_step)))
+	if (!scr_budget(ld, n, 0, sizeof(struct plan_step)))
 		return NULL;
 	ld->nsteps++;
 	ld->filesteps++;
@@ -89,24 +89,25 @@ step_any_of(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 	size_t i, k, e0;
 
 	(void)name;
-	if (n->type != YAML_SEQUENCE_NODE || (k = nitems(n)) < 2 ||
+	if (n->type != YAML_SEQUENCE_NODE || (k = scr_nitems(n)) < 2 ||
 	    k > SCR_MAX_ALTS) {
-		lerr(ld, n, "any_of takes 2 to %d alternatives, each a "
+		scr_lerr(ld, n, "any_of takes 2 to %d alternatives, each a "
 		    "sequence of steps", SCR_MAX_ALTS);
 		return;
 	}
 	if (ld->nest >= SCR_MAX_ANYOF) {
-		lerr(ld, n, "any_of nested more than %d deep", SCR_MAX_ANYOF);
+		scr_lerr(ld, n, "any_of nested more than %d deep",
+		    SCR_MAX_ANYOF);
 		return;
 	}
 	a->alts = xcalloc(k, sizeof(*a->alts));
 	a->nalts = k;
 	ld->nest++;
 	for (i = 0; i < k && !ld->stop && !ld->toomany; i++) {
-		an = node(ld, n->data.sequence.items.start[i]);
-		a->alts[i].pos = pos(ld, an);
-		if (an->type != YAML_SEQUENCE_NODE || nitems(an) == 0) {
-			lerr(ld, an, "an any_of alternative must be a "
+		an = scr_item(ld, n, i);
+		a->alts[i].pos = scr_pos(ld, an);
+		if (an->type != YAML_SEQUENCE_NODE || scr_nitems(an) == 0) {
+			scr_lerr(ld, an, "an any_of alternative must be a "
 			    "non-empty sequence of steps");
 			continue;
 		}
@@ -117,9 +118,8 @@ step_any_of(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 		a->alts[i].nsteps = sv.n;
 		if (ld->nerr == e0 && (sv.n == 0 ||
 		    sv.v[0].kind != PLAN_EXPECT))
-			lerr(ld, node(ld, an->data.sequence.items.start[0]),
-			    "each any_of alternative must begin with an "
-			    "expect");
+			scr_lerr(ld, scr_item(ld, an, 0), "each any_of "
+			    "alternative must begin with an expect");
 	}
 	ld->nest--;
 }
@@ -134,8 +134,8 @@ struct rep {
 static void
 rep_steps(struct ld *ld, yaml_node_t *n, void *dst)
 {
-	if (n->type != YAML_SEQUENCE_NODE || nitems(n) == 0) {
-		lerr(ld, n, "repeat steps must be a non-empty sequence of "
+	if (n->type != YAML_SEQUENCE_NODE || scr_nitems(n) == 0) {
+		scr_lerr(ld, n, "repeat steps must be a non-empty sequence of "
 		    "steps");
 		return;
 	}
@@ -156,10 +156,11 @@ step_repeat(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	uint64_t i;
 
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(ld, n, "repeat takes a mapping {count: N, steps: [...]}");
+		scr_lerr(ld, n,
+		    "repeat takes a mapping {count: N, steps: [...]}");
 		return;
 	}
-	map_fields(ld, n, "repeat", rep_fields, NITEMS(rep_fields), &r);
+	scr_map_fields(ld, n, "repeat", rep_fields, NITEMS(rep_fields), &r);
 	if (ld->nerr != e0 || r.steps == NULL)
 		return;
 	/* Parsed again for each copy: each owns its data. */
@@ -211,9 +212,9 @@ include_doc(struct ld *ld, const char *buf, size_t len, struct stepv *sv)
 
 		scr_mark_err(ld, root != NULL ? &root->start_mark : &m,
 		    "an included file must be a sequence of steps");
-	} else if (nitems(root) > SCR_MAX_STEPS)
-		lerr(ld, root, "too many steps (%zu, at most %d)",
-		    nitems(root), SCR_MAX_STEPS);
+	} else if (scr_nitems(root) > SCR_MAX_STEPS)
+		scr_lerr(ld, root, "too many steps (%zu, at most %d)",
+		    scr_nitems(root), SCR_MAX_STEPS);
 	else {
 		scr_subst_doc(ld, &doc, 0, ld->params, &sw);
 		scr_parse_steps(ld, root, sv);
@@ -239,30 +240,31 @@ step_include(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	int j;
 
 	if (n->type == YAML_MAPPING_NODE)
-		map_fields(ld, n, "include", inc_fields, NITEMS(inc_fields),
+		scr_map_fields(ld, n, "include", inc_fields, NITEMS(inc_fields),
 		    &in);
 	else if (n->type == YAML_SCALAR_NODE)
 		in.file = n;
 	else {
-		lerr(ld, n, "include takes a file name or {file: \"x.yaml\", "
-		    "params: {name: value}}");
+		scr_lerr(ld, n, "include takes a file name or {file: "
+		    "\"x.yaml\", params: {name: value}}");
 		return;
 	}
 	if (in.file == NULL ||
-	    (name = get_str(ld, in.file, "include file")) == NULL)
+	    (name = scr_get_str(ld, in.file, "include file")) == NULL)
 		return;
 	if (in.params != NULL) {
 		if (in.params->type != YAML_MAPPING_NODE) {
-			lerr(ld, in.params, "include params must be a mapping "
-			    "of name: value");
+			scr_lerr(ld, in.params,
+			    "include params must be a mapping of name: value");
 			return;
 		}
 		for (pr = in.params->data.mapping.pairs.start;
 		    pr < in.params->data.mapping.pairs.top; pr++) {
-			k = node(ld, pr->key);
-			v = node(ld, pr->value);
-			if (get_str(ld, k, "parameter name") == NULL ||
-			    (pv = get_str(ld, v, "parameter value")) == NULL)
+			k = scr_node(ld, pr->key);
+			v = scr_node(ld, pr->value);
+			if (scr_get_str(ld, k, "parameter name") == NULL ||
+			    (pv = scr_get_str(ld, v,
+			    "parameter value")) == NULL)
 				continue;
 			scr_params_add(&ps, (const char *)k->data.scalar.value,
 			    k->data.scalar.length, pv, strlen(pv));
@@ -277,7 +279,7 @@ step_include(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 		scr_params_add(&ps, ops->v[i].name, strlen(ops->v[i].name),
 		    ops->v[i].value, strlen(ops->v[i].value));
 	if (ld->incdepth >= SCR_MAX_INCLUDE) {
-		lerr(ld, in.file, "includes nested more than %d deep",
+		scr_lerr(ld, in.file, "includes nested more than %d deep",
 		    SCR_MAX_INCLUDE);
 		scr_params_free(&ps);
 		return;
@@ -286,26 +288,26 @@ step_include(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	path = name[0] == '/' || slash == NULL ? xstrdup(name) :
 	    xasprintf("%.*s/%s", (int)(slash - ofile), ofile, name);
 	if ((rp = realpath(path, NULL)) == NULL) {
-		lerr(ld, in.file, "cannot open include '%s': %s",
-		    qs(in.file, q, sizeof(q)), strerror(errno));
+		scr_lerr(ld, in.file, "cannot open include '%s': %s",
+		    scr_qs(in.file, q, sizeof(q)), strerror(errno));
 		goto out;
 	}
 	/* Not a FIFO or a device: opening one could block or never end. */
 	if (stat(rp, &sb) == -1 || !S_ISREG(sb.st_mode)) {
-		lerr(ld, in.file, "include '%s' is not a regular file",
-		    qs(in.file, q, sizeof(q)));
+		scr_lerr(ld, in.file, "include '%s' is not a regular file",
+		    scr_qs(in.file, q, sizeof(q)));
 		goto out;
 	}
 	for (j = 0; j <= ld->incdepth; j++)
 		if (ld->incstack[j] != NULL &&
 		    strcmp(ld->incstack[j], rp) == 0) {
-			lerr(ld, in.file, "include cycle: '%s' includes "
-			    "itself", qs(in.file, q, sizeof(q)));
+			scr_lerr(ld, in.file, "include cycle: '%s' includes "
+			    "itself", scr_qs(in.file, q, sizeof(q)));
 			goto out;
 		}
 	if (scr_read_all(path, &buf, &len, why, sizeof(why)) == -1) {
-		lerr(ld, in.file, "cannot read include '%s': %s",
-		    qs(in.file, q, sizeof(q)), why);
+		scr_lerr(ld, in.file, "cannot read include '%s': %s",
+		    scr_qs(in.file, q, sizeof(q)), why);
 		goto out;
 	}
 	ld->incstack[++ld->incdepth] = rp;
@@ -328,7 +330,7 @@ get_profile(struct ld *ld, yaml_node_t *n, struct plan_step *st)
 	const char *s, *c;
 	char q[QLEN], names[128];
 
-	if ((s = get_str(ld, n, "profile")) == NULL)
+	if ((s = scr_get_str(ld, n, "profile")) == NULL)
 		return;
 	if (*s == '!')
 		s++;
@@ -337,15 +339,15 @@ get_profile(struct ld *ld, yaml_node_t *n, struct plan_step *st)
 		    !isdigit((unsigned char)*c) && *c != '_' && *c != '-')
 			break;
 	if (*s == '\0' || *c != '\0') {
-		lerr(ld, n, "bad profile '%s': expected a name of a-z, 0-9, _ "
-		    "and -, or '!name'", qs(n, q, sizeof(q)));
+		scr_lerr(ld, n, "bad profile '%s': expected a name of a-z, "
+		    "0-9, _ and -, or '!name'", scr_qs(n, q, sizeof(q)));
 		return;
 	}
 	/* A misspelt name would select the step under no profile (or, with
 	 * '!', under every one) without a word. */
 	if (!plan_profile_known(s)) {
-		lerr(ld, n, "unknown profile '%s' (expected one of: %s)",
-		    qs(n, q, sizeof(q)), plan_profile_list(names,
+		scr_lerr(ld, n, "unknown profile '%s' (expected one of: %s)",
+		    scr_qs(n, q, sizeof(q)), plan_profile_list(names,
 		    sizeof(names)));
 		return;
 	}
@@ -367,33 +369,34 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	if (n->type == YAML_MAPPING_NODE)
 		for (pr = n->data.mapping.pairs.start;
 		    pr < n->data.mapping.pairs.top; pr++) {
-			if (is_word(node(ld, pr->key), "profile") &&
+			if (scr_is_word(scr_node(ld, pr->key), "profile") &&
 			    pk == NULL) {
-				pk = node(ld, pr->key);
-				pv = node(ld, pr->value);
+				pk = scr_node(ld, pr->key);
+				pv = scr_node(ld, pr->value);
 				continue;
 			}
-			k = node(ld, pr->key);
-			v = node(ld, pr->value);
+			k = scr_node(ld, pr->key);
+			v = scr_node(ld, pr->value);
 			nk++;
 		}
 	if (n->type != YAML_MAPPING_NODE || nk != 1) {
-		lerr(ld, n, "step must be a mapping with one key: %s",
+		scr_lerr(ld, n, "step must be a mapping with one key: %s",
 		    names);
 		return;
 	}
 	for (i = 0; i < NITEMS(stepkinds); i++)
-		if (is_word(k, stepkinds[i].name))
+		if (scr_is_word(k, stepkinds[i].name))
 			break;
 	if (i == NITEMS(stepkinds)) {
-		lerr(ld, k, "unknown step '%s' (expected one of: %s)",
-		    qs(k, q, sizeof(q)), names);
+		scr_lerr(ld, k, "unknown step '%s' (expected one of: %s)",
+		    scr_qs(k, q, sizeof(q)), names);
 		return;
 	}
 	sk = &stepkinds[i];
 	if (sk->splice != NULL) {
 		if (pk != NULL) {
-			lerr(ld, pk, "profile is not allowed on %s", sk->name);
+			scr_lerr(ld, pk, "profile is not allowed on %s",
+			    sk->name);
 			return;
 		}
 		sk->splice(ld, v, sv);
@@ -402,7 +405,7 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	if ((st = step_new(ld, sv, n)) == NULL)
 		return;
 	st->kind = sk->kind;
-	st->pos = pos(ld, n);
+	st->pos = scr_pos(ld, n);
 	scr_step_defaults(st);
 	if (st->kind == PLAN_RETRANSMITS) {
 		prev = sv->n >= 2 ? &sv->v[sv->n - 2] : NULL;
@@ -410,7 +413,7 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 		    prev->kind != PLAN_CONNECT &&
 		    prev->kind != PLAN_RETRANSMITS &&
 		    prev->kind != PLAN_ANY_OF))
-			lerr(ld, n, "retransmits must follow an expect");
+			scr_lerr(ld, n, "retransmits must follow an expect");
 	}
 	if (pv != NULL)
 		get_profile(ld, pv, st);
@@ -425,6 +428,6 @@ scr_parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	for (it = n->data.sequence.items.start;
 	    it < n->data.sequence.items.top && !ld->stop && !ld->toomany;
 	    it++)
-		get_step(ld, node(ld, *it), sv);
+		get_step(ld, scr_node(ld, *it), sv);
 }
 

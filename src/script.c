@@ -5,7 +5,7 @@
  * messages point at.  The schema is walked with tables: the top level, each
  * step kind, each option and each nested mapping list their keys with one
  * parser per key (or a generic one by the key's kind), so unknown,
- * duplicate and missing keys are checked in one place, map_fields() in
+ * duplicate and missing keys are checked in one place, scr_map_fields() in
  * script-value.c.  Parsing goes on after an error so that a run reports
  * every mistake at once; a case with an error is not added to the plan.
  *
@@ -113,7 +113,7 @@ scr_load_buffer(const char *name, const char *buf, size_t len,
 	return (int)(errs->n - n0);
 }
 
-/* ---- files and directories ------------------------------------------- */
+/* ---- files and directories --------------------------------------------- */
 
 static void
 load_file(const char *path, struct plan *p, struct scr_errs *errs)
