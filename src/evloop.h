@@ -20,6 +20,12 @@ typedef void ev_timer_cb(uint64_t id, void *arg);
 /* Monotonic clock in nanoseconds (CLOCK_MONOTONIC). */
 uint64_t ev_now_ns(void);
 
+/*
+ * The time of loop l in nanoseconds: the clock its timers run on, and
+ * the only clock the engine reads.  Today CLOCK_MONOTONIC (ev_now_ns).
+ */
+uint64_t ev_now(const struct ev_loop *l);
+
 /* New loop, or NULL when out of memory. Free with ev_free. */
 struct ev_loop *ev_new(void);
 void ev_free(struct ev_loop *l);
