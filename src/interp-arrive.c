@@ -6,31 +6,19 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
-#include <signal.h>
-#include <stdarg.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "evloop.h"
-#include "hook.h"
-#include "inject.h"
 #include "interp.h"
 #include "interp-int.h"
 #include "match.h"
-#include "pcapw.h"
-#include "progress.h"
-#include "script.h"
 #include "seg.h"
-#include "sniff.h"
 #include "tcpsm.h"
 #include "util.h"
+#include "wire.h"
 
 static void on_target_seg(struct case_run *cr, const struct seg *s,
     uint64_t ts);
@@ -100,7 +88,7 @@ elapsed(const struct case_run *cr, uint64_t ts)
 {
 	if (cr->t_sent_cap != 0 && ts >= cr->t_sent_cap)
 		return ts - cr->t_sent_cap;
-	return ev_now_ns() - cr->t_sent_mono;
+	return ev_now(cr->in->loop) - cr->t_sent_mono;
 }
 
 /* A segment the current expect (or any_of branch) accepted. */
@@ -374,7 +362,7 @@ on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	if (cr->timer != 0 && ts > cr->wait_due_cap &&
 	    (cr->wait == W_SILENCE || ((cr->wait == W_EXPECT ||
 	    cr->wait == W_RETRANS || cr->wait == W_MEASURE) &&
-	    interp_stall(cr->wait_due, ev_now_ns()) != 0))) {
+	    interp_stall(cr->wait_due, ev_now(cr->in->loop)) != 0))) {
 		wait_expire(cr);
 		if (cr->status != CR_RUNNING)
 			return;
@@ -466,7 +454,7 @@ wire_max_payload(const struct case_run *cr, const struct seg *s)
 	size_t iphl = s->af == AF_INET6 ? 40 : 20, hl = (size_t)s->doff * 4;
 	size_t mss = cr->our_mss != 0 ? cr->our_mss :
 	    s->af == AF_INET6 ? 1220 : 536;
-	unsigned mtu = snf_mtu(cr->in->snf);
+	unsigned mtu = wire_mtu(cr->in->wire);
 
 	if (mtu > iphl + 20 && mss > mtu - iphl - 20)
 		mss = mtu - iphl - 20;
@@ -502,8 +490,9 @@ target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	}
 }
 
-static void
-packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
+/* A captured frame (wire_frame_cb): to the case it belongs to. */
+void
+frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
     void *arg)
 {
 	struct interp *in = arg;
@@ -515,7 +504,7 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	rc = seg_decode_frame(snf_datalink(in->snf), pkt, caplen, len, &s,
+	rc = seg_decode_frame(wire_datalink(in->wire), pkt, caplen, len, &s,
 	    why, sizeof(why));
 	if (rc == SEG_NOT_TCP)
 		return;
@@ -591,17 +580,13 @@ packet_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	target_seg(cr, &s, ts);
 }
 
+/* The capture failed (wire_error_cb): the run's environment. */
 void
-capture_cb(int fd, short what, void *arg)
+capture_error_cb(const char *why, void *arg)
 {
 	struct interp *in = arg;
-	char err[256];
 
-	(void)fd;
-	(void)what;
-	if (snf_dispatch(in->snf, packet_cb, in, err, sizeof(err)) < 0) {
-		in->env_error = 1;
-		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);
-		interp_abort(in, "capture failed");
-	}
+	in->env_error = 1;
+	tc_errf(in->errbuf, sizeof(in->errbuf), "%s", why);
+	interp_abort(in, "capture failed");
 }

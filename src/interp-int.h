@@ -2,7 +2,7 @@
  * interp-int.h - what the three parts of the interpreter share: interp.c
  * (cases, steps, sending, the schedule), interp-arrive.c (captured
  * segments: demultiplexing, expect, any_of, retransmits, measure) and
- * interp-target.c (the target hook: exec steps, required and pinned
+ * interp-target.c (the target, target.h: exec steps, required and pinned
  * sysctls).  Other modules use interp.h.
  */
 #ifndef TC_INTERP_INT_H
@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "buf.h"
 #include "interp.h"
@@ -25,7 +24,6 @@
 #define MAX_DEPTH 8		/* any_of nesting */
 #define QMAX 32			/* queued arrivals per case */
 #define DRAIN_NS (100 * NS_PER_MS)
-#define HOOK_TIMEOUT_NS (10 * NS_PER_SEC)
 #define PENDMAX 64		/* our segments sent, not yet captured */
 #define PKTMAX 4096		/* packet indices recorded per case */
 
@@ -109,14 +107,14 @@ struct case_run {
 	uint64_t meas_t0;	/* capture-clock time the measurement starts */
 
 	/* exec */
-	pid_t pid;		/* the case's command, 0: none; unreaped until
-				 * exec_reap, so its group id stays ours */
-	bool pid_exited;	/* it exited (exec_done has seen it) */
-	const struct plan_exec *pid_exec; /* the step that started it */
-	pid_t *done_pids;	/* earlier commands: exited, unreaped, their
-				 * groups (what they left running) alive
-				 * until the case ends */
-	size_t ndone_pids;
+	struct target_job *job;	/* the case's command, NULL: none; alive
+				 * (with what it started) until exec_reap */
+	bool job_ended;		/* it ended (exec_done has seen it) */
+	const struct plan_exec *job_exec; /* the step that started it */
+	struct target_job **done_jobs;	/* earlier commands: ended, what
+				 * they left running alive until the case
+				 * ends */
+	size_t ndone_jobs;
 
 	/* pinned sysctls: old values to restore */
 	char **saved;
@@ -165,8 +163,7 @@ struct req_val {
 
 struct interp {
 	const struct interp_cfg *cfg;
-	struct inj *inj;
-	struct snf *snf;
+	struct wire *wire;
 	struct ev_loop *loop;
 	struct rep *rep;
 	struct prog *prog;	/* the progress line, or NULL */
@@ -226,7 +223,9 @@ void q_clear(struct case_run *cr);
 void q_deliver(struct case_run *cr);
 uint64_t rtx_want(const struct case_run *cr,
     const struct plan_retransmits *r);
-void capture_cb(int fd, short what, void *arg);
+void frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
+    void *arg);
+void capture_error_cb(const char *why, void *arg);
 
 /* interp-health.c */
 void health_begin(struct interp *in);
@@ -238,7 +237,6 @@ void del_health_timers(struct interp *in);
 /* interp-target.c */
 void exec_reap(struct case_run *cr);
 void sysctl_restore(struct case_run *cr);
-void exec_done(struct case_run *cr, int status);
 int start_exec(struct case_run *cr, const struct plan_exec *ex);
 void req_read(struct interp *in);
 int case_sysctls(struct case_run *cr);

@@ -5,54 +5,37 @@
  * stack of step lists (any_of branches push one).  Steps that send run at
  * once; steps that wait arm a timer and return to the loop.  Captured
  * segments are demultiplexed by our port to the case that owns them and
- * judged in interp-arrive.c; the target hook's work (exec, sysctls) is in
- * interp-target.c.
+ * judged in interp-arrive.c; the work on the target (exec, sysctls) is in
+ * interp-target.c.  Segments go out and frames come in through a wire
+ * (wire.h); time is the loop's (ev_now).
  */
 #include "config.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "evloop.h"
-#include "hook.h"
-#include "inject.h"
 #include "interp.h"
 #include "interp-int.h"
 #include "match.h"
 #include "pcapw.h"
 #include "progress.h"
-#include "script.h"
 #include "seg.h"
-#include "sniff.h"
+#include "target.h"
 #include "tcpsm.h"
 #include "util.h"
+#include "wire.h"
 
 static void wait_timeout_cb(uint64_t id, void *arg);
 
+/* A random value of kind what for the case (the wire's, see wire.h). */
 static uint32_t
-random32(void)
+case_random32(struct case_run *cr, enum wire_rand what)
 {
-	uint32_t v;
-
-	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
-		v = (uint32_t)ev_now_ns() * 2654435761u;
-	return v;
-}
-
-/* The capture clock (pcap stamps packets with CLOCK_REALTIME). */
-static uint64_t
-cap_now_ns(void)
-{
-	return tc_clock_ns(CLOCK_REALTIME);
+	return wire_random32(cr->in->wire, what, cr->sport);
 }
 
 struct match_ctx
@@ -299,7 +282,7 @@ case_cleanup(struct case_run *cr)
 	s.flags = flags;
 	s.seq = seq;
 	s.ack = ack;
-	if (inj_send(in->inj, &s, err, sizeof(err)) == 0)
+	if (wire_send(in->wire, &s, err, sizeof(err)) == 0)
 		buf_printf(&cr->trace, "%10s out %s\n", "(cleanup)",
 		    "RST to abort the connection the case left open");
 }
@@ -329,7 +312,7 @@ case_end(struct case_run *cr, enum rep_verdict v, char *msg)
 	del_timer(cr, &cr->probe_timer);
 	cr->wait = W_NONE;
 	cr->status = CR_DONE;
-	cr->t_end = cr->t_start != 0 ? ev_now_ns() : 0;
+	cr->t_end = cr->t_start != 0 ? ev_now(in->loop) : 0;
 	cr->verdict = v;
 	cr->msg = msg;
 	prog_case_end(in->prog, (size_t)(cr - in->runs), v == REP_FAIL);
@@ -380,7 +363,7 @@ case_fail(struct case_run *cr, const char *fmt, ...)
 	if (vasprintf(&body, fmt, ap) < 0)
 		fatalx("out of memory");
 	va_end(ap);
-	drops = snf_drops(cr->in->snf) - cr->drops0;
+	drops = wire_drops(cr->in->wire) - cr->drops0;
 	if (drops == 0)
 		msg = xasprintf("%s:%d:%d: %s", pos->file, pos->line, pos->col,
 		    body);
@@ -406,7 +389,7 @@ case_skip(struct case_run *cr, char *why)
 static uint32_t
 our_ts_clock(const struct case_run *cr)
 {
-	return cr->ts_base + (uint32_t)((ev_now_ns() - cr->t_start) /
+	return cr->ts_base + (uint32_t)((ev_now(cr->in->loop) - cr->t_start) /
 	    NS_PER_MS);
 }
 
@@ -504,7 +487,7 @@ send_seg(struct case_run *cr, struct seg *s)
 		return -1;
 	}
 	cr->nsent++;
-	if (inj_send(in->inj, s, err, sizeof(err)) != 0) {
+	if (wire_send(in->wire, s, err, sizeof(err)) != 0) {
 		in->env_error = 1;
 		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);
 		case_fail(cr, "cannot send: %s", err);
@@ -519,7 +502,7 @@ send_seg(struct case_run *cr, struct seg *s)
 	cr->state_before = cr->m.state;
 	cr->last_sent = *s;
 	cr->last_sent.payload = NULL;
-	cr->t_sent_mono = ev_now_ns();
+	cr->t_sent_mono = ev_now(in->loop);
 	cr->t_sent_cap = 0;
 	tcpsm_on_send(&cr->m, s);
 	tcpsm_on_recv(&cr->me, s);	/* our side sent it */
@@ -560,7 +543,8 @@ build_send(struct case_run *cr, const struct plan_send *ps, struct seg *s)
 		return -1;
 	s->payload = ps->data;
 	s->paylen = ps->datalen;
-	s->ipid = ps->ipid_set ? ps->ipid : (uint16_t)random32();
+	s->ipid = ps->ipid_set ? ps->ipid :
+	    (uint16_t)case_random32(cr, WIRE_RAND_IPID);
 	if (ps->ttl_set)
 		s->ttl = ps->ttl;
 	if (ps->df_set)
@@ -593,7 +577,7 @@ send_syn(struct case_run *cr, const struct plan_connect *pc)
 	s.flags = SEG_SYN;
 	s.seq = cr->our_isn;
 	s.win = DEFAULT_WIN;
-	s.ipid = (uint16_t)random32();
+	s.ipid = (uint16_t)case_random32(cr, WIRE_RAND_IPID);
 	if (pc->opts.set) {
 		if (copy_opts(cr, &s, &pc->opts) != 0)
 			return -1;
@@ -629,14 +613,14 @@ arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns)
 {
 	cr->wait = w;
 	cr->wait_ns = ns;
-	cr->wait_due = ev_now_ns() + ns;
-	cr->wait_due_cap = cap_now_ns() + ns;
+	cr->wait_due = ev_now(cr->in->loop) + ns;
+	cr->wait_due_cap = wire_cap_now(cr->in->wire) + ns;
 	del_timer(cr, &cr->timer);
 	cr->timer = ev_add_timer(cr->in->loop, ns, wait_timeout_cb, cr);
 	if (cr->timer == 0)
 		fatalx("out of memory");
 	prog_timer(cr->in->prog, (size_t)(cr - cr->in->runs),
-	    ev_now_ns() + ns);
+	    ev_now(cr->in->loop) + ns);
 }
 
 /* End the wait of the current step and go on with the next one. */
@@ -736,7 +720,7 @@ wait_expire(struct case_run *cr)
 	if (cr->status != CR_RUNNING)
 		return;
 	if (cr->wait != W_NONE &&
-	    (late = interp_stall(cr->wait_due, ev_now_ns())) != 0) {
+	    (late = interp_stall(cr->wait_due, ev_now(cr->in->loop))) != 0) {
 		tester_stalled(cr, late);
 		return;
 	}
@@ -811,7 +795,7 @@ case_timeout_cb(uint64_t id, void *arg)
 	(void)id;
 	cr->case_timer = 0;
 	if (cr->status == CR_RUNNING && cr->wait != W_NONE &&
-	    interp_stall(cr->wait_due, ev_now_ns()) != 0) {
+	    interp_stall(cr->wait_due, ev_now(cr->in->loop)) != 0) {
 		wait_expire(cr);	/* reports the stall */
 		return;
 	}
@@ -932,7 +916,8 @@ step_advance(struct case_run *cr)
 			if (cr->t_sent_cap != 0)
 				cr->meas_t0 = cr->t_sent_cap;
 			else if (!cr->m.have_our)
-				cr->meas_t0 = cap_now_ns();	/* sent nothing */
+				/* sent nothing */
+				cr->meas_t0 = wire_cap_now(cr->in->wire);
 			else
 				cr->meas_t0 = 0;
 			arm_wait(cr, W_MEASURE, st->u.measure.max_ns);
@@ -980,7 +965,7 @@ case_start(struct interp *in, struct case_run *cr)
 		case_skip(cr, xstrdup("requires root"));
 		return;
 	}
-	if (in->cfg->hook == NULL && (pc->nsysctl > 0 ||
+	if (in->cfg->target == NULL && (pc->nsysctl > 0 ||
 	    pc->nreq_sysctl > 0 || plan_find_exec(pc->steps, pc->nsteps) != NULL)) {
 		case_skip(cr, xstrdup("needs a target hook (--target-exec) "
 		    "to run commands on the target"));
@@ -990,7 +975,7 @@ case_start(struct interp *in, struct case_run *cr)
 		char err[256];
 
 		cr->pcap = pcapw_open(in->cfg->pcap_dir, pc->id,
-		    snf_datalink(in->snf), err, sizeof(err));
+		    wire_datalink(in->wire), err, sizeof(err));
 		if (cr->pcap == NULL) {
 			in->env_error = 1;
 			tc_errf(in->errbuf, sizeof(in->errbuf), "--pcap: %s",
@@ -1002,11 +987,11 @@ case_start(struct interp *in, struct case_run *cr)
 	}
 	cr->status = CR_RUNNING;
 	cr->dport = svc != NULL ? svc->port : 0;
-	cr->t_start = ev_now_ns();
-	cr->drops0 = snf_drops(in->snf);
+	cr->t_start = ev_now(in->loop);
+	cr->drops0 = wire_drops(in->wire);
 	cr->t_sent_mono = cr->t_start;	/* "within" before we sent anything */
-	cr->our_isn = random32();
-	cr->ts_base = random32();
+	cr->our_isn = case_random32(cr, WIRE_RAND_ISN);
+	cr->ts_base = case_random32(cr, WIRE_RAND_TSBASE);
 	cr->fr[0] = (struct frame){ pc->steps, pc->nsteps, 0 };
 	cr->vals = xcalloc(pc->nvars, sizeof(*cr->vals));
 	cr->valset = xcalloc(pc->nvars, sizeof(*cr->valset));
@@ -1107,14 +1092,13 @@ interp_order(const struct plan *p, const char *profile, unsigned jobs,
 
 struct interp *
 interp_new(const struct plan *p, const struct interp_cfg *cfg,
-    struct inj *inj, struct snf *snf, struct ev_loop *loop, struct rep *rep)
+    struct wire *wire, struct ev_loop *loop, struct rep *rep)
 {
 	struct interp *in = xcalloc(1, sizeof(*in));
 	size_t i;
 
 	in->cfg = cfg;
-	in->inj = inj;
-	in->snf = snf;
+	in->wire = wire;
 	in->loop = loop;
 	in->rep = rep;
 	in->prog = cfg->prog;
@@ -1142,23 +1126,22 @@ interp_run(struct interp *in, char *errbuf, size_t errlen)
 {
 	if (in->nruns == 0)
 		return 0;
-	if (ev_add_fd(in->loop, snf_fd(in->snf), capture_cb, in) != 0) {
-		tc_errf(errbuf, errlen, "cannot watch the capture fd");
+	if (wire_start(in->wire, in->loop, frame_cb, capture_error_cb, in,
+	    errbuf, errlen) != 0)
 		return -1;
-	}
 	req_read(in);
-	in->t_run0 = ev_now_ns();
+	in->t_run0 = ev_now(in->loop);
 	/* The first case starts once the target has answered. */
 	if (ev_add_timer(in->loop, 0, health_begin_cb, in) == 0)
 		fatalx("out of memory");
 	if (ev_run(in->loop) != 0) {
 		tc_errf(errbuf, errlen, "event loop failed");
 		del_health_timers(in);
-		ev_del_fd(in->loop, snf_fd(in->snf));
+		wire_stop(in->wire);
 		return -1;
 	}
 	del_health_timers(in);
-	ev_del_fd(in->loop, snf_fd(in->snf));
+	wire_stop(in->wire);
 	if (in->env_error) {
 		tc_errf(errbuf, errlen, "%s", in->errbuf);
 		return -1;
@@ -1194,23 +1177,8 @@ interp_abort(struct interp *in, const char *why)
 void
 interp_reap(struct interp *in)
 {
-	size_t i;
-
-	for (i = 0; i < in->nruns; i++) {
-		struct case_run *cr = &in->runs[i];
-		siginfo_t si = { 0 };
-		int status;
-
-		/* WNOWAIT: a zombie keeps the group id ours until exec_reap
-		 * kills the group and reaps it. */
-		if (cr->pid <= 0 || cr->pid_exited ||
-		    waitid(P_PID, (id_t)cr->pid, &si, WEXITED | WNOHANG |
-		    WNOWAIT) != 0 || si.si_pid != cr->pid)
-			continue;
-		status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status,
-		    0) : W_EXITCODE(0, si.si_status);
-		exec_done(cr, status);
-	}
+	/* The target calls exec_done for each of our commands that ended. */
+	target_child(in->cfg->target);
 }
 
 int

@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "guard.h"
-#include "hook.h"
 #include "net.h"
 #include "lab.h"
 #include "oneshot.h"
@@ -37,7 +36,9 @@
 #include "evloop.h"
 #include "script.h"
 #include "sniff.h"
+#include "target.h"
 #include "util.h"
+#include "wire.h"
 
 /* Exit codes: documented in tcpconform(1), EXIT STATUS. */
 enum {
@@ -241,7 +242,8 @@ cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .jobs = DEFAULT_JOBS, .profile = "rfc" };
-	struct hook *hook = NULL;
+	struct target *target = NULL;
+	struct wire *wire = NULL;
 	struct plan plan = { 0 };
 	struct interp_cfg cfg = { 0 };
 	struct net net = { 0 };
@@ -403,7 +405,7 @@ cmd_run(int argc, char **argv)
 	cfg.default_within_ns = PLAN_DEFAULT_WITHIN_NS;
 	cfg.default_timeout_ns = PLAN_DEFAULT_TIMEOUT_NS;
 	cfg.profile = o.profile;
-	cfg.hook = hook = hook_new(o.target_exec);
+	cfg.target = target = target_hook_new(o.target_exec, cfg.run_id);
 	cfg.pcap_dir = o.pcap_dir;
 
 	ncfg.af = cfg.af;
@@ -424,7 +426,6 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	cfg.src = net.src;
-	cfg.ifname = net.ifname;
 	/* The run can start: now the report may replace the old one.  Before
 	 * the capabilities go, as the file was opened before them. */
 	if ((of = outfile_open(o.output, err, sizeof(err))) == NULL) {
@@ -434,7 +435,7 @@ cmd_run(int argc, char **argv)
 	}
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
-	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
+	if (target == NULL && priv_drop(err, sizeof(err)) != 0) {
 		rc = env_error("privileges", err, 0);
 		goto out;
 	}
@@ -462,7 +463,8 @@ cmd_run(int argc, char **argv)
 	if (!o.no_progress && isatty(STDERR_FILENO))
 		cfg.prog = prog = prog_new(loop, STDERR_FILENO,
 		    (unsigned)plan.ncases);
-	in = interp_new(&plan, &cfg, net.inj, net.snf, loop, rep);
+	wire = wire_live_new(net.inj, net.snf, net.ifname);
+	in = interp_new(&plan, &cfg, wire, loop, rep);
 	ev_add_fd(loop, sfd, signal_cb, in);
 	t0 = ev_now_ns();
 	if (interp_run(in, err, sizeof(err)) != 0) {
@@ -489,7 +491,8 @@ out:
 	ev_free(loop);
 	if (sfd >= 0)
 		close(sfd);
-	hook_free(hook);
+	target_free(target);
+	wire_free(wire);
 	net_close(&net);
 	runid_ports_free(ports);
 	plan_free(&plan);

@@ -5,8 +5,8 @@
  * retransmits, measure), the matcher (match.c) and the reference model
  * (tcpsm.c), for a plan and a sequence of captured frames.
  *
- * interp-arrive.c is compiled into this file, so its packet_cb is fed
- * frames directly, as snf_dispatch would.  What it calls in interp.c
+ * interp-arrive.c is compiled into this file, so its frame_cb is fed
+ * frames directly, as the wire (wire.h) would.  What it calls in interp.c
  * (running steps, timers, sending) needs a live wire, so small stand-ins
  * below take its place: they move through the steps as step_advance does,
  * but send nothing.  Our own segments come from the input instead (they
@@ -37,6 +37,7 @@
 #include <pcap/dlt.h>
 
 #include "../../src/interp-arrive.c"
+#include "script.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -119,15 +120,16 @@ static uint64_t fz_now;		/* the loop's and the capture's clock */
 static int fz_dlt;
 
 uint64_t
-ev_now_ns(void)
+ev_now(const struct ev_loop *l)
 {
+	(void)l;
 	return fz_now;
 }
 
-int
-snf_datalink(const struct snf *s)
+static int
+fz_datalink(const struct wire *w)
 {
-	(void)s;
+	(void)w;
 	return fz_dlt;
 }
 
@@ -159,14 +161,21 @@ wait_expire(struct case_run *cr)
 }
 
 /* An Ethernet MTU: target_seg cuts super-segments by it. */
-unsigned
-snf_mtu(const struct snf *s)
+static unsigned
+fz_mtu(const struct wire *w)
 {
-	(void)s;
+	(void)w;
 	return 1500;
 }
 
-/* snf_dispatch: fz_nocapture.c */
+/* The wire the harness's frames come from: the input, not a capture;
+ * only what interp-arrive.c asks of it. */
+static const struct wire_ops fz_wire_ops = {
+	.name = "fuzz",
+	.datalink = fz_datalink,
+	.mtu = fz_mtu,
+};
+static struct wire fz_wire = { &fz_wire_ops };
 
 void
 interp_abort(struct interp *in, const char *why)
@@ -645,7 +654,7 @@ fz_ours(struct case_run *cr, const uint8_t *f, size_t n)
 	if (seg_decode(fz_dlt, f, n, &s, NULL, 0) == SEG_OK &&
 	    cr->status == CR_RUNNING)
 		fz_sent(cr, &s);
-	packet_cb(f, n, n, fz_now, cr->in);
+	frame_cb(f, n, n, fz_now, cr->in);
 }
 
 static void
@@ -718,6 +727,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&in, 0, sizeof(in));
 	memset(&cr, 0, sizeof(cr));
 	in.cfg = &cfg;
+	in.wire = &fz_wire;
 	in.runs = &cr;
 	in.nruns = 1;
 	cr.in = &in;
@@ -754,7 +764,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (tag & 1)
 					fz_ours(&cr, data + pos, n);
 				else
-					packet_cb(data + pos, n, n, fz_now,
+					frame_cb(data + pos, n, n, fz_now,
 					    &in);
 			} else {
 				size_t len = fz_frame(&cr, tag & 1, tag,
@@ -763,7 +773,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (tag & 1)
 					fz_ours(&cr, frame, len);
 				else
-					packet_cb(frame, len, len, fz_now,
+					frame_cb(frame, len, len, fz_now,
 					    &in);
 			}
 			pos += n;
