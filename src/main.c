@@ -39,6 +39,8 @@
 #include "target.h"
 #include "util.h"
 #include "wire.h"
+#include "target-replay.h"
+#include "wire-replay.h"
 
 /* Exit codes: documented in tcpconform(1), EXIT STATUS. */
 enum {
@@ -92,6 +94,8 @@ usage(FILE *f)
 	    "                      [--pcap DIR] [--no-progress] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform list [--tag TAG] [-P PROFILE] PATH ...\n"
+	    "       tcpconform replay [-v] [-c ID] [-P PROFILE] [-f FORMAT] [-o FILE]\n"
+	    "                         CASE.yaml CAPTURE.pcap\n"
 	    "       tcpconform guard --clear\n"
 	    "       tcpconform send -t TARGET -p PORT [--flags FLAGS] [-c COUNT] ...\n"
 	    "       tcpconform send --flood -c COUNT --max-time DUR -t TARGET -p PORT\n"
@@ -660,6 +664,151 @@ cmd_guard(int argc, char **argv)
 }
 
 /* send: oneshot.c, with this file's route lookup and error messages. */
+/*
+ * replay: judge a recorded run of one case offline (wire-replay.c) on a
+ * virtual clock, as run would have, from its capture.  Nothing is sent
+ * and nothing on the target is asked: no root, no network.  Exit codes as
+ * run's; a capture that cannot be read or that the case does not follow
+ * is an environment error (3).
+ */
+static int
+cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct plan plan = { 0 }, one;
+	struct interp_cfg cfg = { 0 };
+	struct interp_service svc;
+	struct rep_cfg rcfg = { .profile = "rfc" };
+	struct wire *wire = NULL;
+	struct target *target = NULL;
+	struct ev_loop *loop = NULL;
+	struct interp *in = NULL;
+	struct rep *rep = NULL;
+	struct outfile *of = NULL;
+	const char *id = NULL, *output = NULL;
+	char err[1400], peer[INET6_ADDRSTRLEN];
+	uint16_t our_port;
+	uint64_t t0;
+	size_t k;
+	int ch, rc = EXIT_ENV;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+c:f:ho:P:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			id = optarg;
+			break;
+		case 'f':
+			if (rep_format_parse(optarg, &rcfg.format) != 0)
+				return usage_error("--format %s: expected "
+				    "text, tap, junit or json", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_PASS;
+		case 'o':
+			output = optarg;
+			break;
+		case 'P':
+			if (check_profile(optarg) != 0)
+				return EXIT_USAGE;
+			rcfg.profile = optarg;
+			break;
+		case 'v':
+			rcfg.verbose++;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("replay: expected CASE.yaml CAPTURE.pcap");
+	if (load_plan(argv + optind, 1, &plan) != 0) {
+		plan_free(&plan);
+		return EXIT_USAGE;
+	}
+	for (k = 0; id != NULL && k < plan.ncases; k++)
+		if (strcmp(plan.cases[k].id, id) == 0)
+			break;
+	if (id == NULL && plan.ncases != 1)
+		rc = usage_error("replay: %s holds %zu cases: pick one with "
+		    "-c ID", argv[optind], plan.ncases);
+	else if (id != NULL && k == plan.ncases)
+		rc = usage_error("replay: -c %s: no such case in %s", id,
+		    argv[optind]);
+	if (rc == EXIT_USAGE)
+		goto out;
+	k = id == NULL ? 0 : k;
+	one = plan;
+	one.cases = &plan.cases[k];
+	one.ncases = 1;
+	if ((wire = wire_replay_open(argv[optind + 1],
+	    strcmp(one.cases->service, "client") == 0, err,
+	    sizeof(err))) == NULL) {
+		rc = env_error("replay", err, 0);
+		goto out;
+	}
+	/* The capture's ends; our one port leaves none for a health probe,
+	 * which would ask a target that is not there. */
+	wire_replay_sides(wire, &cfg.af, &cfg.src, &cfg.dst, &our_port,
+	    &svc.port);
+	svc.name = one.cases->service;
+	cfg.port_lo = cfg.port_hi = our_port;
+	cfg.svc = &svc;
+	cfg.nsvc = 1;
+	cfg.jobs = 1;
+	cfg.default_within_ns = PLAN_DEFAULT_WITHIN_NS;
+	cfg.default_timeout_ns = PLAN_DEFAULT_TIMEOUT_NS;
+	cfg.profile = rcfg.profile;
+	if ((loop = ev_new_virtual(wire_replay_t0(wire))) == NULL)
+		fatalx("out of memory");
+	cfg.target = target = target_replay_new(one.cases, loop);
+	if ((of = outfile_open(output, err, sizeof(err))) == NULL) {
+		rc = env_error(output != NULL ? output : "standard output",
+		    err, 0);
+		goto out;
+	}
+	rcfg.plan = &one;
+	rcfg.target = seg_addr_str(cfg.af, &cfg.dst, peer, sizeof(peer));
+	rep = rep_open(outfile_fp(of), &rcfg);
+	in = interp_new(&one, &cfg, wire, loop, rep);
+	t0 = ev_now(loop);
+	/* The capture's word on a difference first: it is the whole one. */
+	if ((ch = interp_run(in, err, sizeof(err))) != 0 ||
+	    wire_replay_check(wire, err, sizeof(err)) != 0) {
+		if (ch != 0)
+			wire_replay_check(wire, err, sizeof(err));
+		rep_summary(rep, ev_now(loop) - t0);
+		rc = env_error("replay", err, 0);
+		goto out;
+	}
+	rc = rep_summary(rep, ev_now(loop) - t0) > 0 ? EXIT_FAILED :
+	    EXIT_PASS;
+	target_replay_notes(target, stderr, progname);
+out:
+	interp_free(in);
+	rep_free(rep);
+	target_free(target);
+	wire_free(wire);
+	ev_free(loop);
+	plan_free(&plan);
+	if (outfile_close(of, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		rc = EXIT_ENV;
+	}
+	return rc;
+}
+
 static int
 cmd_send(int argc, char **argv)
 {
@@ -676,6 +825,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "guard", cmd_guard },
 	{ "send", cmd_send },
+	{ "replay", cmd_replay },
 	{ "lab", lab_main },
 };
 
