@@ -381,9 +381,13 @@ seg_same(const struct seg *s, const struct rframe *f)
 		return false;
 	if (f->rc != SEG_OK)
 		return true;
-	return s->flags == c->flags && s->seq == c->seq && s->ack == c->ack &&
-	    s->win == c->win && s->urp == c->urp && !s->doff_set &&
-	    s->paylen == c->paylen && (s->paylen == 0 ||
+	if (s->flags != c->flags || s->seq != c->seq || s->ack != c->ack ||
+	    s->win != c->win || s->urp != c->urp)
+		return false;
+	/* A forced data offset moves where a reader finds the payload. */
+	if (s->doff_set)
+		return s->doff == c->doff;
+	return s->paylen == c->paylen && (s->paylen == 0 ||
 	    memcmp(s->payload, c->payload, s->paylen) == 0) &&
 	    opts_equal(s, c);
 }
