@@ -784,16 +784,16 @@ cmd_replay(int argc, char **argv)
 	in = interp_new(&one, &cfg, wire, loop, rep);
 	t0 = ev_now(loop);
 	/* The capture's word on a difference first: it is the whole one. */
-	if ((ch = interp_run(in, err, sizeof(err))) != 0 ||
-	    wire_replay_check(wire, err, sizeof(err)) != 0) {
-		if (ch != 0)
-			wire_replay_check(wire, err, sizeof(err));
-		rep_summary(rep, ev_now(loop) - t0);
+	ch = interp_run(in, err, sizeof(err));
+	if (wire_replay_check(wire, err, sizeof(err)) != 0)
+		ch = -1;
+	rc = rep_summary(rep, ev_now(loop) - t0) > 0 ? EXIT_FAILED :
+	    EXIT_PASS;
+	if (ch != 0 || (rc == EXIT_PASS &&
+	    wire_replay_unsent(wire, err, sizeof(err)) != 0)) {
 		rc = env_error("replay", err, 0);
 		goto out;
 	}
-	rc = rep_summary(rep, ev_now(loop) - t0) > 0 ? EXIT_FAILED :
-	    EXIT_PASS;
 	target_replay_notes(target, stderr, progname);
 out:
 	interp_free(in);
