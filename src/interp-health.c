@@ -96,7 +96,7 @@ health_dead(struct interp *in)
 	if (in->h.dead)
 		return;
 	in->h.dead = true;
-	del_health_timers(in);
+	interp_health_stop(in);
 	in->env_error = 1;
 	tc_errf(in->errbuf, sizeof(in->errbuf), "target unreachable: %s",
 	    in->h.why);
@@ -112,18 +112,18 @@ health_dead(struct interp *in)
 		struct case_run *cr = &in->runs[i];
 
 		if (cr->status == CR_RUNNING)
-			case_end(cr, REP_FAIL, xasprintf("not judged: the "
+			cr_end(cr, REP_FAIL, xasprintf("not judged: the "
 			    "target is unreachable (%s)", in->h.why));
 		else if (cr->status == CR_PENDING)
-			case_end(cr, REP_SKIP, xasprintf("not run: the "
+			cr_end(cr, REP_SKIP, xasprintf("not run: the "
 			    "target is unreachable (%s)", in->h.why));
 	}
-	report_ready(in);
+	interp_report_ready(in);
 	ev_stop(in->loop);
 }
 
 void
-del_health_timers(struct interp *in)
+interp_health_stop(struct interp *in)
 {
 	if (in->h.timer != 0)
 		ev_del_timer(in->loop, in->h.timer);
@@ -140,7 +140,7 @@ every_cb(uint64_t id, void *arg)
 	(void)id;
 	in->h.every = 0;
 	if (in->running > 0)
-		health_check(in);
+		interp_health_check(in);
 }
 
 /* The check came back: the target lives. */
@@ -155,16 +155,16 @@ health_ok(struct interp *in)
 	in->h.ok_since = in->h.started;
 	in->h.started = 0;
 	if (first)
-		start_cases(in);
-	report_ready(in);
+		interp_start_cases(in);
+	interp_report_ready(in);
 	if (in->h.again) {
 		in->h.again = false;
-		health_check(in);
+		interp_health_check(in);
 	} else if (in->h.every == 0 && in->running > 0) {
 		in->h.every = ev_add_timer(in->loop, PROBE_EVERY_NS, every_cb,
 		    in);
 	}
-	maybe_stop(in);
+	interp_maybe_stop(in);
 }
 
 static void
@@ -226,7 +226,7 @@ probe_send(struct interp *in)
 }
 
 void
-health_check(struct interp *in)
+interp_health_check(struct interp *in)
 {
 	if (in->h.dead)
 		return;
@@ -253,7 +253,7 @@ health_check(struct interp *in)
 }
 
 int
-health_seg(struct interp *in, const struct seg *s)
+interp_health_seg(struct interp *in, const struct seg *s)
 {
 	struct seg r;
 	char err[256];
@@ -281,7 +281,7 @@ health_seg(struct interp *in, const struct seg *s)
 }
 
 void
-health_begin(struct interp *in)
+interp_health_begin(struct interp *in)
 {
 	size_t i;
 
@@ -296,12 +296,12 @@ health_begin(struct interp *in)
 			in->h.dports[in->h.ndports++] = in->cfg->svc[i].port;
 	if (in->cfg->port_hi < in->cfg->port_lo + in->nruns)
 		in->h.ndports = 0;	/* no port of ours left for it */
-	health_check(in);
+	interp_health_check(in);
 }
 
 /* Interrupted (SIGINT): report at once, the loop stops now. */
 int
-report_held(const struct interp *in, const struct case_run *cr)
+interp_report_held(const struct interp *in, const struct case_run *cr)
 {
 	return !in->h.dead && !in->aborted && cr->t_start != 0 &&
 	    cr->t_end > in->h.ok_since;

@@ -17,9 +17,9 @@
 #include "target.h"
 #include "util.h"
 
-/* Kill the running command and its group, if there is one. */
+/* Kill the latest command and its group, if there is one. */
 static void
-exec_reap_current(struct case_run *cr)
+jobs_kill_current(struct case_run *cr)
 {
 	if (cr->job == NULL)
 		return;
@@ -29,9 +29,8 @@ exec_reap_current(struct case_run *cr)
 	cr->job_exec = NULL;
 }
 
-/* Kill the case's commands, and all they left running. */
 void
-exec_reap(struct case_run *cr)
+cr_jobs_kill(struct case_run *cr)
 {
 	size_t i;
 
@@ -40,14 +39,13 @@ exec_reap(struct case_run *cr)
 	free(cr->done_jobs);
 	cr->done_jobs = NULL;
 	cr->ndone_jobs = 0;
-	exec_reap_current(cr);
+	jobs_kill_current(cr);
 }
 
 static void pin_unlock(struct case_run *cr);
 
-/* Put back the sysctls the case pinned, then let other runs pin them. */
 void
-sysctl_restore(struct case_run *cr)
+cr_pins_restore(struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
 	char err[256];
@@ -71,43 +69,34 @@ sysctl_restore(struct case_run *cr)
 	pin_unlock(cr);
 }
 
-/* The case's command ended (target_exec_cb): exited with code, or was
- * killed by signal signo. */
+/*
+ * The case's command ended (target_exec_cb): exited with code, or was
+ * killed by signal signo.  The step that waits for it judges that; a
+ * command in the background is no verdict, but its failure is said (the
+ * case may fail for want of it).
+ */
 static void
 exec_done(void *arg, int code, int signo)
 {
 	struct case_run *cr = arg;
-	const struct plan_step *st = cur_step(cr);
 	const struct plan_exec *ex = cr->job_exec;
 
-	/* Not killed here: exec_reap ends its group. */
+	/* Not killed here: cr_jobs_kill ends its group. */
 	cr->job_ended = true;
 	if (cr->status != CR_RUNNING)
 		return;
-	if (cr->wait != W_EXEC) {
-		/* A background command: its status is no verdict, but a
-		 * failure is said (the case may fail for want of it). */
-		if (ex == NULL)
-			return;
-		if (signo != 0)
-			buf_printf(&cr->notes, "background exec '%s' was killed "
-			    "by signal %d\n", ex->cmd, signo);
-		else if (code != ex->status)
-			buf_printf(&cr->notes, "background exec '%s' exited "
-			    "%d, expected %d\n", ex->cmd, code, ex->status);
+	if (cr->wait == CR_WAIT_STEP && cr_ops(cr)->on_exit != NULL) {
+		cr_ops(cr)->on_exit(cr, cr_step(cr), code, signo);
 		return;
 	}
-	if (signo != 0) {
-		case_fail(cr, "exec '%s' was killed by signal %d",
-		    st->u.exec.cmd, signo);
+	if (ex == NULL)
 		return;
-	}
-	if (code != st->u.exec.status) {
-		case_fail(cr, "exec '%s' exited %d, expected %d",
-		    st->u.exec.cmd, code, st->u.exec.status);
-		return;
-	}
-	wait_done(cr);
+	if (signo != 0)
+		buf_printf(&cr->notes, "background exec '%s' was killed by "
+		    "signal %d\n", ex->cmd, signo);
+	else if (code != ex->status)
+		buf_printf(&cr->notes, "background exec '%s' exited %d, "
+		    "expected %d\n", ex->cmd, code, ex->status);
 }
 
 /*
@@ -168,7 +157,7 @@ exec_subst(const char *cmd, char val[NEXECVARS][64])
 }
 
 int
-start_exec(struct case_run *cr, const struct plan_exec *ex)
+cr_exec_start(struct case_run *cr, const struct plan_exec *ex)
 {
 	char err[256], val[NEXECVARS][64], *cmd;
 	struct target_var vars[NEXECVARS];
@@ -188,7 +177,7 @@ start_exec(struct case_run *cr, const struct plan_exec *ex)
 		cr->job_ended = false;
 		cr->job_exec = NULL;
 	}
-	exec_reap_current(cr);
+	jobs_kill_current(cr);
 	/* Nothing sent yet (a client case): "within" counts from here. */
 	if (!cr->m.have_our)
 		cr->t_sent_mono = ev_now(cr->in->loop);
@@ -200,15 +189,11 @@ start_exec(struct case_run *cr, const struct plan_exec *ex)
 	    exec_done, cr, err, sizeof(err));
 	free(cmd);
 	if (cr->job == NULL) {
-		case_fail(cr, "exec: %s", err);
+		cr_fail(cr, "exec: %s", err);
 		return -1;
 	}
 	cr->job_exec = ex;
 	cr->job_ended = false;
-	if (ex->background)
-		return 0;
-	arm_wait(cr, W_EXEC, ex->within_ns ? ex->within_ns :
-	    TARGET_CMD_TIMEOUT_NS);
 	return 0;
 }
 
@@ -232,7 +217,7 @@ req_find(const struct interp *in, const char *key)
  * has pinned anything yet, so these are the target's own values.
  */
 void
-req_read(struct interp *in)
+interp_req_read(struct interp *in)
 {
 	char out[256], err[256];
 	size_t i, j;
@@ -311,7 +296,7 @@ pin_lock(struct case_run *cr)
 		switch (target_lock(cr->in->cfg->target, key, holder,
 		    sizeof(holder), err, sizeof(err))) {
 		case TARGET_LOCK_BADKEY:
-			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
 			    "%s is not a sysctl name that can be locked",
 			    key));
 			return PIN_ENDED;
@@ -325,7 +310,7 @@ pin_lock(struct case_run *cr)
 		case TARGET_LOCK_HELD:
 			pin_unlock(cr);
 			if (ev_now(cr->in->loop) >= cr->pin_deadline) {
-				case_end(cr, REP_SKIP, xasprintf("not "
+				cr_end(cr, REP_SKIP, xasprintf("not "
 				    "applicable: %s is pinned by another "
 				    "tcpconform run (id %s) for longer than "
 				    "%s", key, holder, tc_fmt_duration(
@@ -339,7 +324,8 @@ pin_lock(struct case_run *cr)
 				buf_printf(&cr->notes, "%s is pinned by "
 				    "another tcpconform run (id %s): "
 				    "waiting\n", key, holder);
-			arm_wait(cr, W_PIN, PIN_POLL_NS);
+			cr_arm_wait(cr, CR_WAIT_PIN, PIN_POLL_NS,
+			    "wait for a pin lock");
 			return PIN_WAIT;
 		case TARGET_LOCK_TAKEN:
 			break;
@@ -350,14 +336,13 @@ pin_lock(struct case_run *cr)
 	return PIN_TAKEN;
 }
 
-/* The poll timer of a case waiting for a pin lock. */
 void
-pin_retry(struct case_run *cr)
+cr_pin_retry(struct case_run *cr)
 {
 	if (cr->status != CR_RUNNING)
 		return;
-	if (case_sysctls(cr) == 0)
-		case_go(cr);
+	if (cr_settings(cr) == 0)
+		cr_go(cr);
 }
 
 /*
@@ -367,7 +352,7 @@ pin_retry(struct case_run *cr)
  * (pin_retry goes on), -1 when the case ended.
  */
 int
-case_sysctls(struct case_run *cr)
+cr_settings(struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
 	struct target *t = cr->in->cfg->target;
@@ -380,12 +365,12 @@ case_sysctls(struct case_run *cr)
 		const struct req_val *rv = req_find(cr->in, r->key);
 
 		if (rv == NULL || rv->value == NULL) {
-			case_end(cr, REP_SKIP, xasprintf("cannot read %s on "
+			cr_end(cr, REP_SKIP, xasprintf("cannot read %s on "
 			    "the target", r->key));
 			return -1;
 		}
 		if (strcmp(rv->value, r->value) != 0) {
-			case_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
+			cr_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
 			    "target has %s", r->key, r->value, rv->value));
 			return -1;
 		}
@@ -404,14 +389,14 @@ case_sysctls(struct case_run *cr)
 		 * of the target).  What was set before is put back. */
 		if (target_get(t, p->key, out, sizeof(out), err,
 		    sizeof(err)) != 0) {
-			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
 			    "cannot read %s on the target%s%s", p->key,
 			    err[0] != '\0' ? ": " : "", err));
 			return -1;
 		}
 		cr->saved[i] = xstrdup(out);
 		if (target_set(t, p->key, p->value, err, sizeof(err)) != 0) {
-			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
 			    "cannot set %s=%s on the target%s%s", p->key,
 			    p->value, err[0] != '\0' ? ": " : "", err));
 			return -1;

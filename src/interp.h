@@ -58,11 +58,21 @@ struct interp *interp_new(const struct plan *p, const struct interp_cfg *cfg,
  * The order the cases of p start in under jobs and profile: order[k] is
  * the index into p->cases of the k-th case to start (order holds
  * p->ncases entries, the caller's).  Exclusive cases first in plan order,
- * then the others by scr_duration()'s typical, then its maximum, both
+ * then the others by interp_duration()'s typical, then its maximum, both
  * longest first, ties in plan order; with jobs 1 the plan's order.
  */
 void interp_order(const struct plan *p, const char *profile, unsigned jobs,
     size_t *order);
+
+/*
+ * How long case c takes under profile (NULL: with every step), when an
+ * expect or connect without "within" waits within_ns: typically (each
+ * wait as long as a conforming target makes it) to *typical_ns, at most
+ * (every wait to its limit) to *max_ns; either may be NULL.  Both stop at
+ * the case's timeout.  What "list" prints and the start order sorts by.
+ */
+void interp_duration(const struct plan_case *c, const char *profile,
+    uint64_t within_ns, uint64_t *typical_ns, uint64_t *max_ns);
 
 /*
  * Run until every case has ended.  Returns 0, or -1 with a message in

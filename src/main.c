@@ -610,7 +610,7 @@ cmd_list(int argc, char **argv)
 
 		if (tag != NULL && !has_tag(c, tag))
 			continue;
-		plan_duration(c, profile, PLAN_DEFAULT_WITHIN_NS, &typ, &max);
+		interp_duration(c, profile, PLAN_DEFAULT_WITHIN_NS, &typ, &max);
 		sum_typ += typ;
 		shown++;
 		/* A title is free text from the case: escape what a
