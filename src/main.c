@@ -39,8 +39,7 @@
 #include "target.h"
 #include "util.h"
 #include "wire.h"
-#include "target-replay.h"
-#include "wire-replay.h"
+#include "replay.h"
 
 /* Exit codes: documented in tcpconform(1), EXIT STATUS. */
 enum {
@@ -665,11 +664,11 @@ cmd_guard(int argc, char **argv)
 
 /* send: oneshot.c, with this file's route lookup and error messages. */
 /*
- * replay: judge a recorded run of one case offline (wire-replay.c) on a
- * virtual clock, as run would have, from its capture.  Nothing is sent
- * and nothing on the target is asked: no root, no network.  Exit codes as
- * run's; a capture that cannot be read or that the case does not follow
- * is an environment error (3).
+ * replay: judge a recorded run of one case offline (replay.c), as run
+ * would have, from its capture.  Nothing is sent and nothing on the
+ * target is asked: no root, no network.  Exit codes as run's; a capture
+ * that cannot be read or that the case does not follow is an environment
+ * error (3).
  */
 static int
 cmd_replay(int argc, char **argv)
@@ -684,20 +683,12 @@ cmd_replay(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plan plan = { 0 }, one;
-	struct interp_cfg cfg = { 0 };
-	struct interp_service svc;
 	struct rep_cfg rcfg = { .profile = "rfc" };
-	struct wire *wire = NULL;
-	struct target *target = NULL;
-	struct ev_loop *loop = NULL;
-	struct interp *in = NULL;
-	struct rep *rep = NULL;
+	struct replay *r = NULL;
 	struct outfile *of = NULL;
 	const char *id = NULL, *output = NULL;
-	char err[1400], peer[INET6_ADDRSTRLEN];
-	uint16_t our_port;
-	uint64_t t0;
-	size_t k;
+	char err[1400];
+	size_t k = 0;
 	int ch, rc = EXIT_ENV;
 
 	optind = 1;
@@ -737,9 +728,8 @@ cmd_replay(int argc, char **argv)
 		plan_free(&plan);
 		return EXIT_USAGE;
 	}
-	for (k = 0; id != NULL && k < plan.ncases; k++)
-		if (strcmp(plan.cases[k].id, id) == 0)
-			break;
+	while (id != NULL && k < plan.ncases && strcmp(plan.cases[k].id, id))
+		k++;
 	if (id == NULL && plan.ncases != 1)
 		rc = usage_error("replay: %s holds %zu cases: pick one with "
 		    "-c ID", argv[optind], plan.ncases);
@@ -748,59 +738,34 @@ cmd_replay(int argc, char **argv)
 		    argv[optind]);
 	if (rc == EXIT_USAGE)
 		goto out;
-	k = id == NULL ? 0 : k;
 	one = plan;
 	one.cases = &plan.cases[k];
 	one.ncases = 1;
-	if ((wire = wire_replay_open(argv[optind + 1],
-	    strcmp(one.cases->service, "client") == 0, err,
+	/* The capture first: a report is replaced only by another. */
+	if ((r = replay_open(&one, argv[optind + 1], err,
 	    sizeof(err))) == NULL) {
 		rc = env_error("replay", err, 0);
 		goto out;
 	}
-	/* The capture's ends; our one port leaves none for a health probe,
-	 * which would ask a target that is not there. */
-	wire_replay_sides(wire, &cfg.af, &cfg.src, &cfg.dst, &our_port,
-	    &svc.port);
-	svc.name = one.cases->service;
-	cfg.port_lo = cfg.port_hi = our_port;
-	cfg.svc = &svc;
-	cfg.nsvc = 1;
-	cfg.jobs = 1;
-	cfg.default_within_ns = PLAN_DEFAULT_WITHIN_NS;
-	cfg.default_timeout_ns = PLAN_DEFAULT_TIMEOUT_NS;
-	cfg.profile = rcfg.profile;
-	if ((loop = ev_new_virtual(wire_replay_t0(wire))) == NULL)
-		fatalx("out of memory");
-	cfg.target = target = target_replay_new(one.cases, loop);
 	if ((of = outfile_open(output, err, sizeof(err))) == NULL) {
 		rc = env_error(output != NULL ? output : "standard output",
 		    err, 0);
 		goto out;
 	}
-	rcfg.plan = &one;
-	rcfg.target = seg_addr_str(cfg.af, &cfg.dst, peer, sizeof(peer));
-	rep = rep_open(outfile_fp(of), &rcfg);
-	in = interp_new(&one, &cfg, wire, loop, rep);
-	t0 = ev_now(loop);
-	/* The capture's word on a difference first: it is the whole one. */
-	ch = interp_run(in, err, sizeof(err));
-	if (wire_replay_check(wire, err, sizeof(err)) != 0)
-		ch = -1;
-	rc = rep_summary(rep, ev_now(loop) - t0) > 0 ? EXIT_FAILED :
-	    EXIT_PASS;
-	if (ch != 0 || (rc == EXIT_PASS &&
-	    wire_replay_unsent(wire, err, sizeof(err)) != 0)) {
+	switch (replay_run(r, outfile_fp(of), &rcfg, err, sizeof(err))) {
+	case 0:
+		rc = EXIT_PASS;
+		break;
+	case 1:
+		rc = EXIT_FAILED;
+		break;
+	default:
 		rc = env_error("replay", err, 0);
-		goto out;
+		break;
 	}
-	target_replay_notes(target, stderr, progname);
+	replay_notes(r, stderr, progname);
 out:
-	interp_free(in);
-	rep_free(rep);
-	target_free(target);
-	wire_free(wire);
-	ev_free(loop);
+	replay_free(r);
 	plan_free(&plan);
 	if (outfile_close(of, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", progname, err);
