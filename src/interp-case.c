@@ -68,6 +68,33 @@ step_log(struct case_run *cr, const struct plan_step *st)
 	e->kind = plan_step_names[st->kind];
 }
 
+void
+cr_event(struct case_run *cr, enum rep_event_kind kind, const char *key,
+    const char *value, long n, long expected)
+{
+	struct rep_event *e;
+
+	cr->events = xreallocarray(cr->events, cr->nevents + 1,
+	    sizeof(*cr->events));
+	e = &cr->events[cr->nevents++];
+	e->kind = kind;
+	e->key = key != NULL ? xstrdup(key) : NULL;
+	e->value = value != NULL ? xstrdup(value) : NULL;
+	e->n = n;
+	e->expected = expected;
+}
+
+bool
+cr_has_event(const struct case_run *cr, enum rep_event_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < cr->nevents; i++)
+		if (cr->events[i].kind == kind)
+			return true;
+	return false;
+}
+
 /* Packet pkt belongs to steplog entry i (it sent or matched it). */
 void
 cr_step_pkt(struct case_run *cr, size_t i, unsigned pkt)
@@ -224,7 +251,8 @@ interp_report_ready(struct interp *in)
 			    cr->t_start - in->t_run0 : 0,
 			.msg = cr->msg,
 			.trace = buf_text(&cr->trace),
-			.notes = buf_text(&cr->notes),
+			.events = cr->events,
+			.nevents = cr->nevents,
 			.meas = cr->meas,
 			.nmeas = cr->nmeas,
 			.rtx = cr->rtx,

@@ -137,7 +137,9 @@ struct case_run {
 	enum cr_status status;
 	enum rep_verdict verdict;
 	char *msg;
-	struct buf trace, notes;
+	struct buf trace;
+	struct rep_event *events;	/* owned, and their strings */
+	size_t nevents;
 
 	uint16_t sport, dport;	/* dport 0: a client case before its SYN */
 	bool client;		/* service client: the target connects to us */
@@ -364,6 +366,16 @@ void cr_step_pkt(struct case_run *cr, size_t i, unsigned pkt);
 
 /* The segment being judged matched the current step. */
 void cr_matched(struct case_run *cr);
+
+/*
+ * Record an event of the case for the reporters (report.h says which
+ * fields kind uses); key and value are copied (NULL for none).
+ */
+void cr_event(struct case_run *cr, enum rep_event_kind kind,
+    const char *key, const char *value, long n, long expected);
+
+/* Has the case an event of kind already? */
+bool cr_has_event(const struct case_run *cr, enum rep_event_kind kind);
 
 /* Start cases up to -j, in run order. */
 void interp_start_cases(struct interp *in);

@@ -60,8 +60,8 @@ cr_pins_restore(struct case_run *cr)
 			continue;
 		if (target_set(cr->in->cfg->target, pc->sysctl[i].key,
 		    cr->saved[i], err, sizeof(err)) != 0)
-			buf_printf(&cr->notes, "could not restore %s=%s\n",
-			    pc->sysctl[i].key, cr->saved[i]);
+			cr_event(cr, REP_EV_PIN_NORESTORE, pc->sysctl[i].key,
+			    cr->saved[i], 0, 0);
 		free(cr->saved[i]);
 	}
 	free(cr->saved);
@@ -92,11 +92,10 @@ exec_done(void *arg, int code, int signo)
 	if (ex == NULL)
 		return;
 	if (signo != 0)
-		buf_printf(&cr->notes, "background exec '%s' was killed by "
-		    "signal %d\n", ex->cmd, signo);
+		cr_event(cr, REP_EV_EXEC_SIGNAL, ex->cmd, NULL, signo, 0);
 	else if (code != ex->status)
-		buf_printf(&cr->notes, "background exec '%s' exited %d, "
-		    "expected %d\n", ex->cmd, code, ex->status);
+		cr_event(cr, REP_EV_EXEC_STATUS, ex->cmd, NULL, code,
+		    ex->status);
 }
 
 /*
@@ -270,8 +269,7 @@ pin_unlock(struct case_run *cr)
 
 		if (target_unlock(cr->in->cfg->target, key, err,
 		    sizeof(err)) != 0)
-			buf_printf(&cr->notes, "could not release %s on the "
-			    "target\n", err);
+			cr_event(cr, REP_EV_PIN_NOUNLOCK, key, err, 0, 0);
 	}
 	cr->pins_locked = false;
 }
@@ -302,9 +300,7 @@ pin_lock(struct case_run *cr)
 			return PIN_ENDED;
 		case TARGET_LOCK_NONE:
 			/* Nowhere to lock: pin as before, unguarded. */
-			buf_printf(&cr->notes, "could not lock %s on the "
-			    "target (%s): another run may change it\n", key,
-			    err);
+			cr_event(cr, REP_EV_PIN_NOLOCK, key, err, 0, 0);
 			cr->npins++;
 			continue;
 		case TARGET_LOCK_HELD:
@@ -319,11 +315,9 @@ pin_lock(struct case_run *cr)
 				    sizeof(d))));
 				return PIN_ENDED;
 			}
-			if (cr->notes.len == 0 || strstr(cr->notes.s,
-			    "pinned by another") == NULL)
-				buf_printf(&cr->notes, "%s is pinned by "
-				    "another tcpconform run (id %s): "
-				    "waiting\n", key, holder);
+			if (!cr_has_event(cr, REP_EV_PIN_WAIT))
+				cr_event(cr, REP_EV_PIN_WAIT, key, holder, 0,
+				    0);
 			cr_arm_wait(cr, CR_WAIT_PIN, PIN_POLL_NS,
 			    "wait for a pin lock");
 			return PIN_WAIT;
@@ -401,8 +395,7 @@ cr_settings(struct case_run *cr)
 			    p->value, err[0] != '\0' ? ": " : "", err));
 			return -1;
 		}
-		buf_printf(&cr->notes, "target %s=%s for this case\n", p->key,
-		    p->value);
+		cr_event(cr, REP_EV_PIN_SET, p->key, p->value, 0, 0);
 	}
 	return 0;
 }

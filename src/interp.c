@@ -187,7 +187,7 @@ interp_aborted(const struct interp *in)
 void
 interp_free(struct interp *in)
 {
-	size_t i;
+	size_t i, j;
 
 	if (in == NULL)
 		return;
@@ -202,7 +202,11 @@ interp_free(struct interp *in)
 		cr_jobs_kill(cr);
 		free(cr->msg);
 		buf_free(&cr->trace);
-		buf_free(&cr->notes);
+		for (j = 0; j < cr->nevents; j++) {
+			free((char *)cr->events[j].key);
+			free((char *)cr->events[j].value);
+		}
+		free(cr->events);
 		free(cr->vals);
 		free(cr->valset);
 		free(cr->meas);

@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 
-#include "buf.h"
 #include "interp-int.h"
 #include "match.h"
 #include "plan.h"
@@ -71,14 +70,7 @@ measure_segment(struct case_run *cr, const struct plan_step *st,
 	cr->meas = xreallocarray(cr->meas, cr->nmeas + 1, sizeof(*cr->meas));
 	cr->meas[cr->nmeas++] = (struct rep_meas){ me->name, v,
 	    me->range_set, me->range_lo, me->range_hi };
-	if (me->range_set)
-		buf_printf(&cr->notes, "measured %s = %s (expected %s .. %s)\n",
-		    me->name, tc_fmt_duration(v, d1, sizeof(d1)),
-		    tc_fmt_duration(me->range_lo, d2, sizeof(d2)),
-		    tc_fmt_duration(me->range_hi, d3, sizeof(d3)));
-	else
-		buf_printf(&cr->notes, "measured %s = %s\n", me->name,
-		    tc_fmt_duration(v, d1, sizeof(d1)));
+	cr_event(cr, REP_EV_MEAS, NULL, NULL, (long)(cr->nmeas - 1), 0);
 	if (me->range_set && (v < me->range_lo || v > me->range_hi)) {
 		cr_fail(cr, "measured %s = %s, outside %s .. %s", me->name,
 		    tc_fmt_duration(v, d1, sizeof(d1)),

@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 
-#include "buf.h"
 #include "interp-int.h"
 #include "plan.h"
 #include "tcpsm.h"
@@ -94,11 +93,9 @@ rtx_segment(struct case_run *cr, const struct plan_step *st,
 		    tc_fmt_duration(tol, d3, sizeof(d3)));
 		return;
 	}
-	buf_printf(&cr->notes, "retransmission %u after %s (expected %s)\n",
-	    cr->k.rtx.n + 1, tc_fmt_duration(gap, d1, sizeof(d1)),
-	    tc_fmt_duration(want, d2, sizeof(d2)));
 	cr->rtx = xreallocarray(cr->rtx, cr->nrtx + 1, sizeof(*cr->rtx));
 	cr->rtx[cr->nrtx++] = (struct rep_rtx){ cr->k.rtx.n + 1, gap, want };
+	cr_event(cr, REP_EV_RTX, NULL, NULL, (long)(cr->nrtx - 1), 0);
 	cr_matched(cr);
 	tcpsm_on_recv(&cr->m, s);
 	cr->match_ts = ts;
