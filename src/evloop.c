@@ -151,7 +151,8 @@ heap_down(struct ev_loop *l, size_t i)
 
 		if (c < l->nheap && timer_before(&l->heap[c], &l->heap[m]))
 			m = c;
-		if (c + 1 < l->nheap && timer_before(&l->heap[c + 1], &l->heap[m]))
+		if (c + 1 < l->nheap &&
+		    timer_before(&l->heap[c + 1], &l->heap[m]))
 			m = c + 1;
 		if (m == i)
 			return;

@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,37 +143,47 @@ replay_unlock(struct target *t, const char *key, char *err, size_t errlen)
 	return 0;
 }
 
+/* The length of a reference to v ($NAME or ${NAME}) at p, 0 if none
+ * ($TC_SRCX names another variable). */
+static size_t
+var_ref(const char *p, const struct target_var *v)
+{
+	size_t n = strlen(v->name);
+
+	if (p[0] != '$')
+		return 0;
+	if (p[1] == '{')
+		return strncmp(p + 2, v->name, n) == 0 && p[2 + n] == '}' ?
+		    n + 3 : 0;
+	if (strncmp(p + 1, v->name, n) != 0 || p[1 + n] == '_' ||
+	    isalnum((unsigned char)p[1 + n]))
+		return 0;
+	return n + 1;
+}
+
 /*
  * Does cmd, as the engine ran it (its $TC_ variables put in), come from
- * pattern, a step's text?  $NAME and ${NAME} in pattern stand for the
- * value of var NAME.
+ * pattern, a step's text?  A reference to var NAME in pattern stands for
+ * its value.
  */
 static bool
 cmd_from(const char *pattern, const char *cmd, const struct target_var *vars,
     size_t nvars)
 {
 	const char *p = pattern, *c = cmd;
-	size_t i, n, vl;
-	int brace;
+	size_t i, n = 0, vl = 0;
 
 	while (*p != '\0') {
-		if (*p == '$') {
-			brace = p[1] == '{';
-			for (i = 0; i < nvars; i++) {
-				n = strlen(vars[i].name);
-				vl = strlen(vars[i].value);
-				if (strncmp(p + 1 + brace, vars[i].name, n) != 0 ||
-				    (brace && p[1 + brace + n] != '}') ||
-				    strncmp(c, vars[i].value, vl) != 0)
-					continue;
-				p += 1 + n + 2 * brace;
-				c += vl;
+		for (i = 0; i < nvars; i++) {
+			vl = strlen(vars[i].value);
+			if ((n = var_ref(p, &vars[i])) > 0 &&
+			    strncmp(c, vars[i].value, vl) == 0)
 				break;
-			}
-			if (i < nvars)
-				continue;
 		}
-		if (*p++ != *c++)
+		if (i < nvars) {
+			p += n;
+			c += vl;
+		} else if (*p++ != *c++)
 			return false;
 	}
 	return *c == '\0';

@@ -28,7 +28,7 @@ struct rec {
 	size_t n;
 	uint64_t when[32];
 	uint64_t cancel;	/* a timer the first callback cancels */
-	int stop_at;		/* stop the loop at this callback, 0: never */
+	int stop_at;		/* stop the loop at callback n, 0: never */
 };
 
 static struct rec *cur;

@@ -4,7 +4,9 @@
  * values of the recorded run (ISN, IP id), frames delivered in capture
  * order on the virtual clock with our own ones only after the send they
  * stand for, a send that differs from the capture, the cleanup RST that
- * was never captured, and damaged captures.
+ * was never captured, and damaged captures; and the replay target
+ * (target-replay.c): settings as the case requires or pins them, exec
+ * commands that end with the status their step expects.
  */
 #include "config.h"
 
@@ -22,7 +24,10 @@
 #include <cmocka.h>
 
 #include "evloop.h"
+#include "plan.h"
 #include "seg.h"
+#include "target.h"
+#include "target-replay.h"
 #include "util.h"
 #include "wire.h"
 #include "wire-replay.h"
@@ -174,7 +179,7 @@ test_playback(void **state)
 	assert_int_equal(wire_random32(w, WIRE_RAND_IPID, c.s[0].sport),
 	    c.s[0].ipid);
 	assert_int_equal(ev_run(g.loop), 0);
-	assert_int_equal(g.n, 0);		/* our SYN waits for its send */
+	assert_int_equal(g.n, 0);	/* our SYN waits for its send */
 	s = c.s[0];
 	assert_int_equal(wire_send(w, &s, err, sizeof(err)), 0);
 	assert_int_equal(ev_run(g.loop), 0);
@@ -297,6 +302,81 @@ test_damaged(void **state)
 	wire_free(w);
 }
 
+static int exec_code = -1;
+
+static void
+exec_cb(void *arg, int code, int signo)
+{
+	(void)arg;
+	assert_int_equal(signo, 0);
+	exec_code = code;
+}
+
+static void
+test_target(void **state)
+{
+	struct plan_step steps[2];
+	struct plan_sysctl req = { .key = "net.ipv4.tcp_sack", .value = "1" };
+	struct plan_sysctl pin = { .key = "net.ipv4.tcp_ecn", .value = "0" };
+	struct plan_case pc = { .steps = steps, .nsteps = 2,
+	    .req_sysctl = &req, .nreq_sysctl = 1, .sysctl = &pin,
+	    .nsysctl = 1 };
+	const struct target_var vars[] = {
+		{ "TC_SPORT", "20001" }, { "TC_SRC", "198.18.0.1" },
+	};
+	struct target_job *j;
+	struct ev_loop *l;
+	struct target *t;
+	char out[64], err[256], holder[32];
+
+	(void)state;
+	memset(steps, 0, sizeof(steps));
+	steps[0].kind = PLAN_EXEC;
+	steps[0].u.exec.cmd = "peer connect $TC_SRC ${TC_SPORT}";
+	steps[0].u.exec.status = 3;
+	steps[1].kind = PLAN_EXEC;
+	steps[1].u.exec.cmd = "peer close $TC_SPORT";
+	steps[1].u.exec.status = 7;
+	l = ev_new_virtual(0);
+	t = target_replay_new(&pc, l);
+	/* Required and pinned settings read as the case gives them. */
+	assert_int_equal(target_get(t, "net.ipv4.tcp_sack", out, sizeof(out),
+	    err, sizeof(err)), 0);
+	assert_string_equal(out, "1");
+	assert_int_equal(target_get(t, "net.ipv4.tcp_ecn", out, sizeof(out),
+	    err, sizeof(err)), 0);
+	assert_string_equal(out, "0");
+	assert_int_equal(target_get(t, "net.ipv4.tcp_dsack", out, sizeof(out),
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not available in replay"));
+	assert_int_equal(target_set(t, "net.ipv4.tcp_ecn", "0", err,
+	    sizeof(err)), 0);
+	assert_int_equal(target_lock(t, "net.ipv4.tcp_ecn", holder,
+	    sizeof(holder), err, sizeof(err)), TARGET_LOCK_TAKEN);
+	/* A command ends from the loop, with its own step's status. */
+	j = target_exec_start(t, "peer close 20001", vars, 2, exec_cb, NULL,
+	    err, sizeof(err));
+	assert_non_null(j);
+	assert_int_equal(exec_code, -1);	/* never from inside */
+	assert_int_equal(ev_run(l), 0);
+	assert_int_equal(exec_code, 7);
+	target_exec_kill(t, j);
+	j = target_exec_start(t, "peer connect 198.18.0.1 20001", vars, 2,
+	    exec_cb, NULL, err, sizeof(err));
+	assert_int_equal(ev_run(l), 0);
+	assert_int_equal(exec_code, 3);
+	target_exec_kill(t, j);
+	/* Killed before it ended: no callback. */
+	exec_code = -1;
+	j = target_exec_start(t, "peer close 20001", vars, 2, exec_cb, NULL,
+	    err, sizeof(err));
+	target_exec_kill(t, j);
+	assert_int_equal(ev_run(l), 0);
+	assert_int_equal(exec_code, -1);
+	target_free(t);
+	ev_free(l);
+}
+
 int
 main(void)
 {
@@ -306,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_mismatch),
 		cmocka_unit_test(test_cleanup_rst),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
