@@ -11,8 +11,10 @@
  * src/step-KIND.c, with a const struct step_ops; interp.c holds the table
  * of them, indexed by enum plan_step_kind, and hands it to the core
  * (interp->steps).  The units call the core's cr_* functions below; the
- * core calls a unit only through the table, never by name, so there is
- * no call cycle between files.
+ * core calls a unit only through the table, never by name, so no call
+ * cycle runs through a step unit.  (The core's own files still call one
+ * another both ways: interp-case.c's cr_end and cr_fail are used by all
+ * of them, and cr_end in turn cleans up through them.)
  */
 #ifndef TC_INTERP_INT_H
 #define TC_INTERP_INT_H
