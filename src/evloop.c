@@ -4,6 +4,12 @@
  * Many cases share one loop: each registers timers, the capture fd wakes
  * whoever owns the packet.  Cancelled timers are removed from the heap at
  * once (by index), so the heap never holds dead entries.
+ *
+ * A virtual loop (ev_new_virtual) has no fds and never sleeps: its clock
+ * jumps to the next due timer.  It replays a recorded run: the same
+ * engine, the same timers, on the capture's time.  Timers due at the same
+ * time fire in a fixed order (I/O timers first, then by creation), so a
+ * replay gives the same result every time.
  */
 #include "config.h"
 
@@ -19,8 +25,9 @@
 #define EV_MAX_FDS 8
 
 struct ev_timer {
-	uint64_t id;
-	uint64_t when;		/* ev_now_ns() deadline */
+	uint64_t id;		/* also the order of timers due together */
+	uint64_t when;		/* ev_now() deadline */
+	int io;			/* stands for a ready fd: fires first */
 	ev_timer_cb *cb;
 	void *arg;
 };
@@ -38,12 +45,20 @@ struct ev_loop {
 	size_t nheap, cap;
 	uint64_t next_id;
 	int stop;
+	int virt;		/* a virtual loop: no fds, no sleeping */
+	uint64_t vnow;		/* its clock */
 };
 
 uint64_t
 ev_now_ns(void)
 {
 	return tc_clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t
+ev_now(const struct ev_loop *l)
+{
+	return l->virt ? l->vnow : ev_now_ns();
 }
 
 struct ev_loop *
@@ -53,6 +68,18 @@ ev_new(void)
 
 	if (l != NULL)
 		l->next_id = 1;
+	return l;
+}
+
+struct ev_loop *
+ev_new_virtual(uint64_t start_ns)
+{
+	struct ev_loop *l = ev_new();
+
+	if (l != NULL) {
+		l->virt = 1;
+		l->vnow = start_ns;
+	}
 	return l;
 }
 
@@ -68,7 +95,7 @@ ev_free(struct ev_loop *l)
 int
 ev_add_fd(struct ev_loop *l, int fd, ev_fd_cb *cb, void *arg)
 {
-	if (l->nfds == EV_MAX_FDS || fd < 0)
+	if (l->nfds == EV_MAX_FDS || fd < 0 || l->virt)
 		return -1;
 	l->fds[l->nfds++] = (struct ev_fd){ fd, cb, arg };
 	return 0;
@@ -87,6 +114,17 @@ ev_del_fd(struct ev_loop *l, int fd)
 	}
 }
 
+/* Does timer a fire before timer b? */
+static int
+timer_before(const struct ev_timer *a, const struct ev_timer *b)
+{
+	if (a->when != b->when)
+		return a->when < b->when;
+	if (a->io != b->io)
+		return a->io;
+	return a->id < b->id;
+}
+
 static void
 heap_swap(struct ev_loop *l, size_t a, size_t b)
 {
@@ -99,7 +137,7 @@ heap_swap(struct ev_loop *l, size_t a, size_t b)
 static void
 heap_up(struct ev_loop *l, size_t i)
 {
-	while (i > 0 && l->heap[(i - 1) / 2].when > l->heap[i].when) {
+	while (i > 0 && timer_before(&l->heap[i], &l->heap[(i - 1) / 2])) {
 		heap_swap(l, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
@@ -111,9 +149,10 @@ heap_down(struct ev_loop *l, size_t i)
 	for (;;) {
 		size_t c = 2 * i + 1, m = i;
 
-		if (c < l->nheap && l->heap[c].when < l->heap[m].when)
+		if (c < l->nheap && timer_before(&l->heap[c], &l->heap[m]))
 			m = c;
-		if (c + 1 < l->nheap && l->heap[c + 1].when < l->heap[m].when)
+		if (c + 1 < l->nheap &&
+		    timer_before(&l->heap[c + 1], &l->heap[m]))
 			m = c + 1;
 		if (m == i)
 			return;
@@ -132,8 +171,9 @@ heap_remove(struct ev_loop *l, size_t i)
 	}
 }
 
-uint64_t
-ev_add_timer(struct ev_loop *l, uint64_t after_ns, ev_timer_cb *cb, void *arg)
+static uint64_t
+add_timer(struct ev_loop *l, uint64_t after_ns, int io, ev_timer_cb *cb,
+    void *arg)
 {
 	struct ev_timer *t;
 
@@ -148,11 +188,25 @@ ev_add_timer(struct ev_loop *l, uint64_t after_ns, ev_timer_cb *cb, void *arg)
 	}
 	t = &l->heap[l->nheap];
 	t->id = l->next_id++;
-	t->when = ev_now_ns() + after_ns;
+	t->when = ev_now(l) + after_ns;
+	t->io = io;
 	t->cb = cb;
 	t->arg = arg;
 	heap_up(l, l->nheap++);
 	return l->next_id - 1;
+}
+
+uint64_t
+ev_add_timer(struct ev_loop *l, uint64_t after_ns, ev_timer_cb *cb, void *arg)
+{
+	return add_timer(l, after_ns, 0, cb, arg);
+}
+
+uint64_t
+ev_add_io_timer(struct ev_loop *l, uint64_t after_ns, ev_timer_cb *cb,
+    void *arg)
+{
+	return add_timer(l, after_ns, 1, cb, arg);
 }
 
 void
@@ -179,7 +233,7 @@ ev_stop(struct ev_loop *l)
 static void
 run_timers(struct ev_loop *l)
 {
-	uint64_t now = ev_now_ns();
+	uint64_t now = ev_now(l);
 
 	while (!l->stop && l->nheap > 0 && l->heap[0].when <= now) {
 		struct ev_timer t = l->heap[0];
@@ -189,6 +243,22 @@ run_timers(struct ev_loop *l)
 	}
 }
 
+/*
+ * The virtual loop: the clock moves to the earliest timer and it fires,
+ * until nothing is left.  Never backwards: a timer added for the past
+ * (there is no such call) would fire now.
+ */
+static int
+run_virtual(struct ev_loop *l)
+{
+	while (!l->stop && l->nheap > 0) {
+		if (l->heap[0].when > l->vnow)
+			l->vnow = l->heap[0].when;
+		run_timers(l);
+	}
+	return 0;
+}
+
 int
 ev_run(struct ev_loop *l)
 {
@@ -196,6 +266,8 @@ ev_run(struct ev_loop *l)
 	size_t i, n;
 
 	l->stop = 0;
+	if (l->virt)
+		return run_virtual(l);
 	while (!l->stop && (l->nheap > 0 || l->nfds > 0)) {
 		int timeout = -1, rc;
 

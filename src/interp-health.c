@@ -19,24 +19,16 @@
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-
-#include <arpa/inet.h>
-#include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <unistd.h>
 
 #include "evloop.h"
-#include "inject.h"
 #include "interp.h"
 #include "interp-int.h"
 #include "seg.h"
 #include "util.h"
+#include "wire.h"
 
 #define PROBE_TRIES 4			/* SYNs per check */
 #define PROBE_GAP_NS (500 * NS_PER_MS)	/* between them: 2 s in all */
@@ -50,34 +42,6 @@ probe_port(const struct interp *in)
 	return in->cfg->port_hi;	/* runs use port_lo + case index */
 }
 
-/* Our interface: up, and with carrier.  0, or -1 with why. */
-static int
-link_ok(struct interp *in, char *why, size_t len)
-{
-	struct ifreq ifr;
-	int fd, rc = 0;
-
-	if (in->cfg->ifname == NULL || in->cfg->ifname[0] == '\0')
-		return 0;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return 0;	/* cannot tell: the SYN will */
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", in->cfg->ifname);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-		tc_errf(why, len, "interface %s: %s", in->cfg->ifname,
-		    strerror(errno));
-		rc = -1;
-	} else if (!(ifr.ifr_flags & IFF_UP)) {
-		tc_errf(why, len, "interface %s is down", in->cfg->ifname);
-		rc = -1;
-	} else if (!(ifr.ifr_flags & IFF_RUNNING)) {
-		tc_errf(why, len, "interface %s has no carrier: the link "
-		    "to the target is down", in->cfg->ifname);
-		rc = -1;
-	}
-	close(fd);
-	return rc;
-}
 
 /*
  * Why a SYN got no answer, if the kernel's ARP table says: an entry for
@@ -132,7 +96,7 @@ health_dead(struct interp *in)
 	if (in->h.dead)
 		return;
 	in->h.dead = true;
-	del_health_timers(in);
+	interp_health_stop(in);
 	in->env_error = 1;
 	tc_errf(in->errbuf, sizeof(in->errbuf), "target unreachable: %s",
 	    in->h.why);
@@ -148,18 +112,18 @@ health_dead(struct interp *in)
 		struct case_run *cr = &in->runs[i];
 
 		if (cr->status == CR_RUNNING)
-			case_end(cr, REP_FAIL, xasprintf("not judged: the "
+			cr_end(cr, REP_FAIL, xasprintf("not judged: the "
 			    "target is unreachable (%s)", in->h.why));
 		else if (cr->status == CR_PENDING)
-			case_end(cr, REP_SKIP, xasprintf("not run: the "
+			cr_end(cr, REP_SKIP, xasprintf("not run: the "
 			    "target is unreachable (%s)", in->h.why));
 	}
-	report_ready(in);
+	interp_report_ready(in);
 	ev_stop(in->loop);
 }
 
 void
-del_health_timers(struct interp *in)
+interp_health_stop(struct interp *in)
 {
 	if (in->h.timer != 0)
 		ev_del_timer(in->loop, in->h.timer);
@@ -176,7 +140,7 @@ every_cb(uint64_t id, void *arg)
 	(void)id;
 	in->h.every = 0;
 	if (in->running > 0)
-		health_check(in);
+		interp_health_check(in);
 }
 
 /* The check came back: the target lives. */
@@ -191,16 +155,16 @@ health_ok(struct interp *in)
 	in->h.ok_since = in->h.started;
 	in->h.started = 0;
 	if (first)
-		start_cases(in);
-	report_ready(in);
+		interp_start_cases(in);
+	interp_report_ready(in);
 	if (in->h.again) {
 		in->h.again = false;
-		health_check(in);
+		interp_health_check(in);
 	} else if (in->h.every == 0 && in->running > 0) {
 		in->h.every = ev_add_timer(in->loop, PROBE_EVERY_NS, every_cb,
 		    in);
 	}
-	maybe_stop(in);
+	interp_maybe_stop(in);
 }
 
 static void
@@ -213,7 +177,7 @@ probe_timeout_cb(uint64_t id, void *arg)
 	in->h.timer = 0;
 	if (in->h.dead || in->h.started == 0)
 		return;
-	if (link_ok(in, in->h.why, sizeof(in->h.why)) != 0) {
+	if (wire_link_ok(in->wire, in->h.why, sizeof(in->h.why)) != 0) {
 		health_dead(in);
 		return;
 	}
@@ -251,7 +215,7 @@ probe_send(struct interp *in)
 	s.seq = in->h.seq;
 	s.win = DEFAULT_WIN;
 	in->h.tries++;
-	if (inj_send(in->inj, &s, err, sizeof(err)) != 0) {
+	if (wire_send(in->wire, &s, err, sizeof(err)) != 0) {
 		tc_errf(in->h.why, sizeof(in->h.why), "cannot send to it: %s",
 		    err);
 		health_dead(in);
@@ -262,7 +226,7 @@ probe_send(struct interp *in)
 }
 
 void
-health_check(struct interp *in)
+interp_health_check(struct interp *in)
 {
 	if (in->h.dead)
 		return;
@@ -273,8 +237,8 @@ health_check(struct interp *in)
 	if (in->h.every != 0)
 		ev_del_timer(in->loop, in->h.every);
 	in->h.every = 0;
-	in->h.started = ev_now_ns();
-	if (link_ok(in, in->h.why, sizeof(in->h.why)) != 0) {
+	in->h.started = ev_now(in->loop);
+	if (wire_link_ok(in->wire, in->h.why, sizeof(in->h.why)) != 0) {
 		health_dead(in);
 		return;
 	}
@@ -283,14 +247,13 @@ health_check(struct interp *in)
 		return;
 	}
 	in->h.tries = 0;
-	if (getrandom(&in->h.seq, sizeof(in->h.seq), 0) !=
-	    (ssize_t)sizeof(in->h.seq))
-		in->h.seq = (uint32_t)in->h.started * 2654435761u;
+	in->h.seq = wire_random32(in->wire, WIRE_RAND_PROBE_SEQ,
+	    probe_port(in));
 	probe_send(in);
 }
 
 int
-health_seg(struct interp *in, const struct seg *s)
+interp_health_seg(struct interp *in, const struct seg *s)
 {
 	struct seg r;
 	char err[256];
@@ -311,14 +274,14 @@ health_seg(struct interp *in, const struct seg *s)
 		r.dport = s->sport;
 		r.flags = SEG_RST;
 		r.seq = s->ack;
-		(void)inj_send(in->inj, &r, err, sizeof(err));
+		(void)wire_send(in->wire, &r, err, sizeof(err));
 	}
 	health_ok(in);
 	return 1;
 }
 
 void
-health_begin(struct interp *in)
+interp_health_begin(struct interp *in)
 {
 	size_t i;
 
@@ -333,12 +296,12 @@ health_begin(struct interp *in)
 			in->h.dports[in->h.ndports++] = in->cfg->svc[i].port;
 	if (in->cfg->port_hi < in->cfg->port_lo + in->nruns)
 		in->h.ndports = 0;	/* no port of ours left for it */
-	health_check(in);
+	interp_health_check(in);
 }
 
 /* Interrupted (SIGINT): report at once, the loop stops now. */
 int
-report_held(const struct interp *in, const struct case_run *cr)
+interp_report_held(const struct interp *in, const struct case_run *cr)
 {
 	return !in->h.dead && !in->aborted && cr->t_start != 0 &&
 	    cr->t_end > in->h.ok_since;

@@ -1,16 +1,26 @@
 /*
- * interp-int.h - what the three parts of the interpreter share: interp.c
- * (cases, steps, sending, the schedule), interp-arrive.c (captured
- * segments: demultiplexing, expect, any_of, retransmits, measure) and
- * interp-target.c (the target hook: exec steps, required and pinned
- * sysctls).  Other modules use interp.h.
+ * interp-int.h - the engine's inside: what its core and its step units
+ * share.  Other modules use interp.h.
+ *
+ * The core runs cases: interp-case.c (a case's life, its steps in order,
+ * its waits and timers, its results), interp-send.c (the segments we
+ * send), interp-arrive.c (captured frames to the case and step they
+ * belong to), interp-target.c (exec commands, required and pinned
+ * settings, through target.h), interp-health.c (is the target alive) and
+ * interp-estimate.c (how long a case takes).  Each step kind is a unit,
+ * src/step-KIND.c, with a const struct step_ops; interp.c holds the table
+ * of them, indexed by enum plan_step_kind, and hands it to the core
+ * (interp->steps).  The units call the core's cr_* functions below; the
+ * core calls a unit only through the table, never by name, so no call
+ * cycle runs through a step unit.  (The core's own files still call one
+ * another both ways: interp-case.c's cr_end and cr_fail are used by all
+ * of them, and cr_end in turn cleans up through them.)
  */
 #ifndef TC_INTERP_INT_H
 #define TC_INTERP_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "buf.h"
 #include "interp.h"
@@ -25,24 +35,90 @@
 #define MAX_DEPTH 8		/* any_of nesting */
 #define QMAX 32			/* queued arrivals per case */
 #define DRAIN_NS (100 * NS_PER_MS)
-#define HOOK_TIMEOUT_NS (10 * NS_PER_SEC)
 #define PENDMAX 64		/* our segments sent, not yet captured */
 #define PKTMAX 4096		/* packet indices recorded per case */
 
+struct case_run;
+struct target_job;
+
+/* ---- step units ---------------------------------------------------------- */
+
+/* What a step's start did. */
+enum step_start {
+	STEP_NEXT = 0,		/* done at once: the next step runs */
+	STEP_WAIT,		/* it armed a wait (cr_arm) or runs a command */
+	STEP_ENDED,		/* the case ended (cr_fail and the like) */
+};
+
+/* A duration estimate being summed over steps (interp-estimate.c). */
+struct step_est {
+	uint64_t typ, max;	/* typical and longest so far */
+	uint64_t since;		/* time since our last segment, typically */
+	const char *profile;	/* the steps that run: plan_step_runs */
+	uint64_t within_ns;	/* expect/connect without "within" */
+	const struct step_ops *const *tab;	/* for nested steps */
+};
+
+/*
+ * The operations of one step kind (tmux's cmd_entry).  A NULL operation
+ * is one the kind never needs.  st is always the current step, cr's
+ * case running.
+ */
+struct step_ops {
+	/* Run st: send, check, arm a wait (cr_arm) or start a command. */
+	enum step_start (*start)(struct case_run *cr,
+	    const struct plan_step *st);
+
+	/* A segment s from the target, captured at ts, while st waits
+	 * (not called for a wait armed with CR_ARM_QUEUE). */
+	void (*on_segment)(struct case_run *cr, const struct plan_step *st,
+	    const struct seg *s, uint64_t ts);
+
+	/* The capture copy of a segment we sent came in at ts while st
+	 * waits. */
+	void (*on_own)(struct case_run *cr, const struct plan_step *st,
+	    uint64_t ts);
+
+	/* st's wait is over (its timer, or a capture past its deadline). */
+	void (*on_timeout)(struct case_run *cr, const struct plan_step *st);
+
+	/* The command st started and waits for ended: exited with code, or
+	 * killed by signal signo (not 0). */
+	void (*on_exit)(struct case_run *cr, const struct plan_step *st,
+	    int code, int signo);
+
+	/* Add st's duration to e (the estimate "list" prints and the start
+	 * order sorts by), next to the code it estimates. */
+	void (*estimate)(const struct plan_step *st, struct step_est *e);
+};
+
+/* step-*.c: one per kind; any_of and connect share step-expect.c. */
+extern const struct step_ops step_connect_ops, step_send_ops,
+    step_expect_ops, step_silence_ops, step_state_ops, step_wait_ops,
+    step_retransmits_ops, step_measure_ops, step_exec_ops, step_any_of_ops;
+
+/* step-silence.c, for retransmits' closing silence too: wait ns in
+ * silence; s at ts came during one (allow: what may, NULL: nothing). */
+void step_silence_arm(struct case_run *cr, uint64_t ns);
+void step_silence_seg(struct case_run *cr, const struct plan_expect *allow,
+    const struct seg *s, uint64_t ts);
+
+/* ---- the case ------------------------------------------------------------- */
+
 enum cr_status { CR_PENDING = 0, CR_RUNNING, CR_DONE };
 
-/* What the current step waits for. */
+/* What the case waits for. */
 enum cr_wait {
-	W_NONE = 0,
-	W_EXPECT,	/* expect, connect's SYN-ACK, any_of */
-	W_SILENCE,
-	W_WAIT,
-	W_RETRANS,
-	W_MEASURE,
-	W_EXEC,
-	W_DRAIN,	/* all steps done, our last segment not yet captured */
-	W_PIN,		/* before the first step: another run pins a sysctl */
+	CR_WAIT_NONE = 0,
+	CR_WAIT_STEP,	/* the current step (its ops) */
+	CR_WAIT_DRAIN,	/* all steps done, our last segment not yet captured */
+	CR_WAIT_PIN,	/* before the first step: another run pins a sysctl */
 };
+
+/* How a step's wait treats arrivals (cr_arm's flags). */
+#define CR_ARM_QUEUE 0x1	/* they queue for the step after it */
+#define CR_ARM_QUIET 0x2	/* a silence: one captured after its end
+				 * came after it, whenever it is read */
 
 struct frame {
 	const struct plan_step *steps;
@@ -63,7 +139,9 @@ struct case_run {
 	enum cr_status status;
 	enum rep_verdict verdict;
 	char *msg;
-	struct buf trace, notes;
+	struct buf trace;
+	struct rep_event *events;	/* owned, and their strings */
+	size_t nevents;
 
 	uint16_t sport, dport;	/* dport 0: a client case before its SYN */
 	bool client;		/* service client: the target connects to us */
@@ -76,16 +154,19 @@ struct case_run {
 	struct frame fr[MAX_DEPTH];
 	int depth;
 	enum cr_wait wait;
-	int connect_phase;	/* connect: 1 wait SYN-ACK */
+	unsigned wait_flags;	/* CR_ARM_* */
+	const char *wait_what;	/* the wait, for the stall message */
 	uint64_t timer;		/* the current wait's timer */
+	uint64_t step_timer;	/* the current step's own (cr_step_timer) */
+	void (*step_timer_fn)(struct case_run *);
 	uint64_t wait_ns;	/* how long the current wait lasts */
-	uint64_t wait_due;	/* monotonic: when it ends */
+	uint64_t wait_due;	/* loop clock: when it ends */
 	uint64_t wait_due_cap;	/* the same on the capture clock */
 	uint64_t case_timer;	/* whole-case timeout */
 
-	uint64_t t_start, t_end;	/* monotonic; t_start 0: never started */
+	uint64_t t_start, t_end;	/* loop clock; t_start 0: never started */
 	uint64_t drops0;		/* capture drops when the case started */
-	uint64_t t_sent_mono;	/* monotonic time of our last send */
+	uint64_t t_sent_mono;	/* loop clock time of our last send */
 	uint64_t t_first_cap;	/* capture time of the first packet seen */
 	uint64_t t_sent_cap;	/* capture time of our last segment, 0: unseen */
 	struct seg last_sent;	/* our last segment (no payload pointer) */
@@ -97,33 +178,38 @@ struct case_run {
 	bool have_our_tsval, have_peer_tsval;
 	uint32_t our_tsval, peer_tsval;
 
-	/* retransmits */
-	struct seg rtx_orig;	/* the segment that must come again */
+	/* The segment the last expect accepted, and its last copy since
+	 * (what a retransmits step counts from). */
+	struct seg match;	/* no payload pointer */
 	bool have_match;
-	uint64_t rtx_prev_ts;	/* capture time of the previous copy */
-	uint64_t rtx_prev_gap;	/* the gap before it (0: the first) */
-	unsigned rtx_n;		/* retransmissions seen */
+	uint64_t match_ts;	/* capture time of the last copy */
+	uint64_t match_gap;	/* the gap before it (0: the first) */
 
-	/* measure */
-	uint64_t probe_timer;
-	uint64_t meas_t0;	/* capture-clock time the measurement starts */
+	/* The current step's own state, by kind. */
+	union {
+		struct {
+			unsigned n;	/* retransmits: copies seen */
+			bool quiet;	/* all seen: its closing silence */
+		} rtx;
+		uint64_t meas_t0;	/* measure: capture-clock start, 0:
+					 * our segment's copy sets it */
+	} k;
 
-	/* exec */
-	pid_t pid;		/* the case's command, 0: none; unreaped until
-				 * exec_reap, so its group id stays ours */
-	bool pid_exited;	/* it exited (exec_done has seen it) */
-	const struct plan_exec *pid_exec; /* the step that started it */
-	pid_t *done_pids;	/* earlier commands: exited, unreaped, their
-				 * groups (what they left running) alive
-				 * until the case ends */
-	size_t ndone_pids;
+	/* exec commands */
+	struct target_job *job;	/* the latest, NULL: none; alive (with
+				 * what it started) until cr_jobs_kill */
+	bool job_ended;		/* it ended */
+	const struct plan_exec *job_exec; /* the step that started it */
+	struct target_job **done_jobs;	/* earlier ones: ended, what they
+				 * left running alive until the case ends */
+	size_t ndone_jobs;
 
 	/* pinned sysctls: old values to restore */
 	char **saved;
 	/* the pin locks on the target: we hold those of sysctl[0..npins) */
 	size_t npins;
 	bool pins_locked;	/* all taken: pin */
-	uint64_t pin_deadline;	/* monotonic: when waiting for them ends */
+	uint64_t pin_deadline;	/* loop clock: when waiting for them ends */
 
 	struct qseg q[QMAX];
 	unsigned qhead, qlen;
@@ -149,7 +235,7 @@ struct health {
 	unsigned ndports;	/* closed first; 0: the link only */
 	uint32_t seq;		/* our probe SYN's */
 	unsigned tries;		/* SYNs sent in this check */
-	uint64_t started;	/* monotonic: this check began, 0: none */
+	uint64_t started;	/* loop clock: this check began, 0: none */
 	uint64_t ok_since;	/* when the last answered check began */
 	uint64_t timer, every;	/* next SYN or verdict; the periodic check */
 	bool again;		/* a case ended during this check */
@@ -165,12 +251,12 @@ struct req_val {
 
 struct interp {
 	const struct interp_cfg *cfg;
-	struct inj *inj;
-	struct snf *snf;
+	const struct step_ops *const *steps;	/* by enum plan_step_kind */
+	struct wire *wire;
 	struct ev_loop *loop;
 	struct rep *rep;
 	struct prog *prog;	/* the progress line, or NULL */
-	uint64_t t_run0;	/* monotonic: when the first case could start */
+	uint64_t t_run0;	/* loop clock: when the first case could start */
 
 	struct case_run *runs;
 	size_t nruns;
@@ -189,59 +275,211 @@ struct interp {
 	struct health h;
 };
 
-/* interp.c */
-struct match_ctx mctx(struct case_run *cr);
-void step_pkt(struct case_run *cr, size_t i, unsigned pkt);
-void step_matched(struct case_run *cr);
-unsigned case_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
-    size_t len, uint64_t ts);
-void trace_seg(struct case_run *cr, const struct seg *s, int ours,
-    uint64_t ts);
-int silence_allows(struct case_run *cr, const struct plan_step *st,
-    const struct seg *s);
-void trace_bad(struct case_run *cr, int ours, const char *what,
-    const char *why, uint64_t ts);
-void describe(const struct case_run *cr, const struct seg *s, char *buf,
-    size_t len);
-const struct plan_step *cur_step(const struct case_run *cr);
-void step_done(struct case_run *cr);
-void del_timer(struct case_run *cr, uint64_t *id);
-void case_end(struct case_run *cr, enum rep_verdict v, char *msg);
-void case_fail(struct case_run *cr, const char *fmt, ...)
+/* ---- interp-case.c: a case's life and its steps --------------------------- */
+
+/* The current step, or NULL when every step is done. */
+const struct plan_step *cr_step(const struct case_run *cr);
+
+/* The operations of the current step's kind (cr_step must not be NULL). */
+const struct step_ops *cr_ops(const struct case_run *cr);
+
+/*
+ * Wait ns for the current step: its timer then calls on_timeout, and
+ * segments go to on_segment meanwhile (flags: CR_ARM_*).  what names the
+ * wait in a stall message ("wait for a reply").  Replaces any wait.
+ */
+void cr_arm(struct case_run *cr, uint64_t ns, const char *what,
+    unsigned flags);
+
+/* Same, for the engine's own waits (CR_WAIT_DRAIN, CR_WAIT_PIN). */
+void cr_arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns,
+    const char *what);
+
+/* End the current wait (its timer and the step's timer) without moving
+ * on: the step still has work (connect's ACK, any_of's branch). */
+void cr_wait_end(struct case_run *cr);
+
+/* The current step passed: end its wait, run the next steps. */
+void cr_done(struct case_run *cr);
+
+/* Move past the current step (leaving finished any_of branches) and run
+ * steps until one waits or the case ends. */
+void cr_next(struct case_run *cr);
+
+/* Enter a branch of steps (any_of): its first step is current.  Returns
+ * 0, or -1 after failing the case when branches nest too deep. */
+int cr_push_branch(struct case_run *cr, const struct plan_step *steps,
+    size_t n);
+
+/* Call cb(cr) after ns, once; the step's own timer (measure's probes),
+ * cancelled when its wait ends or the case does. */
+void cr_step_timer(struct case_run *cr, uint64_t ns,
+    void (*cb)(struct case_run *));
+
+/* Cancel timer *id (0: none) and set it to 0. */
+void cr_del_timer(struct case_run *cr, uint64_t *id);
+
+/* The current wait ended by its timer or a late capture: the step's
+ * on_timeout, unless the tester stalled (then the case fails for it). */
+void cr_expire(struct case_run *cr);
+
+/* Run steps until one waits or the case ends. */
+void cr_advance(struct case_run *cr);
+
+/*
+ * End the case with v and msg (owned; NULL for none); a case already
+ * ended frees msg.  Cleans up on the target and starts the next cases.
+ */
+void cr_end(struct case_run *cr, enum rep_verdict v, char *msg);
+
+/* Fail the running case at the current step's file:line:col (a no-op
+ * once it ended), quoting capture drops. */
+void cr_fail(struct case_run *cr, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int send_ack(struct case_run *cr);
-void arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns);
-void wait_expire(struct case_run *cr);
-void wait_done(struct case_run *cr);
-void model_note(const struct case_run *cr, char *buf, size_t len);
-void step_advance(struct case_run *cr);
-void case_go(struct case_run *cr);
-void start_cases(struct interp *in);
-void report_ready(struct interp *in);
-void maybe_stop(struct interp *in);
 
-/* interp-arrive.c */
-void q_pop(struct case_run *cr);
-void q_clear(struct case_run *cr);
-void q_deliver(struct case_run *cr);
-uint64_t rtx_want(const struct case_run *cr,
-    const struct plan_retransmits *r);
-void capture_cb(int fd, short what, void *arg);
+/* The sysctls are set: start the case's timeout and its first step. */
+void cr_go(struct case_run *cr);
 
-/* interp-health.c */
-void health_begin(struct interp *in);
-void health_check(struct interp *in);
-int health_seg(struct interp *in, const struct seg *s);
-int report_held(const struct interp *in, const struct case_run *cr);
-void del_health_timers(struct interp *in);
+/* The matcher's view of the case. */
+struct match_ctx cr_mctx(struct case_run *cr);
 
-/* interp-target.c */
-void exec_reap(struct case_run *cr);
-void sysctl_restore(struct case_run *cr);
-void exec_done(struct case_run *cr, int status);
-int start_exec(struct case_run *cr, const struct plan_exec *ex);
-void req_read(struct interp *in);
-int case_sysctls(struct case_run *cr);
-void pin_retry(struct case_run *cr);
+/* s as the trace prints it, from the target (for messages). */
+void cr_describe(const struct case_run *cr, const struct seg *s, char *buf,
+    size_t len);
+
+/* What the model expected after our last segment (tcpsm_note). */
+void cr_model_note(const struct case_run *cr, char *buf, size_t len);
+
+/* Trace s (ours or the target's) at capture time ts (0: unknown). */
+void cr_trace_seg(struct case_run *cr, const struct seg *s, int ours,
+    uint64_t ts);
+
+/* Trace a captured packet of the case that did not decode. */
+void cr_trace_bad(struct case_run *cr, int ours, const char *what,
+    const char *why, uint64_t ts);
+
+/* Count a captured packet of the case (writes it to its pcap); returns
+ * its index. */
+unsigned cr_packet(struct case_run *cr, const uint8_t *pkt, size_t caplen,
+    size_t len, uint64_t ts);
+
+/* Packet pkt belongs to steplog entry i (it sent or matched it). */
+void cr_step_pkt(struct case_run *cr, size_t i, unsigned pkt);
+
+/* The segment being judged matched the current step. */
+void cr_matched(struct case_run *cr);
+
+/*
+ * Record an event of the case for the reporters (report.h says which
+ * fields kind uses); key and value are copied (NULL for none).
+ */
+void cr_event(struct case_run *cr, enum rep_event_kind kind,
+    const char *key, const char *value, long n, long expected);
+
+/* Has the case an event of kind already? */
+bool cr_has_event(const struct case_run *cr, enum rep_event_kind kind);
+
+/* Start cases up to -j, in run order. */
+void interp_start_cases(struct interp *in);
+
+/* Report ended cases in plan order, as health checks allow. */
+void interp_report_ready(struct interp *in);
+
+/* Stop the loop once every case ended and was reported. */
+void interp_maybe_stop(struct interp *in);
+
+/* ---- interp-send.c: our segments ------------------------------------------ */
+
+/* Send what ps describes.  Returns 0, or -1 after failing the case. */
+int cr_send(struct case_run *cr, const struct plan_send *ps);
+
+/* Send our SYN with connect's options (MSS 1460 when none are given).
+ * Returns 0, or -1 after failing the case. */
+int cr_send_syn(struct case_run *cr, const struct plan_connect *pc);
+
+/* Send the ACK that completes a handshake we opened (with TS if our SYN
+ * had it).  Returns 0, or -1 after failing the case. */
+int cr_send_ack(struct case_run *cr);
+
+/* Abort what the case left open on the target (traced). */
+void cr_cleanup(struct case_run *cr);
+
+/* ---- interp-arrive.c: captured segments ----------------------------------- */
+
+/* Drop the oldest queued segment; drop them all. */
+void cr_q_pop(struct case_run *cr);
+void cr_q_clear(struct case_run *cr);
+
+/* Hand queued segments to the step now waiting, oldest first. */
+void cr_q_deliver(struct case_run *cr);
+
+/* Time from our last segment to ts, on the capture clock if ours was
+ * captured. */
+uint64_t cr_elapsed(const struct case_run *cr, uint64_t ts);
+
+/* s at ts was accepted by expectation ex (NULL: the model's): capture its
+ * variables, advance the model, remember it for retransmits. */
+void cr_accept(struct case_run *cr, const struct plan_expect *ex,
+    const struct seg *s, uint64_t ts);
+
+/* Fail the case if s puts data into the zero window we offered (a
+ * window violation, said as one).  Returns 1 if it did. */
+int cr_zero_window(struct case_run *cr, const struct seg *s);
+
+/* Fail the case if a reply at ts came later than within after our last
+ * segment.  Returns 1 if in time. */
+int cr_in_time(struct case_run *cr, uint64_t ts, uint64_t within);
+
+/* A captured frame (wire_frame_cb); the capture failed (wire_error_cb). */
+void interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len,
+    uint64_t ts, void *arg);
+void interp_capture_error_cb(const char *why, void *arg);
+
+/* ---- interp-health.c ------------------------------------------------------- */
+
+/* The first check (the cases start once it passed); one after a case
+ * ended; the answer to one (1: s was it); may cr's report go out; stop. */
+void interp_health_begin(struct interp *in);
+void interp_health_check(struct interp *in);
+int interp_health_seg(struct interp *in, const struct seg *s);
+int interp_report_held(const struct interp *in, const struct case_run *cr);
+void interp_health_stop(struct interp *in);
+
+/* ---- interp-target.c: on the target ----------------------------------------- */
+
+/*
+ * Start exec step ex's command (one at a time per case: a running one
+ * ends here).  Returns 0, or -1 after failing the case.  When it ends,
+ * the current step's on_exit hears it if the case waits for it.
+ */
+int cr_exec_start(struct case_run *cr, const struct plan_exec *ex);
+
+/* Kill the case's commands and all they left running. */
+void cr_jobs_kill(struct case_run *cr);
+
+/* Put back the sysctls the case pinned and release their locks. */
+void cr_pins_restore(struct case_run *cr);
+
+/* Read every required sysctl once, before any case runs. */
+void interp_req_read(struct interp *in);
+
+/* Check requires and pin sysctls: 0 go on, 1 waits for a lock (the case
+ * goes on by itself), -1 the case ended. */
+int cr_settings(struct case_run *cr);
+
+/* The pin lock poll timer fired. */
+void cr_pin_retry(struct case_run *cr);
+
+/* ---- interp-estimate.c ----------------------------------------------------- */
+
+/* Add the duration of steps[0..n) to e, through e->tab. */
+void cr_estimate(const struct plan_step *steps, size_t n,
+    struct step_est *e);
+
+/* Add typ to e's typical and max to its longest, saturating. */
+void cr_est_add(struct step_est *e, uint64_t typ, uint64_t max);
+
+/* a + b, at most UINT64_MAX. */
+uint64_t cr_sat_add(uint64_t a, uint64_t b);
 
 #endif

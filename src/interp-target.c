@@ -1,111 +1,51 @@
 /*
- * interp-target.c - the interpreter's work on the target through the
- * user's hook (hook.c): exec steps and their runtime variables, the
- * sysctls cases require (read once per run) and pin (set, then restored).
+ * interp-target.c - the interpreter's work on the target (target.h):
+ * exec steps and their runtime variables, the sysctls cases require (read
+ * once per run) and pin (set, then restored) under the target's pin locks.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "evloop.h"
-#include "hook.h"
-#include "inject.h"
 #include "interp.h"
 #include "interp-int.h"
-#include "match.h"
-#include "pcapw.h"
-#include "progress.h"
-#include "runid.h"
-#include "script.h"
 #include "seg.h"
-#include "shq.h"
-#include "sniff.h"
-#include "tcpsm.h"
+#include "target.h"
 #include "util.h"
 
-/* Kill and reap the running command and its group, if there is one. */
+/* Kill the latest command and its group, if there is one. */
 static void
-exec_reap_current(struct case_run *cr)
+jobs_kill_current(struct case_run *cr)
 {
-	if (cr->pid <= 0)
+	if (cr->job == NULL)
 		return;
-	/* The whole group: what a command left in the background ends with
-	 * the case, the run, or a SIGINT/SIGTERM (they end the cases). */
-	hook_kill(cr->pid, NULL);
-	cr->pid = 0;
-	cr->pid_exited = false;
-	cr->pid_exec = NULL;
+	target_exec_kill(cr->in->cfg->target, cr->job);
+	cr->job = NULL;
+	cr->job_ended = false;
+	cr->job_exec = NULL;
 }
 
-/* Kill and reap the case's commands, and all they left running. */
 void
-exec_reap(struct case_run *cr)
+cr_jobs_kill(struct case_run *cr)
 {
 	size_t i;
 
-	for (i = 0; i < cr->ndone_pids; i++)
-		hook_kill(cr->done_pids[i], NULL);
-	free(cr->done_pids);
-	cr->done_pids = NULL;
-	cr->ndone_pids = 0;
-	exec_reap_current(cr);
+	for (i = 0; i < cr->ndone_jobs; i++)
+		target_exec_kill(cr->in->cfg->target, cr->done_jobs[i]);
+	free(cr->done_jobs);
+	cr->done_jobs = NULL;
+	cr->ndone_jobs = 0;
+	jobs_kill_current(cr);
 }
 
 static void pin_unlock(struct case_run *cr);
 
-/*
- * Read key on the target into out.  key has passed shq.h's grammar when
- * its case loaded; both reach the shell only through shq_quote.  Returns
- * hook_run's status (0: read).
- */
-static int
-sysctl_get(const struct hook *h, const char *key, char *out, size_t outlen,
-    char *err, size_t errlen)
-{
-	char *q = shq_quote(key), *cmd = xasprintf("sysctl -n -- %s", q);
-	int rc;
-
-	err[0] = '\0';
-	if ((rc = hook_run(h, cmd, HOOK_TIMEOUT_NS, out, outlen, err,
-	    errlen)) > 0)
-		tc_errf(err, errlen, "sysctl -n exited %d", rc);
-	free(cmd);
-	free(q);
-	return rc;
-}
-
-/* Set key to value on the target; value may be what the target itself
- * printed (a saved value), which is quoted like the rest. */
-static int
-sysctl_set(const struct hook *h, const char *key, const char *value,
-    char *err, size_t errlen)
-{
-	char *kv = xasprintf("%s=%s", key, value), *q = shq_quote(kv);
-	char *cmd = xasprintf("sysctl -qw -- %s", q);
-	int rc;
-
-	err[0] = '\0';
-	if ((rc = hook_run(h, cmd, HOOK_TIMEOUT_NS, NULL, 0, err, errlen)) > 0)
-		tc_errf(err, errlen, "sysctl -w exited %d", rc);
-	free(cmd);
-	free(q);
-	free(kv);
-	return rc;
-}
-
-/* Put back the sysctls the case pinned, then let other runs pin them. */
 void
-sysctl_restore(struct case_run *cr)
+cr_pins_restore(struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
 	char err[256];
@@ -118,10 +58,10 @@ sysctl_restore(struct case_run *cr)
 	for (i = 0; i < pc->nsysctl; i++) {
 		if (cr->saved[i] == NULL)
 			continue;
-		if (sysctl_set(cr->in->cfg->hook, pc->sysctl[i].key,
+		if (target_set(cr->in->cfg->target, pc->sysctl[i].key,
 		    cr->saved[i], err, sizeof(err)) != 0)
-			buf_printf(&cr->notes, "could not restore %s=%s\n",
-			    pc->sysctl[i].key, cr->saved[i]);
+			cr_event(cr, REP_EV_PIN_NORESTORE, pc->sysctl[i].key,
+			    cr->saved[i], 0, 0);
 		free(cr->saved[i]);
 	}
 	free(cr->saved);
@@ -129,42 +69,33 @@ sysctl_restore(struct case_run *cr)
 	pin_unlock(cr);
 }
 
-/* The case's command exited with status (as from waitpid). */
-void
-exec_done(struct case_run *cr, int status)
+/*
+ * The case's command ended (target_exec_cb): exited with code, or was
+ * killed by signal signo.  The step that waits for it judges that; a
+ * command in the background is no verdict, but its failure is said (the
+ * case may fail for want of it).
+ */
+static void
+exec_done(void *arg, int code, int signo)
 {
-	const struct plan_step *st = cur_step(cr);
-	const struct plan_exec *ex = cr->pid_exec;
+	struct case_run *cr = arg;
+	const struct plan_exec *ex = cr->job_exec;
 
-	/* Not reaped here: exec_reap kills its group and reaps it. */
-	cr->pid_exited = true;
+	/* Not killed here: cr_jobs_kill ends its group. */
+	cr->job_ended = true;
 	if (cr->status != CR_RUNNING)
 		return;
-	if (cr->wait != W_EXEC) {
-		/* A background command: its status is no verdict, but a
-		 * failure is said (the case may fail for want of it). */
-		if (ex == NULL)
-			return;
-		if (!WIFEXITED(status))
-			buf_printf(&cr->notes, "background exec '%s' was killed "
-			    "by signal %d\n", ex->cmd, WTERMSIG(status));
-		else if (WEXITSTATUS(status) != ex->status)
-			buf_printf(&cr->notes, "background exec '%s' exited "
-			    "%d, expected %d\n", ex->cmd, WEXITSTATUS(status),
-			    ex->status);
+	if (cr->wait == CR_WAIT_STEP && cr_ops(cr)->on_exit != NULL) {
+		cr_ops(cr)->on_exit(cr, cr_step(cr), code, signo);
 		return;
 	}
-	if (!WIFEXITED(status)) {
-		case_fail(cr, "exec '%s' was killed by signal %d",
-		    st->u.exec.cmd, WTERMSIG(status));
+	if (ex == NULL)
 		return;
-	}
-	if (WEXITSTATUS(status) != st->u.exec.status) {
-		case_fail(cr, "exec '%s' exited %d, expected %d",
-		    st->u.exec.cmd, WEXITSTATUS(status), st->u.exec.status);
-		return;
-	}
-	wait_done(cr);
+	if (signo != 0)
+		cr_event(cr, REP_EV_EXEC_SIGNAL, ex->cmd, NULL, signo, 0);
+	else if (code != ex->status)
+		cr_event(cr, REP_EV_EXEC_STATUS, ex->cmd, NULL, code,
+		    ex->status);
 }
 
 /*
@@ -225,49 +156,43 @@ exec_subst(const char *cmd, char val[NEXECVARS][64])
 }
 
 int
-start_exec(struct case_run *cr, const struct plan_exec *ex)
+cr_exec_start(struct case_run *cr, const struct plan_exec *ex)
 {
 	char err[256], val[NEXECVARS][64], *cmd;
+	struct target_var vars[NEXECVARS];
 	size_t i;
 
 	/*
 	 * One command at a time per case: one still running ends here.  One
-	 * that has exited may have left a server in the background for the
-	 * steps that follow ("exec: server &"): its group lives on, with
-	 * the leader unreaped to hold the group id, until the case ends.
+	 * that has ended may have left a server in the background for the
+	 * steps that follow ("exec: server &"): it lives on until the case
+	 * ends.
 	 */
-	if (cr->pid > 0 && cr->pid_exited) {
-		cr->done_pids = xreallocarray(cr->done_pids,
-		    cr->ndone_pids + 1, sizeof(*cr->done_pids));
-		cr->done_pids[cr->ndone_pids++] = cr->pid;
-		cr->pid = 0;
-		cr->pid_exited = false;
-		cr->pid_exec = NULL;
+	if (cr->job != NULL && cr->job_ended) {
+		cr->done_jobs = xreallocarray(cr->done_jobs,
+		    cr->ndone_jobs + 1, sizeof(*cr->done_jobs));
+		cr->done_jobs[cr->ndone_jobs++] = cr->job;
+		cr->job = NULL;
+		cr->job_ended = false;
+		cr->job_exec = NULL;
 	}
-	exec_reap_current(cr);
+	jobs_kill_current(cr);
 	/* Nothing sent yet (a client case): "within" counts from here. */
 	if (!cr->m.have_our)
-		cr->t_sent_mono = ev_now_ns();
+		cr->t_sent_mono = ev_now(cr->in->loop);
 	exec_values(cr, val);
 	cmd = exec_subst(ex->cmd, val);
-	/* One thread: the environment holds them for this spawn only. */
 	for (i = 0; i < NEXECVARS; i++)
-		setenv(exec_vars[i], val[i], 1);
-	cr->pid = hook_spawn(cr->in->cfg->hook, cmd, NULL, err, sizeof(err));
-	for (i = 0; i < NEXECVARS; i++)
-		unsetenv(exec_vars[i]);
+		vars[i] = (struct target_var){ exec_vars[i], val[i] };
+	cr->job = target_exec_start(cr->in->cfg->target, cmd, vars, NEXECVARS,
+	    exec_done, cr, err, sizeof(err));
 	free(cmd);
-	if (cr->pid < 0) {
-		cr->pid = 0;
-		case_fail(cr, "exec: %s", err);
+	if (cr->job == NULL) {
+		cr_fail(cr, "exec: %s", err);
 		return -1;
 	}
-	cr->pid_exec = ex;
-	cr->pid_exited = false;
-	if (ex->background)
-		return 0;
-	arm_wait(cr, W_EXEC, ex->within_ns ? ex->within_ns :
-	    HOOK_TIMEOUT_NS);
+	cr->job_exec = ex;
+	cr->job_ended = false;
 	return 0;
 }
 
@@ -291,12 +216,12 @@ req_find(const struct interp *in, const char *key)
  * has pinned anything yet, so these are the target's own values.
  */
 void
-req_read(struct interp *in)
+interp_req_read(struct interp *in)
 {
 	char out[256], err[256];
 	size_t i, j;
 
-	if (in->cfg->hook == NULL)
+	if (in->cfg->target == NULL)
 		return;
 	for (i = 0; i < in->nruns; i++) {
 		const struct plan_case *pc = in->runs[i].pc;
@@ -312,7 +237,7 @@ req_read(struct interp *in)
 			rv = &in->req[in->nreq++];
 			rv->key = key;
 			rv->value = NULL;
-			if (sysctl_get(in->cfg->hook, key, out, sizeof(out),
+			if (target_get(in->cfg->target, key, out, sizeof(out),
 			    err, sizeof(err)) == 0)
 				rv->value = xstrdup(out);
 		}
@@ -323,93 +248,28 @@ req_read(struct interp *in)
  *
  * Two runs against one target must not pin the same sysctl at once: each
  * would judge its case against the other's value, and blame the target.
- * A run takes a lock on the target before it pins a key: a directory,
- * /tmp/tcpconform-pin.KEY@NETNS (NETNS: the inode of the target's network
- * namespace, where Linux has one), made atomically by mkdir(1), that holds
- * the run id, and that the run removes after it has put the value back.
- * A case that finds a key locked waits (polling, the loop stays free) up
- * to its timeout, then is skipped as not applicable, naming the holder.
- * The command is ours: a key reaches it only if it is a plain sysctl name
- * (shq.h's grammar), and then only through shq_quote.
+ * A run takes the target's lock on a key before it pins it
+ * (target_lock), and gives it back after it has put the value back.  A
+ * case that finds a key locked waits (polling, the loop stays free) up to
+ * its timeout, then is skipped as not applicable, naming the holder.
  */
 
-#define PIN_DIR "/tmp/tcpconform-pin."
-/* Shell text that sets d to the lock of key %s: a sysctl belongs to a
- * network namespace, so on Linux its inode is in the name (two lab targets
- * that share one /tmp do not share their locks). */
-#define PIN_PATH							\
-	"n=$(readlink /proc/self/ns/net 2>/dev/null | tr -cd 0-9); "	\
-	"d=%s${n:+@$n}; "
 #define PIN_POLL_NS (250 * NS_PER_MS)
-
-/* The lock directory of key, quoted for PIN_PATH; the caller frees it. */
-static char *
-pin_dir_quoted(const char *key)
-{
-	char *d = xasprintf(PIN_DIR "%s", key), *q = shq_quote(d);
-
-	free(d);
-	return q;
-}
 
 enum { PIN_TAKEN = 0, PIN_WAIT = 1, PIN_ENDED = -1 };
 
-/*
- * Take the lock of key for this run.  Returns 1 taken, 0 held by another
- * run (its id, sanitised, in holder), -1 no lock could be made there (the
- * hook failed, or /tmp is not writable on the target).
- */
-static int
-pin_take(struct case_run *cr, const char *key, char *holder, size_t hlen)
-{
-	char cmd[768], out[64], err[256], id[RUNID_STRLEN], *qd;
-	size_t i, n = 0;
-
-	runid_str(cr->in->cfg->run_id, id, sizeof(id));
-	qd = pin_dir_quoted(key);
-	snprintf(cmd, sizeof(cmd),
-	    PIN_PATH
-	    "if mkdir \"$d\" 2>/dev/null; then "
-	    "echo %s >\"$d/owner\"; echo taken; "
-	    "elif [ -d \"$d\" ]; then "
-	    "cat \"$d/owner\" 2>/dev/null || echo unknown; "
-	    "else echo nolock; fi", qd, id);
-	free(qd);
-	if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, out,
-	    sizeof(out), err, sizeof(err)) != 0 ||
-	    strcmp(out, "nolock") == 0)
-		return -1;
-	if (strcmp(out, "taken") == 0 || strcmp(out, id) == 0)
-		return 1;
-	for (i = 0; out[i] != '\0' && n + 1 < hlen && n < 16; i++)
-		if (isxdigit((unsigned char)out[i]))
-			holder[n++] = out[i];
-	holder[n] = '\0';
-	if (n == 0)
-		snprintf(holder, hlen, "unknown");
-	return 0;
-}
-
-/* Give back the locks the case holds (only ours: the id must match). */
+/* Give back the locks the case holds. */
 static void
 pin_unlock(struct case_run *cr)
 {
-	char cmd[768], err[256], id[RUNID_STRLEN], *qd;
+	char err[256];
 
-	runid_str(cr->in->cfg->run_id, id, sizeof(id));
 	while (cr->npins > 0) {
 		const char *key = cr->pc->sysctl[--cr->npins].key;
 
-		qd = pin_dir_quoted(key);
-		snprintf(cmd, sizeof(cmd),
-		    PIN_PATH
-		    "if [ \"$(cat \"$d/owner\" 2>/dev/null)\" = %s ]; then "
-		    "rm -f \"$d/owner\" && rmdir \"$d\"; fi", qd, id);
-		free(qd);
-		if (hook_run(cr->in->cfg->hook, cmd, HOOK_TIMEOUT_NS, NULL, 0,
-		    err, sizeof(err)) != 0)
-			buf_printf(&cr->notes, "could not release the pin lock "
-			    "%s%s on the target\n", PIN_DIR, key);
+		if (target_unlock(cr->in->cfg->target, key, err,
+		    sizeof(err)) != 0)
+			cr_event(cr, REP_EV_PIN_NOUNLOCK, key, err, 0, 0);
 	}
 	cr->pins_locked = false;
 }
@@ -423,34 +283,30 @@ static int
 pin_lock(struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
-	char holder[32], d[32];
-	int rc;
+	char holder[32], d[32], err[256];
 
 	if (cr->pin_deadline == 0)
-		cr->pin_deadline = ev_now_ns() + (pc->timeout_ns ?
+		cr->pin_deadline = ev_now(cr->in->loop) + (pc->timeout_ns ?
 		    pc->timeout_ns : cr->in->cfg->default_timeout_ns);
 	while (cr->npins < pc->nsysctl) {
 		const char *key = pc->sysctl[cr->npins].key;
 
-		if (!shq_sysctl_key_ok(key)) {
-			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+		switch (target_lock(cr->in->cfg->target, key, holder,
+		    sizeof(holder), err, sizeof(err))) {
+		case TARGET_LOCK_BADKEY:
+			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
 			    "%s is not a sysctl name that can be locked",
 			    key));
 			return PIN_ENDED;
-		}
-		rc = pin_take(cr, key, holder, sizeof(holder));
-		if (rc < 0) {
+		case TARGET_LOCK_NONE:
 			/* Nowhere to lock: pin as before, unguarded. */
-			buf_printf(&cr->notes, "could not lock %s on the "
-			    "target (mkdir %s%s failed): another run may "
-			    "change it\n", key, PIN_DIR, key);
+			cr_event(cr, REP_EV_PIN_NOLOCK, key, err, 0, 0);
 			cr->npins++;
 			continue;
-		}
-		if (rc == 0) {
+		case TARGET_LOCK_HELD:
 			pin_unlock(cr);
-			if (ev_now_ns() >= cr->pin_deadline) {
-				case_end(cr, REP_SKIP, xasprintf("not "
+			if (ev_now(cr->in->loop) >= cr->pin_deadline) {
+				cr_end(cr, REP_SKIP, xasprintf("not "
 				    "applicable: %s is pinned by another "
 				    "tcpconform run (id %s) for longer than "
 				    "%s", key, holder, tc_fmt_duration(
@@ -459,13 +315,14 @@ pin_lock(struct case_run *cr)
 				    sizeof(d))));
 				return PIN_ENDED;
 			}
-			if (cr->notes.len == 0 || strstr(cr->notes.s,
-			    "pinned by another") == NULL)
-				buf_printf(&cr->notes, "%s is pinned by "
-				    "another tcpconform run (id %s): "
-				    "waiting\n", key, holder);
-			arm_wait(cr, W_PIN, PIN_POLL_NS);
+			if (!cr_has_event(cr, REP_EV_PIN_WAIT))
+				cr_event(cr, REP_EV_PIN_WAIT, key, holder, 0,
+				    0);
+			cr_arm_wait(cr, CR_WAIT_PIN, PIN_POLL_NS,
+			    "wait for a pin lock");
 			return PIN_WAIT;
+		case TARGET_LOCK_TAKEN:
+			break;
 		}
 		cr->npins++;
 	}
@@ -473,27 +330,26 @@ pin_lock(struct case_run *cr)
 	return PIN_TAKEN;
 }
 
-/* The poll timer of a case waiting for a pin lock. */
 void
-pin_retry(struct case_run *cr)
+cr_pin_retry(struct case_run *cr)
 {
 	if (cr->status != CR_RUNNING)
 		return;
-	if (case_sysctls(cr) == 0)
-		case_go(cr);
+	if (cr_settings(cr) == 0)
+		cr_go(cr);
 }
 
 /*
- * Check requires.sysctl (read by req_read) and pin sysctl through the
- * hook; a case that pins runs alone, so blocking here delays no other
+ * Check requires.sysctl (read by req_read) and pin sysctl on the
+ * target; a case that pins runs alone, so blocking here delays no other
  * case.  Returns 0 to go on, 1 when the case waits for another run's pin
  * (pin_retry goes on), -1 when the case ended.
  */
 int
-case_sysctls(struct case_run *cr)
+cr_settings(struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
-	const struct hook *h = cr->in->cfg->hook;
+	struct target *t = cr->in->cfg->target;
 	char out[256], err[256];
 	size_t i;
 	int rc;
@@ -503,12 +359,12 @@ case_sysctls(struct case_run *cr)
 		const struct req_val *rv = req_find(cr->in, r->key);
 
 		if (rv == NULL || rv->value == NULL) {
-			case_end(cr, REP_SKIP, xasprintf("cannot read %s on "
+			cr_end(cr, REP_SKIP, xasprintf("cannot read %s on "
 			    "the target", r->key));
 			return -1;
 		}
 		if (strcmp(rv->value, r->value) != 0) {
-			case_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
+			cr_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
 			    "target has %s", r->key, r->value, rv->value));
 			return -1;
 		}
@@ -525,22 +381,21 @@ case_sysctls(struct case_run *cr)
 		 * change, makes the case not applicable there: a skip with
 		 * the reason, as for an unreadable requires (not a failure
 		 * of the target).  What was set before is put back. */
-		if (sysctl_get(h, p->key, out, sizeof(out), err,
+		if (target_get(t, p->key, out, sizeof(out), err,
 		    sizeof(err)) != 0) {
-			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
 			    "cannot read %s on the target%s%s", p->key,
 			    err[0] != '\0' ? ": " : "", err));
 			return -1;
 		}
 		cr->saved[i] = xstrdup(out);
-		if (sysctl_set(h, p->key, p->value, err, sizeof(err)) != 0) {
-			case_end(cr, REP_SKIP, xasprintf("not applicable: "
+		if (target_set(t, p->key, p->value, err, sizeof(err)) != 0) {
+			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
 			    "cannot set %s=%s on the target%s%s", p->key,
 			    p->value, err[0] != '\0' ? ": " : "", err));
 			return -1;
 		}
-		buf_printf(&cr->notes, "target %s=%s for this case\n", p->key,
-		    p->value);
+		cr_event(cr, REP_EV_PIN_SET, p->key, p->value, 0, 0);
 	}
 	return 0;
 }

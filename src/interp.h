@@ -13,9 +13,8 @@
 #include "seg.h"
 #include "report.h"
 
-struct inj;
-struct snf;
-struct hook;
+struct wire;
+struct target;
 struct ev_loop;
 struct prog;
 
@@ -30,14 +29,14 @@ struct interp_cfg {
 	uint16_t port_lo, port_hi;	/* our source ports: one per case,
 					 * then the health probe's */
 	uint64_t run_id;		/* names our sysctl pins on the target */
-	const char *ifname;		/* ours, to the target: its carrier */
 	const struct interp_service *svc;
 	size_t nsvc;
 	unsigned jobs;			/* cases at once (>= 1) */
 	uint64_t default_within_ns;	/* expect/connect without "within" */
 	uint64_t default_timeout_ns;	/* a case without "timeout" */
 	const char *profile;		/* "rfc", "linux": selects steps */
-	const struct hook *hook;	/* target hook, or NULL */
+	struct target *target;		/* settings and commands on the
+					 * target (target.h), or NULL */
 	const char *pcap_dir;		/* --pcap: one file per case, or NULL */
 	struct prog *prog;		/* progress line fed by interp_run, or NULL */
 };
@@ -47,22 +46,33 @@ struct interp;
 /* interp.c */
 
 /*
- * Prepare a run of every case of p with the open injector, sniffer and
- * loop, reporting each case to rep as it ends, in plan order.  Nothing is
- * sent before interp_run().  Free with interp_free().
+ * Prepare a run of every case of p on wire (wire.h) and loop, reporting
+ * each case to rep as it ends, in plan order.  wire and cfg->target stay
+ * the caller's, to free after interp_free().  Nothing is sent before
+ * interp_run().  Free with interp_free().
  */
 struct interp *interp_new(const struct plan *p, const struct interp_cfg *cfg,
-    struct inj *inj, struct snf *snf, struct ev_loop *loop, struct rep *rep);
+    struct wire *wire, struct ev_loop *loop, struct rep *rep);
 
 /*
  * The order the cases of p start in under jobs and profile: order[k] is
  * the index into p->cases of the k-th case to start (order holds
  * p->ncases entries, the caller's).  Exclusive cases first in plan order,
- * then the others by scr_duration()'s typical, then its maximum, both
+ * then the others by interp_duration()'s typical, then its maximum, both
  * longest first, ties in plan order; with jobs 1 the plan's order.
  */
 void interp_order(const struct plan *p, const char *profile, unsigned jobs,
     size_t *order);
+
+/*
+ * How long case c takes under profile (NULL: with every step), when an
+ * expect or connect without "within" waits within_ns: typically (each
+ * wait as long as a conforming target makes it) to *typical_ns, at most
+ * (every wait to its limit) to *max_ns; either may be NULL.  Both stop at
+ * the case's timeout.  What "list" prints and the start order sorts by.
+ */
+void interp_duration(const struct plan_case *c, const char *profile,
+    uint64_t within_ns, uint64_t *typical_ns, uint64_t *max_ns);
 
 /*
  * Run until every case has ended.  Returns 0, or -1 with a message in
@@ -86,7 +96,8 @@ void interp_abort(struct interp *in, const char *why);
 #define INTERP_STALL_NS (500 * 1000 * 1000ull)
 uint64_t interp_stall(uint64_t due, uint64_t now);
 
-/* A child exited (SIGCHLD): reap the commands of exec steps. */
+/* A child exited (SIGCHLD): the target learns which commands of exec
+ * steps ended (target_child). */
 void interp_reap(struct interp *in);
 
 /* True once interp_abort() was called. */

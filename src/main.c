@@ -24,7 +24,6 @@
 
 #include "defaults.h"
 #include "guard.h"
-#include "hook.h"
 #include "net.h"
 #include "lab.h"
 #include "oneshot.h"
@@ -38,7 +37,10 @@
 #include "evloop.h"
 #include "script.h"
 #include "sniff.h"
+#include "target.h"
 #include "util.h"
+#include "wire.h"
+#include "replay.h"
 
 /*
  * Cases at once.  A case spends nearly all its time waiting on the
@@ -81,6 +83,8 @@ usage(FILE *f)
 	    "                      [--pcap DIR] [--no-progress] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform list [--tag TAG] [-P PROFILE] PATH ...\n"
+	    "       tcpconform replay [-v] [-c ID] [-P PROFILE] [-f FORMAT] [-o FILE]\n"
+	    "                         CASE.yaml CAPTURE.pcap\n"
 	    "       tcpconform guard --clear\n"
 	    "       tcpconform send -t TARGET -p PORT [--flags FLAGS] [-c COUNT] ...\n"
 	    "       tcpconform send --flood -c COUNT --max-time DUR -t TARGET -p PORT\n"
@@ -231,7 +235,8 @@ cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .jobs = DEFAULT_JOBS, .profile = "rfc" };
-	struct hook *hook = NULL;
+	struct target *target = NULL;
+	struct wire *wire = NULL;
 	struct plan plan = { 0 };
 	struct interp_cfg cfg = { 0 };
 	struct net net = { 0 };
@@ -393,7 +398,7 @@ cmd_run(int argc, char **argv)
 	cfg.default_within_ns = TC_DEFAULT_WITHIN_NS;
 	cfg.default_timeout_ns = TC_CASE_TIMEOUT_NS;
 	cfg.profile = o.profile;
-	cfg.hook = hook = hook_new(o.target_exec);
+	cfg.target = target = target_hook_new(o.target_exec, cfg.run_id);
 	cfg.pcap_dir = o.pcap_dir;
 
 	ncfg.af = cfg.af;
@@ -414,7 +419,6 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	cfg.src = net.src;
-	cfg.ifname = net.ifname;
 	/* The run can start: now the report may replace the old one.  Before
 	 * the capabilities go, as the file was opened before them. */
 	if ((of = outfile_open(o.output, err, sizeof(err))) == NULL) {
@@ -424,7 +428,7 @@ cmd_run(int argc, char **argv)
 	}
 	/* Set-up done: give up the capabilities the run no longer needs.
 	 * A --target-exec hook (ip netns exec, sudo) still needs them. */
-	if (hook == NULL && priv_drop(err, sizeof(err)) != 0) {
+	if (target == NULL && priv_drop(err, sizeof(err)) != 0) {
 		rc = env_error("privileges", err, 0);
 		goto out;
 	}
@@ -452,7 +456,8 @@ cmd_run(int argc, char **argv)
 	if (!o.no_progress && isatty(STDERR_FILENO))
 		cfg.prog = prog = prog_new(loop, STDERR_FILENO,
 		    (unsigned)plan.ncases);
-	in = interp_new(&plan, &cfg, net.inj, net.snf, loop, rep);
+	wire = wire_live_new(net.inj, net.snf, net.ifname);
+	in = interp_new(&plan, &cfg, wire, loop, rep);
 	ev_add_fd(loop, sfd, signal_cb, in);
 	t0 = ev_now_ns();
 	if (interp_run(in, err, sizeof(err)) != 0) {
@@ -479,7 +484,8 @@ out:
 	ev_free(loop);
 	if (sfd >= 0)
 		close(sfd);
-	hook_free(hook);
+	target_free(target);
+	wire_free(wire);
 	net_close(&net);
 	runid_ports_free(ports);
 	plan_free(&plan);
@@ -593,7 +599,7 @@ cmd_list(int argc, char **argv)
 
 		if (tag != NULL && !has_tag(c, tag))
 			continue;
-		plan_duration(c, profile, TC_DEFAULT_WITHIN_NS, &typ, &max);
+		interp_duration(c, profile, TC_DEFAULT_WITHIN_NS, &typ, &max);
 		sum_typ += typ;
 		shown++;
 		/* A title is free text from the case: escape what a
@@ -647,6 +653,117 @@ cmd_guard(int argc, char **argv)
 }
 
 /* send: oneshot.c, with this file's route lookup and error messages. */
+/*
+ * replay: judge a recorded run of one case offline (replay.c), as run
+ * would have, from its capture.  Nothing is sent and nothing on the
+ * target is asked: no root, no network.  Exit codes as run's; a capture
+ * that cannot be read or that the case does not follow is an environment
+ * error (3).
+ */
+static int
+cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct plan plan = { 0 }, one;
+	struct rep_cfg rcfg = { .profile = "rfc" };
+	struct replay *r = NULL;
+	struct outfile *of = NULL;
+	const char *id = NULL, *output = NULL;
+	char err[1400];
+	size_t k = 0;
+	int ch, rc = EXIT_ENV;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+c:f:ho:P:v", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			id = optarg;
+			break;
+		case 'f':
+			if (rep_format_parse(optarg, &rcfg.format) != 0)
+				return usage_error("--format %s: expected "
+				    "text, tap, junit or json", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_PASS;
+		case 'o':
+			output = optarg;
+			break;
+		case 'P':
+			if (check_profile(optarg) != 0)
+				return EXIT_USAGE;
+			rcfg.profile = optarg;
+			break;
+		case 'v':
+			rcfg.verbose++;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("replay: expected CASE.yaml CAPTURE.pcap");
+	if (load_plan(argv + optind, 1, &plan) != 0) {
+		plan_free(&plan);
+		return EXIT_USAGE;
+	}
+	while (id != NULL && k < plan.ncases && strcmp(plan.cases[k].id, id))
+		k++;
+	if (id == NULL && plan.ncases != 1)
+		rc = usage_error("replay: %s holds %zu cases: pick one with "
+		    "-c ID", argv[optind], plan.ncases);
+	else if (id != NULL && k == plan.ncases)
+		rc = usage_error("replay: -c %s: no such case in %s", id,
+		    argv[optind]);
+	if (rc == EXIT_USAGE)
+		goto out;
+	one = plan;
+	one.cases = &plan.cases[k];
+	one.ncases = 1;
+	/* The capture first: a report is replaced only by another. */
+	if ((r = replay_open(&one, argv[optind + 1], err,
+	    sizeof(err))) == NULL) {
+		rc = env_error("replay", err, 0);
+		goto out;
+	}
+	if ((of = outfile_open(output, err, sizeof(err))) == NULL) {
+		rc = env_error(output != NULL ? output : "standard output",
+		    err, 0);
+		goto out;
+	}
+	switch (replay_run(r, outfile_fp(of), &rcfg, err, sizeof(err))) {
+	case 0:
+		rc = EXIT_PASS;
+		break;
+	case 1:
+		rc = EXIT_FAILED;
+		break;
+	default:
+		rc = env_error("replay", err, 0);
+		break;
+	}
+	replay_notes(r, stderr, progname);
+out:
+	replay_free(r);
+	plan_free(&plan);
+	if (outfile_close(of, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		rc = EXIT_ENV;
+	}
+	return rc;
+}
+
 static int
 cmd_send(int argc, char **argv)
 {
@@ -663,6 +780,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "guard", cmd_guard },
 	{ "send", cmd_send },
+	{ "replay", cmd_replay },
 	{ "lab", lab_main },
 };
 

@@ -323,8 +323,8 @@ char *plan_profile_list(char *buf, size_t len);
 bool plan_step_runs(const struct plan_step *st, const char *profile);
 
 /*
- * Retransmission timing (retransmits:), shared by the interpreter's
- * verdicts and the duration estimate so the two cannot drift.
+ * Retransmission timing (retransmits:), shared by the engine's verdicts
+ * and its duration estimate (step-retransmits.c) so the two cannot drift.
  * plan_rtx_gap: the gap expected before retransmission n + 1 (n from 0),
  * prev_gap the gap measured before retransmission n (0 for none): the
  * schedule's, or with backoff N after the first, N times prev_gap (RFC
@@ -340,20 +340,6 @@ uint64_t plan_rtx_tol(const struct plan_retransmits *r, uint64_t gap);
  * users know. */
 #define PLAN_DEFAULT_WITHIN_NS TC_DEFAULT_WITHIN_NS
 #define PLAN_DEFAULT_TIMEOUT_NS TC_CASE_TIMEOUT_NS
-
-/*
- * How long case c takes under profile (NULL: every step counts): typical,
- * when the target answers at once and its timers run as the steps
- * expect, and at most, before every step times out.  within_ns is what
- * an expect or connect without "within" waits (PLAN_DEFAULT_WITHIN_NS).
- * The one estimate: "list" prints it, the scheduler starts long cases
- * first by it.  Every step kind counts: silence and wait their time,
- * retransmits their schedule with backoff and tolerance, measure its
- * range's middle from our last segment (as the interpreter times it),
- * any_of its longest branch; neither goes past the case's timeout.
- */
-void plan_duration(const struct plan_case *c, const char *profile,
-    uint64_t within_ns, uint64_t *typical_ns, uint64_t *max_ns);
 
 /* Free what a step owns (recursively for any_of). */
 void plan_step_free(struct plan_step *st);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "report.h"
 #include "util.h"
 
@@ -250,11 +251,104 @@ json_str(const char *s)
 	return j != NULL ? j : json_null();
 }
 
+/* ---- events -------------------------------------------------------------- */
+
+/* JSON names of the event kinds. */
+static const char *const event_names[REP_EV_MAX] = {
+	[REP_EV_RTX] = "retransmission",
+	[REP_EV_MEAS] = "measurement",
+	[REP_EV_PIN_SET] = "pinned",
+	[REP_EV_PIN_WAIT] = "pin-wait",
+	[REP_EV_PIN_NOLOCK] = "pin-unlocked",
+	[REP_EV_PIN_NOUNLOCK] = "pin-lock-kept",
+	[REP_EV_PIN_NORESTORE] = "pin-not-restored",
+	[REP_EV_EXEC_SIGNAL] = "background-exec-killed",
+	[REP_EV_EXEC_STATUS] = "background-exec-status",
+};
+
+/* Event e of res as one line of notes (with its '\n'), into b. */
+static void
+event_line(struct buf *b, const struct rep_result *res,
+    const struct rep_event *e)
+{
+	const struct rep_meas *m;
+	const struct rep_rtx *x;
+	char d1[32], d2[32], d3[32];
+
+	switch (e->kind) {
+	case REP_EV_RTX:
+		if (e->n < 0 || (size_t)e->n >= res->nrtx)
+			return;
+		x = &res->rtx[e->n];
+		buf_printf(b, "retransmission %u after %s (expected %s)\n",
+		    x->n, tc_fmt_duration(x->gap_ns, d1, sizeof(d1)),
+		    tc_fmt_duration(x->expected_ns, d2, sizeof(d2)));
+		return;
+	case REP_EV_MEAS:
+		if (e->n < 0 || (size_t)e->n >= res->nmeas)
+			return;
+		m = &res->meas[e->n];
+		tc_fmt_duration(m->value_ns, d1, sizeof(d1));
+		if (m->range_set)
+			buf_printf(b, "measured %s = %s (expected %s .. %s)\n",
+			    m->name, d1,
+			    tc_fmt_duration(m->min_ns, d2, sizeof(d2)),
+			    tc_fmt_duration(m->max_ns, d3, sizeof(d3)));
+		else
+			buf_printf(b, "measured %s = %s\n", m->name, d1);
+		return;
+	case REP_EV_PIN_SET:
+		buf_printf(b, "target %s=%s for this case\n", e->key,
+		    e->value);
+		return;
+	case REP_EV_PIN_WAIT:
+		buf_printf(b, "%s is pinned by another tcpconform run (id %s): "
+		    "waiting\n", e->key, e->value);
+		return;
+	case REP_EV_PIN_NOLOCK:
+		buf_printf(b, "could not lock %s on the target (%s): another "
+		    "run may change it\n", e->key, e->value);
+		return;
+	case REP_EV_PIN_NOUNLOCK:
+		buf_printf(b, "could not release %s on the target\n",
+		    e->value);
+		return;
+	case REP_EV_PIN_NORESTORE:
+		buf_printf(b, "could not restore %s=%s\n", e->key, e->value);
+		return;
+	case REP_EV_EXEC_SIGNAL:
+		buf_printf(b, "background exec '%s' was killed by signal %ld\n",
+		    e->key, e->n);
+		return;
+	case REP_EV_EXEC_STATUS:
+		buf_printf(b, "background exec '%s' exited %ld, expected %ld\n",
+		    e->key, e->n, e->expected);
+		return;
+	case REP_EV_MAX:
+		return;
+	}
+}
+
+/*
+ * The notes of res: its events as lines, bounded like a trace (buf.h).
+ * NULL for none; the caller frees *keep with buf_free.
+ */
+static const char *
+notes_text(const struct rep_result *res, struct buf *keep)
+{
+	size_t i;
+
+	memset(keep, 0, sizeof(*keep));
+	for (i = 0; i < res->nevents; i++)
+		event_line(keep, res, &res->events[i]);
+	return buf_text(keep);
+}
+
 /* ---- the shared emitter -------------------------------------------------- */
 
 enum rep_part {
 	PART_MSG,	/* failure or skip reason */
-	PART_NOTES,	/* measurements */
+	PART_NOTES,	/* events, as lines (notes_text) */
 	PART_TRACE,	/* packet trace */
 };
 
@@ -277,7 +371,7 @@ static const char *const tap_indent[] = {
  * lines (text), "# " diagnostics (TAP), element content (JUnit, where the
  * message goes into <failure>/<skipped> and notes and trace into
  * <system-out>), or a JSON member (message; trace as an array of lines;
- * notes are structured elsewhere).
+ * notes are structured in "events", json_events).
  */
 static void
 rep_emit(struct rep *r, json_t *jcase, enum rep_part part, const char *text)
@@ -401,8 +495,9 @@ junit_case(struct rep *r, const struct rep_result *res)
 {
 	FILE *f = r->xmlf;
 	const char *m = res->msg != NULL ? res->msg : "";
-	const char *nl = strchr(m, '\n');
+	const char *nl = strchr(m, '\n'), *notes;
 	char *first = xstrndup(m, nl != NULL ? (size_t)(nl - m) : strlen(m));
+	struct buf nb;
 
 	fputs("    <testcase classname=\"tcpconform.", f);
 	junit_group(f, res->pc->id);
@@ -421,15 +516,17 @@ junit_case(struct rep *r, const struct rep_result *res)
 		fputs("\"/>\n", f);
 	}
 	free(first);
-	if ((res->notes != NULL && *res->notes != '\0') ||
+	notes = notes_text(res, &nb);
+	if ((notes != NULL && *notes != '\0') ||
 	    (res->trace != NULL && *res->trace != '\0')) {
 		fputs("      <system-out>", f);
-		if (res->notes != NULL)
-			rep_emit(r, NULL, PART_NOTES, res->notes);
+		if (notes != NULL)
+			rep_emit(r, NULL, PART_NOTES, notes);
 		if (res->trace != NULL)
 			rep_emit(r, NULL, PART_TRACE, res->trace);
 		fputs("</system-out>\n", f);
 	}
+	buf_free(&nb);
 	fputs("    </testcase>\n", f);
 }
 
@@ -437,6 +534,44 @@ static json_t *
 json_secs(uint64_t ns)
 {
 	return json_real((double)ns / 1e9);
+}
+
+/*
+ * "events": what the notes of the other formats say, as data (kind, key,
+ * value, n, expected as the kind uses them) with the same line as text;
+ * "notes": those lines.  Nothing in one format is missing from another.
+ */
+static void
+json_events(json_t *c, const struct rep_result *res)
+{
+	const struct rep_event *e;
+	struct buf line, nb;
+	json_t *a = json_array(), *o;
+	const char *t;
+	char *l;
+	size_t i;
+
+	for (i = 0; i < res->nevents; i++) {
+		e = &res->events[i];
+		o = json_object();
+		json_object_set_new(o, "kind",
+		    json_string(event_names[e->kind]));
+		json_object_set_new(o, "key", json_str(e->key));
+		json_object_set_new(o, "value", json_str(e->value));
+		json_object_set_new(o, "n", json_integer(e->n));
+		json_object_set_new(o, "expected", json_integer(e->expected));
+		memset(&line, 0, sizeof(line));
+		event_line(&line, res, e);
+		t = buf_text(&line);
+		l = t != NULL ? xstrndup(t, strcspn(t, "\n")) : NULL;
+		json_object_set_new(o, "text", json_str(l));
+		free(l);
+		buf_free(&line);
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(c, "events", a);
+	json_object_set_new(c, "notes", json_str(notes_text(res, &nb)));
+	buf_free(&nb);
 }
 
 static void
@@ -481,6 +616,7 @@ json_case(struct rep *r, const struct rep_result *res)
 		json_array_append_new(a, o);
 	}
 	json_object_set_new(c, "retransmissions", a);
+	json_events(c, res);
 	json_object_set_new(c, "pcap", json_str(res->pcap));
 	a = json_array();
 	for (i = 0; i < res->nsteps; i++) {
@@ -505,6 +641,9 @@ json_case(struct rep *r, const struct rep_result *res)
 void
 rep_case(struct rep *r, const struct rep_result *res)
 {
+	const char *notes;
+	struct buf nb;
+
 	r->count[res->verdict]++;
 	r->reported++;
 	r->sum_ns += res->dur_ns;
@@ -519,8 +658,9 @@ rep_case(struct rep *r, const struct rep_result *res)
 		if (res->msg != NULL && !(r->cfg.format == REP_TAP &&
 		    res->verdict == REP_SKIP && strchr(res->msg, '\n') == NULL))
 			rep_emit(r, NULL, PART_MSG, res->msg);
-		if (res->notes != NULL)
-			rep_emit(r, NULL, PART_NOTES, res->notes);
+		if ((notes = notes_text(res, &nb)) != NULL)
+			rep_emit(r, NULL, PART_NOTES, notes);
+		buf_free(&nb);
 		if (show_trace(r, res))
 			rep_emit(r, NULL, PART_TRACE, res->trace);
 		fflush(r->out);

@@ -42,6 +42,32 @@ struct rep_rtx {
 	uint64_t gap_ns, expected_ns;
 };
 
+/*
+ * Something a case did or saw besides its verdict, in the order it
+ * happened: what the notes of text, TAP and JUnit say, and the "events"
+ * of JSON.  The fields each kind uses are named in its comment.
+ */
+enum rep_event_kind {
+	REP_EV_RTX = 0,		/* n: index into rtx[] */
+	REP_EV_MEAS,		/* n: index into meas[] */
+	REP_EV_PIN_SET,		/* key set to value for the case */
+	REP_EV_PIN_WAIT,	/* key locked by run value: waiting */
+	REP_EV_PIN_NOLOCK,	/* key not locked (value: why): unguarded */
+	REP_EV_PIN_NOUNLOCK,	/* key's lock (value: its name) kept */
+	REP_EV_PIN_NORESTORE,	/* key not put back to value */
+	REP_EV_EXEC_SIGNAL,	/* background command key killed by signal n */
+	REP_EV_EXEC_STATUS,	/* background command key exited n, not
+				 * expected */
+	REP_EV_MAX
+};
+
+struct rep_event {
+	enum rep_event_kind kind;
+	const char *key;
+	const char *value;
+	long n, expected;
+};
+
 #define REP_STEP_PKTS 64	/* packet indices kept per step */
 
 /* A step that ran, and the packets (1-based, in capture order) it sent
@@ -61,7 +87,8 @@ struct rep_result {
 	uint64_t start_ns;	/* when it started, from the run's start */
 	const char *msg;	/* failure or skip reason; NULL on pass */
 	const char *trace;	/* packet trace, one segment per line; may be NULL */
-	const char *notes;	/* measurements, one per line; may be NULL */
+	const struct rep_event *events;	/* in the order they happened */
+	size_t nevents;
 	const struct rep_meas *meas;
 	size_t nmeas;
 	const struct rep_rtx *rtx;

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "interp.h"
 #include "plan.h"
 #include "script.h"
 #include "seg.h"
@@ -1812,7 +1813,7 @@ test_duration(void **state)
 	    "  - measure: {name: n, until: , max: 10s}\n"
 	    "  - exec: {cmd: x, within: 5s}\n"
 	    "  - any_of: [[expect: , wait: 1s], [expect: , wait: 2s]]\n");
-	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	interp_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, &x);
 	/*
 	 * 2 + 1 + (1 + 2 + 2 + 1) + 0 + 0 + 0 + 2: both measures count from
 	 * our last segment (connect's ACK), 9 s before they start, more than
@@ -1829,17 +1830,17 @@ test_duration(void **state)
 	c = load_ok(HDR "  - {wait: 2s, profile: linux}\n"
 	    "  - {wait: 5s, profile: rfc}\n"
 	    "  - {wait: 7s, profile: \"!linux\"}\n");
-	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
+	interp_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 2 * NS_PER_SEC);
-	plan_duration(c, "rfc", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
+	interp_duration(c, "rfc", PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 12 * NS_PER_SEC);
-	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
+	interp_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 14 * NS_PER_SEC);
 	/* A background exec does not wait; within is what expect waits. */
 	reset();
 	c = load_ok(HDR "  - exec: {cmd: x, within: 5s, background: true}\n"
 	    "  - expect: {flags: S}\n");
-	plan_duration(c, NULL, 3 * NS_PER_SEC, &t, &x);
+	interp_duration(c, NULL, 3 * NS_PER_SEC, &t, &x);
 	assert_int_equal(t, 0);
 	assert_int_equal(x, 3 * NS_PER_SEC);
 }
@@ -1863,7 +1864,7 @@ test_duration_backoff(void **state)
 	    "steps:\n  - connect:\n"
 	    "  - retransmits: {count: 7, schedule: [230ms], backoff: 2,\n"
 	    "      tolerance: 15%, min_tolerance: 50ms}\n");
-	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	interp_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
 	assert_int_equal(t, 230 * 127 * NS_PER_MS);
 	for (i = 0, g = 230 * NS_PER_MS; i < 7; i++) {
 		uint64_t tol = g * 15 / 100;
@@ -1878,7 +1879,7 @@ test_duration_backoff(void **state)
 	c = load_ok(HDR "  - connect:\n"
 	    "  - retransmits: {count: 7, schedule: [230ms], backoff: 2,\n"
 	    "      tolerance: 15%, min_tolerance: 50ms}\n");
-	plan_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
+	interp_duration(c, "linux", PLAN_DEFAULT_WITHIN_NS, &t, &x);
 	assert_int_equal(t, 230 * 127 * NS_PER_MS);
 	assert_int_equal(x, PLAN_DEFAULT_TIMEOUT_NS);
 	/* The interpreter's gaps and tolerance come from the same place. */
@@ -1904,7 +1905,7 @@ test_duration_measure(void **state)
 	    "  - silence: 1s\n"
 	    "  - measure: {name: m, until: {flags: A}, max: 8s, "
 	    "range: [2s, 4s]}\n");
-	plan_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
+	interp_duration(c, NULL, PLAN_DEFAULT_WITHIN_NS, &t, NULL);
 	assert_int_equal(t, 3 * NS_PER_SEC);
 }
 
