@@ -43,7 +43,7 @@
 enum ev {
 	EV_START,	/* just accepted: set events (and ticking) */
 	EV_IO,		/* ppoll reported revents != 0 */
-	EV_TICK		/* ticking, and TICK_MS passed with no revents */
+	EV_TICK		/* ticking, and a wakeup had no revents for it */
 };
 
 struct conn;
