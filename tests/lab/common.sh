@@ -632,8 +632,9 @@ LAB_TIMING_LOCK=${LAB_TIMING_LOCK:-$LAB_STATE_DIR/timing.lock}
 # machine), the cases that run alone (~11 s), then the burst, in whose
 # first seconds the rtt-sensitive cases take their samples (measured:
 # they have them by 13 s into the run; what they measure after that is
-# the target's own timers).  Twice that, for a slow machine.
-LAB_SUITE_HOLD=40
+# the target's own timers): 20 s at most; half as much again, for a slow
+# machine.
+LAB_SUITE_HOLD=30
 
 # lab_exclusive [SECONDS]: wait until we hold the timing lock, then keep it
 # for SECONDS (none or 0: until the calling shell ends, or until
