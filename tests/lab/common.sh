@@ -614,6 +614,79 @@ lab_run() {
 	return $status
 }
 
+# ---- one timing-sensitive run at a time ----------------------------------
+# make -j check runs the lab tests side by side.  Most of a lab test's time
+# is spent waiting on the target's timers, but the start of a suite run is
+# not: 32 cases start at once, and the RTO-backoff, zero-window-probe and
+# orphan-FIN cases (tagged rtt-sensitive) take their RTT samples then, so
+# our ACKs delayed by another suite's burst raise the target's RTO above
+# their schedules (families.test used to run its three suites one after
+# the other for this).  Tests that start such a run take the timing lock
+# first, for the part of the run that is sensitive; once the run is in its
+# tail (long timers: TIME-WAIT, SYN-ACK schedules) the next one may start.
+#
+# The lock is one per machine, not per build tree: two make checks on one
+# host disturb each other's timers just the same.
+LAB_TIMING_LOCK=${LAB_TIMING_LOCK:-$LAB_STATE_DIR/timing.lock}
+# How long a suite run holds it: the lab's set-up (~5 s on a loaded
+# machine), the cases that run alone (~11 s), then the burst, in whose
+# first seconds the rtt-sensitive cases take their samples (measured:
+# they have them by 13 s into the run; what they measure after that is
+# the target's own timers): 20 s at most; half as much again, for a slow
+# machine.
+LAB_SUITE_HOLD=30
+
+# lab_exclusive [SECONDS]: wait until we hold the timing lock, then keep it
+# for SECONDS (none or 0: until the calling shell ends, or until
+# lab_exclusive_end).  A process of its own holds it, so that nothing the
+# test starts inherits it; it lets go within a second of the caller's end,
+# whatever way it ends.  Without flock(1) or the lock file, runs unlocked.
+lab_exclusive() {
+	local secs=${1:-0} owner=$BASHPID dir
+
+	lab_exclusive_end
+	command -v flock >/dev/null 2>&1 || return 0
+	{ [ -d "$LAB_STATE_DIR" ] ||
+	    mkdir -m 0700 "$LAB_STATE_DIR" 2>/dev/null; } &&
+	    : >>"$LAB_TIMING_LOCK" 2>/dev/null || return 0
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/tcl-excl.XXXXXX") || return 0
+	mkfifo "$dir/tick" || { rm -rf "$dir"; return 0; }
+	(
+		exec 9>>"$LAB_TIMING_LOCK" 8<>"$dir/tick" || exit 1
+		flock 9 || exit 1
+		: >"$dir/held"
+		# Microseconds; read -t on a fifo nobody writes ticks without a
+		# child process (which would inherit fd 9, and the lock).
+		end=$(( ${EPOCHREALTIME/./} + secs * 1000000 ))
+		tick=1
+		while lab__alive "$owner"; do
+			if [ "$secs" -gt 0 ]; then
+				left=$(( end - ${EPOCHREALTIME/./} ))
+				[ $left -gt 0 ] || break
+				[ $left -ge 1000000 ] ||
+				    tick=0.$(printf '%06d' $left)
+			fi
+			read -r -t "$tick" -u 8 _
+		done
+	) </dev/null >/dev/null 2>&1 &
+	LAB__EXCL_PID=$!
+	while [ ! -e "$dir/held" ] && lab__alive "$LAB__EXCL_PID"; do
+		sleep 0.1
+	done
+	rm -rf "$dir"
+	return 0
+}
+
+# lab_exclusive_end: let go of the timing lock now.
+lab_exclusive_end() {
+	if [ -n "${LAB__EXCL_PID:-}" ]; then
+		kill "$LAB__EXCL_PID" 2>/dev/null
+		wait "$LAB__EXCL_PID" 2>/dev/null
+		LAB__EXCL_PID=
+	fi
+	return 0
+}
+
 # ---- TAP helpers for test scripts ----------------------------------------
 
 TAP_N=0

@@ -1,0 +1,7 @@
+#ifndef A_H
+#define A_H
+#include "b.h"
+int	a_get(void);
+void	a_set(int);
+int	a_sum(const int *, int);
+#endif

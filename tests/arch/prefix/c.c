@@ -1,0 +1,8 @@
+/* A new file with no line in the prefix table. */
+int	c_one(void);
+
+int
+c_one(void)
+{
+	return 1;
+}
