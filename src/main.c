@@ -679,7 +679,7 @@ cmd_replay(int argc, char **argv)
 	const char *id = NULL, *output = NULL;
 	char err[1400];
 	size_t k = 0;
-	int ch, rc = EXIT_ENV;
+	int ch, rc = TC_EXIT_ENV;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+c:f:ho:P:v", longopts,
@@ -695,13 +695,13 @@ cmd_replay(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return EXIT_PASS;
+			return TC_EXIT_PASS;
 		case 'o':
 			output = optarg;
 			break;
 		case 'P':
 			if (check_profile(optarg) != 0)
-				return EXIT_USAGE;
+				return TC_EXIT_USAGE;
 			rcfg.profile = optarg;
 			break;
 		case 'v':
@@ -709,14 +709,14 @@ cmd_replay(int argc, char **argv)
 			break;
 		default:
 			usage(stderr);
-			return EXIT_USAGE;
+			return TC_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 2)
 		return usage_error("replay: expected CASE.yaml CAPTURE.pcap");
 	if (load_plan(argv + optind, 1, &plan) != 0) {
 		plan_free(&plan);
-		return EXIT_USAGE;
+		return TC_EXIT_USAGE;
 	}
 	while (id != NULL && k < plan.ncases && strcmp(plan.cases[k].id, id))
 		k++;
@@ -726,7 +726,7 @@ cmd_replay(int argc, char **argv)
 	else if (id != NULL && k == plan.ncases)
 		rc = usage_error("replay: -c %s: no such case in %s", id,
 		    argv[optind]);
-	if (rc == EXIT_USAGE)
+	if (rc == TC_EXIT_USAGE)
 		goto out;
 	one = plan;
 	one.cases = &plan.cases[k];
@@ -744,10 +744,10 @@ cmd_replay(int argc, char **argv)
 	}
 	switch (replay_run(r, outfile_fp(of), &rcfg, err, sizeof(err))) {
 	case 0:
-		rc = EXIT_PASS;
+		rc = TC_EXIT_PASS;
 		break;
 	case 1:
-		rc = EXIT_FAILED;
+		rc = TC_EXIT_FAILED;
 		break;
 	default:
 		rc = env_error("replay", err, 0);
@@ -759,7 +759,7 @@ out:
 	plan_free(&plan);
 	if (outfile_close(of, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", progname, err);
-		rc = EXIT_ENV;
+		rc = TC_EXIT_ENV;
 	}
 	return rc;
 }
