@@ -291,9 +291,12 @@ bool scr_is_word(const yaml_node_t *n, const char *name);
 
 /*
  * Read a whole regular file of at most SCR_MAX_FILE bytes into *buf (owned
- * by the caller, also after an error) and *lenp.  Returns 0, or -1 with
- * why filled in.
+ * by the caller, also after an error) and *lenp.  Returns 0, or
+ * SCR_READ_OPEN (no such file, not a regular file, no permission) or
+ * SCR_READ_READ (a read failed, too large) with why filled in.
  */
+#define SCR_READ_OPEN	(-1)
+#define SCR_READ_READ	(-2)
 int scr_read_all(const char *path, char **buf, size_t *lenp, char *why,
     size_t whylen);
 

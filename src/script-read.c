@@ -45,13 +45,13 @@ scr_read_all(const char *path, char **buf, size_t *lenp, char *why,
 	*buf = NULL;
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(why, whylen, "%s", strerror(errno));
-		return -1;
+		return SCR_READ_OPEN;
 	}
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		snprintf(why, whylen, "%s", S_ISREG(sb.st_mode) ?
 		    strerror(errno) : "not a regular file");
 		close(fd);
-		return -1;
+		return SCR_READ_OPEN;
 	}
 	/* One byte more than allowed tells a too large file apart. */
 	cap = sb.st_size >= SCR_MAX_FILE ? SCR_MAX_FILE + 1 :
@@ -73,7 +73,7 @@ scr_read_all(const char *path, char **buf, size_t *lenp, char *why,
 		if (r == -1) {
 			snprintf(why, whylen, "%s", strerror(errno));
 			close(fd);
-			return -1;
+			return SCR_READ_READ;
 		}
 		if (r == 0)
 			break;
@@ -83,7 +83,7 @@ scr_read_all(const char *path, char **buf, size_t *lenp, char *why,
 	if (len > SCR_MAX_FILE) {
 		snprintf(why, whylen, "file too large (more than %d bytes)",
 		    SCR_MAX_FILE);
-		return -1;
+		return SCR_READ_READ;
 	}
 	*lenp = len;
 	return 0;

@@ -237,7 +237,7 @@ step_include(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	char *path, *rp = NULL, *buf = NULL, q[QLEN], why[256];
 	struct stat sb;
 	size_t e0 = ld->nerr, len, i;
-	int j;
+	int j, r;
 
 	if (n->type == YAML_MAPPING_NODE)
 		scr_map_fields(ld, n, "include", inc_fields, NITEMS(inc_fields),
@@ -305,8 +305,9 @@ step_include(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 			    "itself", scr_qs(in.file, q, sizeof(q)));
 			goto out;
 		}
-	if (scr_read_all(path, &buf, &len, why, sizeof(why)) == -1) {
-		scr_lerr(ld, in.file, "cannot read include '%s': %s",
+	if ((r = scr_read_all(path, &buf, &len, why, sizeof(why))) < 0) {
+		scr_lerr(ld, in.file, "cannot %s include '%s': %s",
+		    r == SCR_READ_OPEN ? "open" : "read",
 		    scr_qs(in.file, q, sizeof(q)), why);
 		goto out;
 	}

@@ -120,9 +120,11 @@ load_file(const char *path, struct plan *p, struct scr_errs *errs)
 {
 	char *buf, why[128];
 	size_t len = 0;
+	int r;
 
-	if (scr_read_all(path, &buf, &len, why, sizeof(why)) == -1)
-		scr_errs_add(errs, path, "cannot read: %s", why);
+	if ((r = scr_read_all(path, &buf, &len, why, sizeof(why))) < 0)
+		scr_errs_add(errs, path, "cannot %s: %s",
+		    r == SCR_READ_OPEN ? "open" : "read", why);
 	else
 		scr_load_buffer(path, buf, len, p, errs);
 	free(buf);
