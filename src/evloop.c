@@ -47,6 +47,8 @@ struct ev_loop {
 	int stop;
 	int virt;		/* a virtual loop: no fds, no sleeping */
 	uint64_t vnow;		/* its clock */
+	void (*after)(void *);	/* ev_set_after's */
+	void *after_arg;
 };
 
 uint64_t
@@ -224,6 +226,13 @@ ev_del_timer(struct ev_loop *l, uint64_t id)
 }
 
 void
+ev_set_after(struct ev_loop *l, void (*fn)(void *), void *arg)
+{
+	l->after = fn;
+	l->after_arg = arg;
+}
+
+void
 ev_stop(struct ev_loop *l)
 {
 	l->stop = 1;
@@ -240,6 +249,8 @@ run_timers(struct ev_loop *l)
 
 		heap_remove(l, 0);
 		t.cb(t.id, t.arg);
+		if (l->after != NULL)
+			l->after(l->after_arg);
 	}
 }
 
@@ -292,9 +303,13 @@ ev_run(struct ev_loop *l)
 				continue;
 			/* The callback may remove fds: look it up again. */
 			for (size_t j = 0; j < l->nfds; j++)
-				if (l->fds[j].fd == pfd[i].fd)
+				if (l->fds[j].fd == pfd[i].fd) {
 					l->fds[j].cb(pfd[i].fd, pfd[i].revents,
 					    l->fds[j].arg);
+					if (l->after != NULL)
+						l->after(l->after_arg);
+					break;
+				}
 		}
 		run_timers(l);
 	}

@@ -64,6 +64,13 @@ uint64_t ev_add_io_timer(struct ev_loop *l, uint64_t after_ns,
 /* Cancel a pending timer; unknown or fired ids are ignored. */
 void ev_del_timer(struct ev_loop *l, uint64_t id);
 
+/*
+ * Call fn(arg) after every callback the loop makes (fd or timer), NULL for
+ * none: where the caller finishes what its callbacks only recorded (the
+ * engine's interp_settle), so code below it never calls up.
+ */
+void ev_set_after(struct ev_loop *l, void (*fn)(void *), void *arg);
+
 /* Run until ev_stop() or nothing is left to wait for. Returns 0, or -1 on a
  * poll error other than EINTR. */
 int ev_run(struct ev_loop *l);

@@ -1,9 +1,9 @@
 /*
- * interp-arrive.c - captured segments: demultiplexed by our port (and, for
- * a client case, the target's first SYN) to the case that owns them, then
- * judged by the step that waits (its on_segment) or queued for the next
- * one; and what the steps that judge share.  Timing verdicts use capture
- * timestamps.
+ * interp-arrive.c - captured frames: decoded, demultiplexed by our port
+ * (and, for a client case, the target's first SYN) to the case that owns
+ * them, counted, traced and written to its pcap, then handed to its steps
+ * (interp-step.c, cr_arrive); our own segments' capture copies time our
+ * sends; a health check's answer goes to interp-health.c.
  */
 #include "config.h"
 
@@ -20,166 +20,6 @@
 #include "tcpsm.h"
 #include "util.h"
 #include "wire.h"
-
-static void on_target_seg(struct case_run *cr, const struct seg *s,
-    uint64_t ts);
-
-/* ---- queue of early arrivals ------------------------------------------- */
-
-static void
-q_push(struct case_run *cr, const struct seg *s, uint64_t ts)
-{
-	struct qseg *q;
-
-	if (cr->qlen == QMAX) {
-		cr_fail(cr, "more than %d segments arrived that no step "
-		    "expected", QMAX);
-		return;
-	}
-	q = &cr->q[(cr->qhead + cr->qlen++) % QMAX];
-	q->s = *s;
-	q->ts = ts;
-	q->pkt = cr->cur_pkt;
-	q->data = NULL;
-	if (s->paylen > 0) {
-		q->data = xmalloc(s->paylen);
-		memcpy(q->data, s->payload, s->paylen);
-	}
-	q->s.payload = q->data;
-}
-
-/* Drop the oldest queued segment. */
-void
-cr_q_pop(struct case_run *cr)
-{
-	if (cr->qlen == 0)
-		return;
-	free(cr->q[cr->qhead].data);
-	cr->qhead = (cr->qhead + 1) % QMAX;
-	cr->qlen--;
-}
-
-void
-cr_q_clear(struct case_run *cr)
-{
-	while (cr->qlen > 0)
-		cr_q_pop(cr);
-}
-
-/* Hand queued segments to the step now waiting, oldest first. */
-void
-cr_q_deliver(struct case_run *cr)
-{
-	while (cr->qlen > 0 && cr->status == CR_RUNNING &&
-	    (cr->wait == CR_WAIT_DRAIN || (cr->wait == CR_WAIT_STEP &&
-	    !(cr->wait_flags & CR_ARM_QUEUE)))) {
-		struct qseg q = cr->q[cr->qhead];
-
-		cr->qhead = (cr->qhead + 1) % QMAX;
-		cr->qlen--;
-		cr->cur_pkt = q.pkt;
-		on_target_seg(cr, &q.s, q.ts);
-		free(q.data);
-	}
-}
-
-uint64_t
-cr_elapsed(const struct case_run *cr, uint64_t ts)
-{
-	if (cr->t_sent_cap != 0 && ts >= cr->t_sent_cap)
-		return ts - cr->t_sent_cap;
-	return ev_now(cr->in->loop) - cr->t_sent_mono;
-}
-
-void
-cr_accept(struct case_run *cr, const struct plan_expect *ex,
-    const struct seg *s, uint64_t ts)
-{
-	struct match_ctx c = cr_mctx(cr);
-
-	if (ex != NULL)
-		match_capture(&c, ex, s);
-	cr_matched(cr);
-	tcpsm_on_recv(&cr->m, s);
-	cr->match = *s;
-	cr->match.payload = NULL;
-	cr->have_match = true;
-	cr->match_ts = ts;
-	cr->match_gap = 0;
-}
-
-/*
- * A segment no step expects that carries data into the zero window we
- * offered is a window violation, and is reported as one rather than as
- * the step's mismatch.
- */
-int
-cr_zero_window(struct case_run *cr, const struct seg *s)
-{
-	char why[256], line[512];
-
-	if (!tcpsm_zero_window(cr->m.have_our ? &cr->last_sent : NULL, s, why,
-	    sizeof(why)))
-		return 0;
-	cr_describe(cr, s, line, sizeof(line));
-	cr_fail(cr, "%s\n  got:   %s", why, line);
-	return 1;
-}
-
-int
-cr_in_time(struct case_run *cr, uint64_t ts, uint64_t within)
-{
-	char d1[32], d2[32], note[512];
-	uint64_t el = cr_elapsed(cr, ts);
-
-	if (el <= within)
-		return 1;
-	cr_model_note(cr, note, sizeof(note));
-	cr_fail(cr, "reply came after %s, later than %s\n  model: %s",
-	    tc_fmt_duration(el, d1, sizeof(d1)),
-	    tc_fmt_duration(within, d2, sizeof(d2)), note);
-	return 0;
-}
-
-/* A segment from the target for this case. */
-static void
-on_target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
-{
-	const struct plan_step *st = cr_step(cr);
-
-	/*
-	 * The loop reads the capture before it runs the timers, so after a
-	 * stall a segment captured after the current wait ended can come
-	 * first: a silence ends before it, as if we had kept time; a
-	 * reply's lateness is judged from capture times (in_time and the
-	 * like say by how much), unless we stalled, which wait_expire then
-	 * reports.  A wait or command ends without the target's help: its
-	 * segments queue for the step after it.
-	 */
-	if (cr->timer != 0 && ts > cr->wait_due_cap &&
-	    cr->wait == CR_WAIT_STEP && !(cr->wait_flags & CR_ARM_QUEUE) &&
-	    ((cr->wait_flags & CR_ARM_QUIET) ||
-	    interp_stall(cr->wait_due, ev_now(cr->in->loop)) != 0)) {
-		cr_expire(cr);
-		if (cr->status != CR_RUNNING)
-			return;
-		st = cr_step(cr);
-	}
-	switch (cr->wait) {
-	case CR_WAIT_NONE:
-	case CR_WAIT_PIN:
-		q_push(cr, s, ts);
-		return;
-	case CR_WAIT_DRAIN:
-		return;
-	case CR_WAIT_STEP:
-		if (cr->wait_flags & CR_ARM_QUEUE)
-			q_push(cr, s, ts);
-		else
-			cr_ops(cr)->on_segment(cr, st, s, ts);
-		return;
-	}
-}
 
 /* ---- capture ---------------------------------------------------------- */
 
@@ -267,7 +107,7 @@ target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	for (i = 0; i < n && cr->status == CR_RUNNING; i++) {
 		seg_gso_piece(s, max, i, &piece);
 		tcpsm_on_send(&cr->me, &piece);	/* our side received it */
-		on_target_seg(cr, &piece, ts);
+		cr_arrive(cr, &piece, ts);
 	}
 }
 

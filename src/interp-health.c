@@ -118,8 +118,7 @@ health_dead(struct interp *in)
 			cr_end(cr, REP_SKIP, xasprintf("not run: the "
 			    "target is unreachable (%s)", in->h.why));
 	}
-	interp_report_ready(in);
-	ev_stop(in->loop);
+	ev_stop(in->loop);	/* interp_settle reports what ended */
 }
 
 void
@@ -143,28 +142,31 @@ every_cb(uint64_t id, void *arg)
 		interp_health_check(in);
 }
 
-/* The check came back: the target lives. */
+/* The check came back: the target lives.  interp_settle, after this
+ * callback, reports what it held back and (the first time) starts the
+ * cases. */
 static void
 health_ok(struct interp *in)
 {
-	bool first = in->h.ok_since == 0;
-
 	if (in->h.timer != 0)
 		ev_del_timer(in->loop, in->h.timer);
 	in->h.timer = 0;
 	in->h.ok_since = in->h.started;
 	in->h.started = 0;
-	if (first)
-		interp_start_cases(in);
-	interp_report_ready(in);
+	in->h.ready = true;
 	if (in->h.again) {
 		in->h.again = false;
 		interp_health_check(in);
-	} else if (in->h.every == 0 && in->running > 0) {
+	}
+}
+
+void
+interp_health_arm(struct interp *in)
+{
+	if (in->h.ready && !in->h.dead && in->h.started == 0 &&
+	    in->h.every == 0 && in->running > 0)
 		in->h.every = ev_add_timer(in->loop, PROBE_EVERY_NS, every_cb,
 		    in);
-	}
-	interp_maybe_stop(in);
 }
 
 static void

@@ -2,19 +2,27 @@
  * interp-int.h - the engine's inside: what its core and its step units
  * share.  Other modules use interp.h.
  *
- * The core runs cases: interp-case.c (a case's life, its steps in order,
- * its waits and timers, its results), interp-send.c (the segments we
- * send), interp-arrive.c (captured frames to the case and step they
- * belong to), interp-target.c (exec commands, required and pinned
- * settings, through target.h), interp-health.c (is the target alive) and
- * interp-estimate.c (how long a case takes).  Each step kind is a unit,
- * src/step-KIND.c, with a const struct step_ops; interp.c holds the table
- * of them, indexed by enum plan_step_kind, and hands it to the core
+ * The core runs cases, in layers that call only downwards:
+ *   interp-case.c	cases start, and after every callback of the loop
+ *			(interp_settle) ended ones are cleaned up, reported
+ *			in plan order, and the next ones start
+ *   interp-arrive.c	captured frames to the case they belong to
+ *   interp-health.c	is the target alive
+ *   interp-target.c	exec commands, required and pinned settings
+ *			(through target.h)
+ *   interp-send.c	the segments we send
+ *   interp-step.c	a case's steps in order, its waits and timers, the
+ *			queue of early arrivals, what judging steps share
+ *   interp-run.c	a case run's record: trace, events, where it stands,
+ *			its verdict (cr_end records it; interp_settle does
+ *			the rest, so nothing below interp-case.c calls up)
+ * and interp-estimate.c (how long a case takes).  Each step kind is a
+ * unit, src/step-KIND.c, with a const struct step_ops; interp.c holds the
+ * table of them, indexed by enum plan_step_kind, and hands it to the core
  * (interp->steps).  The units call the core's cr_* functions below; the
  * core calls a unit only through the table, never by name, so no call
- * cycle runs through a step unit.  (The core's own files still call one
- * another both ways: interp-case.c's cr_end and cr_fail are used by all
- * of them, and cr_end in turn cleans up through them.)
+ * cycle runs through a step unit.  tools/check-arch checks that no call
+ * cycle runs between any two files.
  */
 #ifndef TC_INTERP_INT_H
 #define TC_INTERP_INT_H
@@ -139,6 +147,7 @@ struct case_run {
 	enum cr_status status;
 	enum rep_verdict verdict;
 	char *msg;
+	bool unsettled;		/* ended, not cleaned up yet (interp_settle) */
 	struct buf trace;
 	struct rep_event *events;	/* owned, and their strings */
 	size_t nevents;
@@ -157,6 +166,7 @@ struct case_run {
 	unsigned wait_flags;	/* CR_ARM_* */
 	const char *wait_what;	/* the wait, for the stall message */
 	uint64_t timer;		/* the current wait's timer */
+	void (*wait_fn)(struct case_run *);	/* CR_WAIT_PIN's, at its end */
 	uint64_t step_timer;	/* the current step's own (cr_step_timer) */
 	void (*step_timer_fn)(struct case_run *);
 	uint64_t wait_ns;	/* how long the current wait lasts */
@@ -240,6 +250,7 @@ struct health {
 	uint64_t timer, every;	/* next SYN or verdict; the periodic check */
 	bool again;		/* a case ended during this check */
 	bool dead;		/* the target did not answer: the run ends */
+	bool ready;		/* a check passed: the cases may start */
 	char why[256];
 };
 
@@ -264,6 +275,7 @@ struct interp {
 	size_t next_start;	/* next case to start, index into order */
 	size_t next_report;	/* next case to report (plan order) */
 	unsigned running;
+	size_t nunsettled;	/* cases ended, not yet cleaned up */
 	int exclusive;		/* a case that must run alone is running */
 	int aborted;
 	int env_error;
@@ -275,7 +287,14 @@ struct interp {
 	struct health h;
 };
 
-/* ---- interp-case.c: a case's life and its steps --------------------------- */
+/* ---- interp-case.c: starting, settling, reporting --------------------------- */
+
+/* After each callback of the loop (and once before it runs): clean up
+ * the cases that ended, check the target's health, report in plan order,
+ * start the next cases, stop the loop when all is done. */
+void interp_settle(struct interp *in);
+
+/* ---- interp-run.c: a case run's record ------------------------------------ */
 
 /* The current step, or NULL when every step is done. */
 const struct plan_step *cr_step(const struct case_run *cr);
@@ -283,52 +302,20 @@ const struct plan_step *cr_step(const struct case_run *cr);
 /* The operations of the current step's kind (cr_step must not be NULL). */
 const struct step_ops *cr_ops(const struct case_run *cr);
 
-/*
- * Wait ns for the current step: its timer then calls on_timeout, and
- * segments go to on_segment meanwhile (flags: CR_ARM_*).  what names the
- * wait in a stall message ("wait for a reply").  Replaces any wait.
- */
-void cr_arm(struct case_run *cr, uint64_t ns, const char *what,
-    unsigned flags);
+/* Move past the current step, leaving finished any_of branches. */
+void cr_frame_next(struct case_run *cr);
 
-/* Same, for the engine's own waits (CR_WAIT_DRAIN, CR_WAIT_PIN). */
-void cr_arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns,
-    const char *what);
-
-/* End the current wait (its timer and the step's timer) without moving
- * on: the step still has work (connect's ACK, any_of's branch). */
-void cr_wait_end(struct case_run *cr);
-
-/* The current step passed: end its wait, run the next steps. */
-void cr_done(struct case_run *cr);
-
-/* Move past the current step (leaving finished any_of branches) and run
- * steps until one waits or the case ends. */
-void cr_next(struct case_run *cr);
-
-/* Enter a branch of steps (any_of): its first step is current.  Returns
- * 0, or -1 after failing the case when branches nest too deep. */
-int cr_push_branch(struct case_run *cr, const struct plan_step *steps,
-    size_t n);
-
-/* Call cb(cr) after ns, once; the step's own timer (measure's probes),
- * cancelled when its wait ends or the case does. */
-void cr_step_timer(struct case_run *cr, uint64_t ns,
-    void (*cb)(struct case_run *));
+/* A step starts running: log it (the report's steps). */
+void cr_step_log(struct case_run *cr, const struct plan_step *st);
 
 /* Cancel timer *id (0: none) and set it to 0. */
 void cr_del_timer(struct case_run *cr, uint64_t *id);
 
-/* The current wait ended by its timer or a late capture: the step's
- * on_timeout, unless the tester stalled (then the case fails for it). */
-void cr_expire(struct case_run *cr);
-
-/* Run steps until one waits or the case ends. */
-void cr_advance(struct case_run *cr);
-
 /*
  * End the case with v and msg (owned; NULL for none); a case already
- * ended frees msg.  Cleans up on the target and starts the next cases.
+ * ended frees msg.  Records the verdict and stops its timers; interp_settle
+ * cleans up on the target and starts the next cases once the loop's
+ * current callback returns.
  */
 void cr_end(struct case_run *cr, enum rep_verdict v, char *msg);
 
@@ -337,8 +324,8 @@ void cr_end(struct case_run *cr, enum rep_verdict v, char *msg);
 void cr_fail(struct case_run *cr, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The sysctls are set: start the case's timeout and its first step. */
-void cr_go(struct case_run *cr);
+/* Skip a case that does not run, with why (owned). */
+void cr_skip(struct case_run *cr, char *why);
 
 /* The matcher's view of the case. */
 struct match_ctx cr_mctx(struct case_run *cr);
@@ -379,32 +366,51 @@ void cr_event(struct case_run *cr, enum rep_event_kind kind,
 /* Has the case an event of kind already? */
 bool cr_has_event(const struct case_run *cr, enum rep_event_kind kind);
 
-/* Start cases up to -j, in run order. */
-void interp_start_cases(struct interp *in);
+/* ---- interp-step.c: the steps in order, waits, arrivals ------------------- */
 
-/* Report ended cases in plan order, as health checks allow. */
-void interp_report_ready(struct interp *in);
+/*
+ * Wait ns for the current step: its timer then calls on_timeout, and
+ * segments go to on_segment meanwhile (flags: CR_ARM_*).  what names the
+ * wait in a stall message ("wait for a reply").  Replaces any wait.
+ */
+void cr_arm(struct case_run *cr, uint64_t ns, const char *what,
+    unsigned flags);
 
-/* Stop the loop once every case ended and was reported. */
-void interp_maybe_stop(struct interp *in);
+/* Same, for the engine's own waits: CR_WAIT_DRAIN (fn NULL), CR_WAIT_PIN
+ * (fn(cr) runs at its end). */
+void cr_arm_wait(struct case_run *cr, enum cr_wait w, uint64_t ns,
+    const char *what, void (*fn)(struct case_run *));
 
-/* ---- interp-send.c: our segments ------------------------------------------ */
+/* End the current wait (its timer and the step's timer) without moving
+ * on: the step still has work (connect's ACK, any_of's branch). */
+void cr_wait_end(struct case_run *cr);
 
-/* Send what ps describes.  Returns 0, or -1 after failing the case. */
-int cr_send(struct case_run *cr, const struct plan_send *ps);
+/* The current step passed: end its wait, run the next steps. */
+void cr_done(struct case_run *cr);
 
-/* Send our SYN with connect's options (MSS 1460 when none are given).
- * Returns 0, or -1 after failing the case. */
-int cr_send_syn(struct case_run *cr, const struct plan_connect *pc);
+/* Move past the current step (leaving finished any_of branches) and run
+ * steps until one waits or the case ends. */
+void cr_next(struct case_run *cr);
 
-/* Send the ACK that completes a handshake we opened (with TS if our SYN
- * had it).  Returns 0, or -1 after failing the case. */
-int cr_send_ack(struct case_run *cr);
+/* Enter a branch of steps (any_of): its first step is current.  Returns
+ * 0, or -1 after failing the case when branches nest too deep. */
+int cr_push_branch(struct case_run *cr, const struct plan_step *steps,
+    size_t n);
 
-/* Abort what the case left open on the target (traced). */
-void cr_cleanup(struct case_run *cr);
+/* Call cb(cr) after ns, once; the step's own timer (measure's probes),
+ * cancelled when its wait ends or the case does. */
+void cr_step_timer(struct case_run *cr, uint64_t ns,
+    void (*cb)(struct case_run *));
 
-/* ---- interp-arrive.c: captured segments ----------------------------------- */
+/* The current wait ended by its timer or a late capture: the step's
+ * on_timeout, unless the tester stalled (then the case fails for it). */
+void cr_expire(struct case_run *cr);
+
+/* Run steps until one waits or the case ends. */
+void cr_advance(struct case_run *cr);
+
+/* The sysctls are set: start the case's timeout and its first step. */
+void cr_go(struct case_run *cr);
 
 /* Drop the oldest queued segment; drop them all. */
 void cr_q_pop(struct case_run *cr);
@@ -430,6 +436,28 @@ int cr_zero_window(struct case_run *cr, const struct seg *s);
  * segment.  Returns 1 if in time. */
 int cr_in_time(struct case_run *cr, uint64_t ts, uint64_t within);
 
+/* A segment s from the target for the case, captured at ts: to the step
+ * that waits, or queued for the next one. */
+void cr_arrive(struct case_run *cr, const struct seg *s, uint64_t ts);
+
+/* ---- interp-send.c: our segments ------------------------------------------ */
+
+/* Send what ps describes.  Returns 0, or -1 after failing the case. */
+int cr_send(struct case_run *cr, const struct plan_send *ps);
+
+/* Send our SYN with connect's options (MSS 1460 when none are given).
+ * Returns 0, or -1 after failing the case. */
+int cr_send_syn(struct case_run *cr, const struct plan_connect *pc);
+
+/* Send the ACK that completes a handshake we opened (with TS if our SYN
+ * had it).  Returns 0, or -1 after failing the case. */
+int cr_send_ack(struct case_run *cr);
+
+/* Abort what the case left open on the target (traced). */
+void cr_cleanup(struct case_run *cr);
+
+/* ---- interp-arrive.c: captured frames ------------------------------------- */
+
 /* A captured frame (wire_frame_cb); the capture failed (wire_error_cb). */
 void interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len,
     uint64_t ts, void *arg);
@@ -444,6 +472,9 @@ void interp_health_check(struct interp *in);
 int interp_health_seg(struct interp *in, const struct seg *s);
 int interp_report_held(const struct interp *in, const struct case_run *cr);
 void interp_health_stop(struct interp *in);
+
+/* Arm the periodic check if cases run and no check is under way. */
+void interp_health_arm(struct interp *in);
 
 /* ---- interp-target.c: on the target ----------------------------------------- */
 
@@ -467,8 +498,6 @@ void interp_req_read(struct interp *in);
  * goes on by itself), -1 the case ended. */
 int cr_settings(struct case_run *cr);
 
-/* The pin lock poll timer fired. */
-void cr_pin_retry(struct case_run *cr);
 
 /* ---- interp-estimate.c ----------------------------------------------------- */
 

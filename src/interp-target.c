@@ -258,6 +258,8 @@ interp_req_read(struct interp *in)
 
 enum { PIN_TAKEN = 0, PIN_WAIT = 1, PIN_ENDED = -1 };
 
+static void pin_retry(struct case_run *cr);
+
 /* Give back the locks the case holds. */
 static void
 pin_unlock(struct case_run *cr)
@@ -319,7 +321,7 @@ pin_lock(struct case_run *cr)
 				cr_event(cr, REP_EV_PIN_WAIT, key, holder, 0,
 				    0);
 			cr_arm_wait(cr, CR_WAIT_PIN, PIN_POLL_NS,
-			    "wait for a pin lock");
+			    "wait for a pin lock", pin_retry);
 			return PIN_WAIT;
 		case TARGET_LOCK_TAKEN:
 			break;
@@ -330,8 +332,9 @@ pin_lock(struct case_run *cr)
 	return PIN_TAKEN;
 }
 
-void
-cr_pin_retry(struct case_run *cr)
+/* The pin lock poll timer fired: try again. */
+static void
+pin_retry(struct case_run *cr)
 {
 	if (cr->status != CR_RUNNING)
 		return;

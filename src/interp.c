@@ -143,9 +143,17 @@ health_begin_cb(uint64_t id, void *arg)
 	interp_health_begin(arg);
 }
 
+static void
+settle_cb(void *arg)
+{
+	interp_settle(arg);
+}
+
 int
 interp_run(struct interp *in, char *errbuf, size_t errlen)
 {
+	int rc;
+
 	if (in->nruns == 0)
 		return 0;
 	if (wire_start(in->wire, in->loop, interp_frame_cb, interp_capture_error_cb, in,
@@ -156,7 +164,10 @@ interp_run(struct interp *in, char *errbuf, size_t errlen)
 	/* The first case starts once the target has answered. */
 	if (ev_add_timer(in->loop, 0, health_begin_cb, in) == 0)
 		fatalx("out of memory");
-	if (ev_run(in->loop) != 0) {
+	ev_set_after(in->loop, settle_cb, in);
+	rc = ev_run(in->loop);
+	ev_set_after(in->loop, NULL, NULL);
+	if (rc != 0) {
 		tc_errf(errbuf, errlen, "event loop failed");
 		interp_health_stop(in);
 		wire_stop(in->wire);
