@@ -171,6 +171,9 @@ interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		if (cr->t_first_cap == 0)
 			cr->t_first_cap = ts;
 		cr->t_sent_cap = ts;
+		if (cr->rtt_syn_ts != 0 && cr->rtt == 0 &&
+		    (s.flags & SEG_ACK) && ts > cr->rtt_syn_ts)
+			cr->rtt = ts - cr->rtt_syn_ts;
 		if (cr->wait == CR_WAIT_STEP && cr_ops(cr)->on_own != NULL)
 			cr_ops(cr)->on_own(cr, cr_step(cr), ts);
 		cr_trace_seg(cr, &s, 1, ts);
@@ -189,6 +192,10 @@ interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	cr->cur_pkt = cr_packet(cr, pkt, caplen, len, ts);
 	if (cr->t_first_cap == 0)
 		cr->t_first_cap = ts;
+	/* The target times the RTT from its first SYN (RFC 6298 2.2 and
+	 * 3: not from a retransmitted one, Karn). */
+	if ((s.flags & SEG_SYN) && cr->rtt_syn_ts == 0)
+		cr->rtt_syn_ts = ts;
 	cr_trace_seg(cr, &s, 0, ts);
 	if (s.bad_csum) {
 		cr_fail(cr, "target sent a segment with a bad TCP checksum");

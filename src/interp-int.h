@@ -195,6 +195,11 @@ struct case_run {
 	uint64_t match_ts;	/* capture time of the last copy */
 	uint64_t match_gap;	/* the gap before it (0: the first) */
 
+	/* The target's first RTT sample as the capture shows it: from its
+	 * SYN or SYN-ACK to our segment that acknowledged it. */
+	uint64_t rtt_syn_ts;	/* capture time of that SYN, 0: none yet */
+	uint64_t rtt;		/* 0: not known */
+
 	/* The current step's own state, by kind. */
 	union {
 		struct {

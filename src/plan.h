@@ -169,6 +169,9 @@ struct plan_expect {
  * is the gap before retransmission i+1; a shorter schedule repeats its
  * last gap), each within max(tol_min_ns, tol_pct % of the gap), measured
  * on capture timestamps.  silence_ns > 0: then nothing for that long.
+ * plus_rtt: the first gap is schedule[0] plus the RTT the target sampled
+ * on the connection as the capture shows it (an RTO grows with the RTT,
+ * RFC 6298 2.3, and that RTT includes how fast we answered).
  */
 struct plan_retransmits {
 	unsigned count;
@@ -180,6 +183,8 @@ struct plan_retransmits {
 	unsigned tol_pct;		/* default 10 */
 	uint64_t tol_min_ns;		/* default 4 ms (HZ=250 jiffy) */
 	uint64_t silence_ns;
+	bool plus_rtt;			/* the first gap is the schedule's
+					 * plus the target's RTT sample */
 };
 
 /*
@@ -198,6 +203,8 @@ struct plan_measure {
 	uint64_t max_ns;
 	bool range_set;
 	uint64_t range_lo, range_hi;
+	bool plus_rtt;			/* the range moves up by the target's
+					 * RTT sample (as retransmits') */
 };
 
 /* exec: run cmd (sh -c) through the run's target hook (--target-exec). */

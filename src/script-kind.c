@@ -392,6 +392,8 @@ static const struct field rt_fields[] = {
 	    tol_min_ns, "min_tolerance", false),
 	F_KIND("silence", FLD_DURATION, struct plan_retransmits, silence_ns,
 	    "silence", false),
+	F_KIND("plus_rtt", FLD_BOOL, struct plan_retransmits, plus_rtt,
+	    "plus_rtt", false),
 };
 
 void
@@ -473,6 +475,8 @@ static const struct field ms_fields[] = {
 	F_FN("until", ms_until, true),
 	F_KIND("max", FLD_DURATION, struct plan_measure, max_ns, "max", true),
 	F_FN("range", ms_range, false),
+	F_KIND("plus_rtt", FLD_BOOL, struct plan_measure, plus_rtt,
+	    "plus_rtt", false),
 };
 
 /*

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "interp-int.h"
@@ -57,8 +58,8 @@ measure_segment(struct case_run *cr, const struct plan_step *st,
 {
 	const struct plan_measure *me = &st->u.measure;
 	struct match_ctx c = cr_mctx(cr);
-	char why[512], d1[32], d2[32], d3[32];
-	uint64_t v;
+	char why[512], d1[32], d2[32], d3[32], d4[32];
+	uint64_t v, lo = me->range_lo, hi = me->range_hi;
 
 	if (!match_expect(&c, &me->until, s, why, sizeof(why)))
 		return;		/* other answers to probes are fine */
@@ -67,15 +68,24 @@ measure_segment(struct case_run *cr, const struct plan_step *st,
 	else
 		v = ts > cr->k.meas_t0 ? ts - cr->k.meas_t0 : 0;
 	cr_accept(cr, &me->until, s, ts);
+	if (me->plus_rtt) {
+		lo = cr_sat_add(lo, cr->rtt);
+		hi = cr_sat_add(hi, cr->rtt);
+	}
 	cr->meas = xreallocarray(cr->meas, cr->nmeas + 1, sizeof(*cr->meas));
 	cr->meas[cr->nmeas++] = (struct rep_meas){ me->name, v,
-	    me->range_set, me->range_lo, me->range_hi };
+	    me->range_set, lo, hi };
 	cr_event(cr, REP_EV_MEAS, NULL, NULL, (long)(cr->nmeas - 1), 0);
-	if (me->range_set && (v < me->range_lo || v > me->range_hi)) {
-		cr_fail(cr, "measured %s = %s, outside %s .. %s", me->name,
+	if (me->range_set && (v < lo || v > hi)) {
+		if (me->plus_rtt)
+			snprintf(why, sizeof(why), " (the range plus RTT %s)",
+			    tc_fmt_duration(cr->rtt, d4, sizeof(d4)));
+		else
+			why[0] = '\0';
+		cr_fail(cr, "measured %s = %s, outside %s .. %s%s", me->name,
 		    tc_fmt_duration(v, d1, sizeof(d1)),
-		    tc_fmt_duration(me->range_lo, d2, sizeof(d2)),
-		    tc_fmt_duration(me->range_hi, d3, sizeof(d3)));
+		    tc_fmt_duration(lo, d2, sizeof(d2)),
+		    tc_fmt_duration(hi, d3, sizeof(d3)), why);
 		return;
 	}
 	cr_done(cr);

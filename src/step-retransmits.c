@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "interp-int.h"
@@ -29,7 +30,24 @@
 static uint64_t
 rtx_want(const struct case_run *cr, const struct plan_retransmits *r)
 {
-	return plan_rtx_gap(r, cr->k.rtx.n, cr->match_gap);
+	uint64_t g = plan_rtx_gap(r, cr->k.rtx.n, cr->match_gap);
+
+	return r->plus_rtt && cr->k.rtx.n == 0 ? cr_sat_add(g, cr->rtt) : g;
+}
+
+/* " (230.0ms + RTT 97.6ms)" when the first gap added the RTT, else "". */
+static const char *
+rtx_rtt_note(const struct case_run *cr, const struct plan_retransmits *r,
+    char *buf, size_t len)
+{
+	char d1[32], d2[32];
+
+	if (!r->plus_rtt || cr->k.rtx.n != 0)
+		return "";
+	snprintf(buf, len, " (%s + RTT %s)", tc_fmt_duration(
+	    plan_rtx_gap(r, 0, 0), d1, sizeof(d1)),
+	    tc_fmt_duration(cr->rtt, d2, sizeof(d2)));
+	return buf;
 }
 
 static void
@@ -64,7 +82,7 @@ rtx_segment(struct case_run *cr, const struct plan_step *st,
 {
 	const struct plan_retransmits *r = &st->u.retransmits;
 	const struct seg *o = &cr->match;
-	char line[512], orig[512], d1[32], d2[32], d3[32];
+	char line[512], orig[512], d1[32], d2[32], d3[32], note[96];
 	uint64_t gap, want, tol, diff;
 
 	if (cr->k.rtx.quiet) {
@@ -87,9 +105,10 @@ rtx_segment(struct case_run *cr, const struct plan_step *st,
 	diff = gap > want ? gap - want : want - gap;
 	if (diff > tol) {
 		cr_fail(cr, "retransmission %u came %s after the previous "
-		    "copy, expected %s +/- %s", cr->k.rtx.n + 1,
+		    "copy, expected %s%s +/- %s", cr->k.rtx.n + 1,
 		    tc_fmt_duration(gap, d1, sizeof(d1)),
 		    tc_fmt_duration(want, d2, sizeof(d2)),
+		    rtx_rtt_note(cr, r, note, sizeof(note)),
 		    tc_fmt_duration(tol, d3, sizeof(d3)));
 		return;
 	}
@@ -116,7 +135,7 @@ static void
 rtx_timeout(struct case_run *cr, const struct plan_step *st)
 {
 	const struct plan_retransmits *r = &st->u.retransmits;
-	char orig[512], d1[32], d2[32], d3[32];
+	char orig[512], d1[32], d2[32], d3[32], note[96];
 	uint64_t want;
 
 	if (cr->k.rtx.quiet) {
@@ -126,9 +145,10 @@ rtx_timeout(struct case_run *cr, const struct plan_step *st)
 	want = rtx_want(cr, r);
 	cr_describe(cr, &cr->match, orig, sizeof(orig));
 	cr_fail(cr, "retransmission %u of [%s] did not come within %s of the "
-	    "previous copy (expected after %s +/- %s)", cr->k.rtx.n + 1, orig,
-	    tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)),
+	    "previous copy (expected after %s%s +/- %s)", cr->k.rtx.n + 1,
+	    orig, tc_fmt_duration(cr->wait_ns, d1, sizeof(d1)),
 	    tc_fmt_duration(want, d2, sizeof(d2)),
+	    rtx_rtt_note(cr, r, note, sizeof(note)),
 	    tc_fmt_duration(plan_rtx_tol(r, want), d3, sizeof(d3)));
 }
 
