@@ -118,7 +118,6 @@ interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 {
 	struct interp *in = arg;
 	struct case_run *cr;
-	const struct seg_opt *o;
 	struct seg s;
 	char why[128];
 	unsigned n;
@@ -201,10 +200,8 @@ interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 		cr_fail(cr, "target sent a segment with a bad TCP checksum");
 		return;
 	}
-	if ((o = seg_opt_find(&s, SEG_OPT_TS)) != NULL && o->len == 10) {
-		cr->peer_tsval = o->u.ts.val;
+	if (seg_opt_ts(&s, &cr->peer_tsval, NULL) == 0)
 		cr->have_peer_tsval = true;
-	}
 	target_seg(cr, &s, ts);
 }
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "evloop.h"
 #include "interp.h"
 #include "interp-int.h"
@@ -215,7 +216,7 @@ probe_send(struct interp *in)
 	s.dport = in->h.dports[in->h.tries % in->h.ndports];
 	s.flags = SEG_SYN;
 	s.seq = in->h.seq;
-	s.win = DEFAULT_WIN;
+	s.win = TC_DEFAULT_WIN;
 	in->h.tries++;
 	if (wire_send(in->wire, &s, err, sizeof(err)) != 0) {
 		tc_errf(in->h.why, sizeof(in->h.why), "cannot send to it: %s",

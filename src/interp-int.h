@@ -38,8 +38,6 @@
 #include "seg.h"
 #include "tcpsm.h"
 
-#define DEFAULT_WIN 64240	/* what Linux offers on a SYN over Ethernet */
-#define DEFAULT_MSS 1460
 #define MAX_DEPTH 8		/* any_of nesting */
 #define QMAX 32			/* queued arrivals per case */
 #define DRAIN_NS (100 * NS_PER_MS)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "evloop.h"
 #include "interp.h"
 #include "interp-int.h"
@@ -93,22 +94,20 @@ announced_mss(const struct seg *s)
 {
 	uint8_t opts[40];
 	struct seg d;
-	const struct seg_opt *o;
+	uint16_t mss;
 	int n;
 
 	if ((n = seg_opts_encode(s, opts, sizeof(opts))) <= 0)
 		return 0;
 	seg_init(&d);
 	(void)seg_opts_decode(opts, (size_t)n, &d, NULL, 0);
-	o = seg_opt_find(&d, SEG_OPT_MSS);
-	return o != NULL && o->len == 4 ? o->u.mss : 0;
+	return seg_opt_mss(&d, &mss) == 0 ? mss : 0;
 }
 
 static int
 send_seg(struct case_run *cr, struct seg *s)
 {
 	struct interp *in = cr->in;
-	const struct seg_opt *o;
 	char err[256];
 
 	if (cr->dport == 0) {
@@ -134,10 +133,8 @@ send_seg(struct case_run *cr, struct seg *s)
 		cr_fail(cr, "cannot send: %s", err);
 		return -1;
 	}
-	if ((o = seg_opt_find(s, SEG_OPT_TS)) != NULL && o->len == 10) {
-		cr->our_tsval = o->u.ts.val;
+	if (seg_opt_ts(s, &cr->our_tsval, NULL) == 0)
 		cr->have_our_tsval = true;
-	}
 	if (s->flags & SEG_SYN)
 		cr->our_mss = announced_mss(s);
 	cr->state_before = cr->m.state;
@@ -177,7 +174,7 @@ build_send(struct case_run *cr, const struct plan_send *ps, struct seg *s)
 	if (target_num(cr, &ps->ack, (s->flags & SEG_ACK) ? ack : 0,
 	    &s->ack) != 0)
 		return -1;
-	s->win = ps->win_set ? ps->win : DEFAULT_WIN;
+	s->win = ps->win_set ? ps->win : TC_DEFAULT_WIN;
 	if (ps->urg_set)
 		s->urp = ps->urg;
 	if (copy_opts(cr, s, &ps->opts) != 0)
@@ -217,14 +214,14 @@ cr_send_syn(struct case_run *cr, const struct plan_connect *pc)
 	seg_init(&s);
 	s.flags = SEG_SYN;
 	s.seq = cr->our_isn;
-	s.win = DEFAULT_WIN;
+	s.win = TC_DEFAULT_WIN;
 	s.ipid = (uint16_t)case_random32(cr, WIRE_RAND_IPID);
 	if (pc->opts.set) {
 		if (copy_opts(cr, &s, &pc->opts) != 0)
 			return -1;
 	} else if ((o = seg_opt_add(&s, SEG_OPT_MSS)) != NULL) {
 		o->len = 4;
-		o->u.mss = DEFAULT_MSS;
+		o->u.mss = TC_DEFAULT_MSS;
 	}
 	return send_seg(cr, &s);
 }

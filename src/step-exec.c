@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include "defaults.h"
 #include "interp-int.h"
 #include "plan.h"
 #include "target.h"
@@ -19,7 +20,7 @@ exec_start(struct case_run *cr, const struct plan_step *st)
 		return STEP_ENDED;
 	if (ex->background)
 		return STEP_NEXT;
-	cr_arm(cr, ex->within_ns ? ex->within_ns : TARGET_CMD_TIMEOUT_NS,
+	cr_arm(cr, ex->within_ns ? ex->within_ns : TC_EXEC_TIMEOUT_NS,
 	    "command", CR_ARM_QUEUE);
 	return STEP_WAIT;
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "hook.h"
 #include "runid.h"
 #include "shq.h"
@@ -61,7 +62,7 @@ tgt_get(struct target *t, const char *key, char *out, size_t outlen,
 	int rc;
 
 	err[0] = '\0';
-	if ((rc = hook_run(tgt_hook(t)->hook, cmd, TARGET_CMD_TIMEOUT_NS, out,
+	if ((rc = hook_run(tgt_hook(t)->hook, cmd, TC_EXEC_TIMEOUT_NS, out,
 	    outlen, err, errlen)) > 0)
 		tc_errf(err, errlen, "sysctl -n exited %d", rc);
 	free(cmd);
@@ -80,7 +81,7 @@ tgt_set(struct target *t, const char *key, const char *value, char *err,
 	int rc;
 
 	err[0] = '\0';
-	if ((rc = hook_run(tgt_hook(t)->hook, cmd, TARGET_CMD_TIMEOUT_NS, NULL,
+	if ((rc = hook_run(tgt_hook(t)->hook, cmd, TC_EXEC_TIMEOUT_NS, NULL,
 	    0, err, errlen)) > 0)
 		tc_errf(err, errlen, "sysctl -w exited %d", rc);
 	free(cmd);
@@ -139,7 +140,7 @@ tgt_lock(struct target *t, const char *key, char *holder, size_t hlen,
 	    "cat \"$d/owner\" 2>/dev/null || echo unknown; "
 	    "else echo nolock; fi", qd, id);
 	free(qd);
-	if (hook_run(th->hook, cmd, TARGET_CMD_TIMEOUT_NS, out, sizeof(out),
+	if (hook_run(th->hook, cmd, TC_EXEC_TIMEOUT_NS, out, sizeof(out),
 	    herr, sizeof(herr)) != 0 || strcmp(out, "nolock") == 0) {
 		tc_errf(err, errlen, "mkdir %s%s failed", PIN_DIR, key);
 		return TARGET_LOCK_NONE;
@@ -169,7 +170,7 @@ tgt_unlock(struct target *t, const char *key, char *err, size_t errlen)
 	    "if [ \"$(cat \"$d/owner\" 2>/dev/null)\" = %s ]; then "
 	    "rm -f \"$d/owner\" && rmdir \"$d\"; fi", qd, id);
 	free(qd);
-	if (hook_run(th->hook, cmd, TARGET_CMD_TIMEOUT_NS, NULL, 0, herr,
+	if (hook_run(th->hook, cmd, TC_EXEC_TIMEOUT_NS, NULL, 0, herr,
 	    sizeof(herr)) != 0) {
 		tc_errf(err, errlen, "the pin lock %s%s", PIN_DIR, key);
 		return -1;

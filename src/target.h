@@ -13,10 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* How long one command on the target may take (a setting read or set, a
- * lock, an exec step without "within"). */
-#define TARGET_CMD_TIMEOUT_NS (10 * 1000 * 1000 * 1000ull)
-
 struct target;
 struct target_job;		/* a command an exec step started */
 

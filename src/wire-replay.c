@@ -326,7 +326,8 @@ nopts_unpadded(const struct seg *s)
 static bool
 opts_equal(const struct seg *a, const struct seg *b)
 {
-	unsigned i, n = nopts_unpadded(a);
+	unsigned i, f, n = nopts_unpadded(a);
+	uint32_t vx, vy;
 
 	if (n != nopts_unpadded(b))
 		return false;
@@ -335,33 +336,24 @@ opts_equal(const struct seg *a, const struct seg *b)
 
 		if (x->kind != y->kind || x->len != y->len)
 			return false;
-		switch (x->kind) {
-		case SEG_OPT_EOL:
-		case SEG_OPT_NOP:
-		case SEG_OPT_SACKOK:
-			break;
-		case SEG_OPT_MSS:
-			if (x->len == 4 && x->u.mss != y->u.mss)
-				return false;
-			break;
-		case SEG_OPT_WS:
-			if (x->len == 3 && x->u.ws != y->u.ws)
-				return false;
-			break;
-		case SEG_OPT_TS:
-			if (x->len == 10 && x->u.ts.ecr != y->u.ts.ecr)
-				return false;
-			break;
-		case SEG_OPT_SACK:
+		if (x->kind == SEG_OPT_SACK) {
 			if (x->nsack != y->nsack || memcmp(x->u.sack, y->u.sack,
 			    x->nsack * sizeof(x->u.sack[0])) != 0)
 				return false;
-			break;
-		default:
-			if (x->len > 2 && memcmp(x->u.raw, y->u.raw,
-			    (size_t)x->len - 2) != 0)
-				return false;
-			break;
+		} else if (seg_opt_get(x, 0, &vx) == 0 ||
+		    seg_opt_get(x, 1, &vx) == 0) {
+			/* A known kind of valid length: its typed fields
+			 * (0: MSS, WS; 1, 2: TSval, TSecr), but not TSval. */
+			for (f = 0; f <= 2; f++) {
+				if (x->kind == SEG_OPT_TS && f == 1)
+					continue;
+				if (seg_opt_get(x, f, &vx) == 0 &&
+				    (seg_opt_get(y, f, &vy) != 0 || vx != vy))
+					return false;
+			}
+		} else if (x->len > 2 && memcmp(x->u.raw, y->u.raw,
+		    (size_t)x->len - 2) != 0) {
+			return false;	/* no value, or bytes we cannot read */
 		}
 	}
 	return true;
@@ -439,7 +431,7 @@ static int
 replay_send(struct wire *w, const struct seg *s, char *errbuf, size_t errlen)
 {
 	struct wire_replay *r = to_replay(w);
-	const struct seg_opt *co;
+	uint32_t tsval, old;
 	struct seg *ms;
 	size_t k;
 	unsigned i;
@@ -469,13 +461,12 @@ replay_send(struct wire *w, const struct seg *s, char *errbuf, size_t errlen)
 	 * the target echoed it, so the engine must hold that one: the
 	 * segment is the caller's own (send_seg's), written here on purpose.
 	 */
-	if ((co = seg_opt_find(&r->f[k].s, SEG_OPT_TS)) != NULL &&
-	    co->len == 10) {
+	if (seg_opt_ts(&r->f[k].s, &tsval, NULL) == 0) {
 		ms = (struct seg *)(uintptr_t)s;
 		for (i = 0; i < ms->nopts; i++)
 			if (ms->opts[i].kind == SEG_OPT_TS &&
-			    ms->opts[i].len == 10)
-				ms->opts[i].u.ts.val = co->u.ts.val;
+			    seg_opt_get(&ms->opts[i], 1, &old) == 0)
+				(void)seg_opt_set(&ms->opts[i], 1, tsval);
 	}
 	r->claim = k + 1;
 	if (r->loop != NULL) {
@@ -585,14 +576,13 @@ replay_link_ok(struct wire *w, char *why, size_t len)
 static uint32_t
 first_tsval(const struct wire_replay *r)
 {
-	const struct seg_opt *o;
+	uint32_t val;
 	size_t i;
 
 	for (i = 0; i < r->nf; i++)
 		if (r->f[i].ours && r->f[i].rc == SEG_OK &&
-		    (o = seg_opt_find(&r->f[i].s, SEG_OPT_TS)) != NULL &&
-		    o->len == 10)
-			return o->u.ts.val;
+		    seg_opt_ts(&r->f[i].s, &val, NULL) == 0)
+			return val;
 	return 0;
 }
 
