@@ -12,7 +12,7 @@
 
 #include "seg.h"
 
-/* main.c's environment error printer: prints, returns exit status 3. */
+/* cmd.c's environment error printer: prints, returns exit status 3. */
 typedef int oneshot_env_fn(const char *what, const char *err, int eperm);
 
 /* What "send" sends, from its command line (oneshot-cli.c). */
