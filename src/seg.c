@@ -276,7 +276,6 @@ seg_encode(const struct seg *s, uint8_t *buf, size_t bufsz)
 	return (int)total;
 }
 
-
 /* A bounded appender: output is cut, never overrun. */
 struct fmtbuf {
 	char *buf;
