@@ -169,13 +169,9 @@ cmd_run(int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+46hi:j:o:p:P:s:t:vx:", longopts,
 	    NULL)) != -1) {
+		if (net_family_opt(ch, &o.family))
+			continue;
 		switch (ch) {
-		case '4':
-			o.family = AF_INET;
-			break;
-		case '6':
-			o.family = AF_INET6;
-			break;
 		case 'h':
 			cmd_usage(stdout);
 			free_opts(&o);

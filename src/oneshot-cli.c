@@ -110,13 +110,9 @@ oneshot_main(int argc, char **argv, oneshot_env_fn *env_error)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "+46a:c:hi:p:s:t:", longopts,
 	    NULL)) != -1) {
+		if (net_family_opt(ch, &o.family))
+			continue;
 		switch (ch) {
-		case '4':
-			o.family = AF_INET;
-			break;
-		case '6':
-			o.family = AF_INET6;
-			break;
 		case 'a':
 			o.spoof = optarg;
 			break;
