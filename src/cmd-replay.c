@@ -76,7 +76,8 @@ cmd_replay(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2)
-		return cmd_usage_error("replay: expected CASE.yaml CAPTURE.pcap");
+		return cmd_usage_error("replay: expected CASE.yaml "
+		    "CAPTURE.pcap");
 	if (cmd_load_plan(argv + optind, 1, &plan) != 0) {
 		plan_free(&plan);
 		return TC_EXIT_USAGE;
@@ -84,8 +85,8 @@ cmd_replay(int argc, char **argv)
 	while (id != NULL && k < plan.ncases && strcmp(plan.cases[k].id, id))
 		k++;
 	if (id == NULL && plan.ncases != 1)
-		rc = cmd_usage_error("replay: %s holds %zu cases: pick one with "
-		    "-c ID", argv[optind], plan.ncases);
+		rc = cmd_usage_error("replay: %s holds %zu cases: pick one "
+		    "with -c ID", argv[optind], plan.ncases);
 	else if (id != NULL && k == plan.ncases)
 		rc = cmd_usage_error("replay: -c %s: no such case in %s", id,
 		    argv[optind]);

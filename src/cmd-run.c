@@ -186,8 +186,8 @@ cmd_run(int argc, char **argv)
 			n = strtol(optarg, &end, 10);
 			if (*end != '\0' || n < 1 || n > 1024) {
 				free_opts(&o);
-				return cmd_usage_error("-j %s: expected 1..1024",
-				    optarg);
+				return cmd_usage_error("-j %s: expected "
+				    "1..1024", optarg);
 			}
 			o.jobs = (unsigned)n;
 			break;
@@ -326,8 +326,8 @@ cmd_run(int argc, char **argv)
 	/* The run can start: now the report may replace the old one.  Before
 	 * the capabilities go, as the file was opened before them. */
 	if ((of = outfile_open(o.output, err, sizeof(err))) == NULL) {
-		rc = cmd_env_error(o.output != NULL ? o.output : "standard output",
-		    err, 0);
+		rc = cmd_env_error(o.output != NULL ? o.output :
+		    "standard output", err, 0);
 		goto out;
 	}
 	/* Set-up done: give up the capabilities the run no longer needs.
