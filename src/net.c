@@ -44,6 +44,15 @@ net_resolve(const char *name, int family, int *af, union seg_addr *dst,
 	return 0;
 }
 
+int
+net_family_opt(int ch, int *family)
+{
+	if (ch != '4' && ch != '6')
+		return 0;
+	*family = ch == '4' ? AF_INET : AF_INET6;
+	return 1;
+}
+
 /* The interface owning addr (family af), or NULL. */
 static char *
 net_owner(int af, const union seg_addr *addr, char *ifname, size_t len)

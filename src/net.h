@@ -46,6 +46,13 @@ int net_resolve(const char *name, int family, int *af, union seg_addr *dst,
     char *errbuf, size_t errlen);
 
 /*
+ * -4 and -6, the family for net_resolve, read the same way by run and
+ * send: when ch (what getopt returned) is '4' or '6', set *family to
+ * AF_INET or AF_INET6 and return 1; otherwise return 0, *family as it was.
+ */
+int net_family_opt(int ch, int *family);
+
+/*
  * Set up n for c.  Returns NET_OK; NET_USAGE when c->spoof is unusable
  * (message in errbuf); NET_ENV when the environment fails, with what
  * failed in *what ("capture", "guard", ...), the reason in errbuf and

@@ -44,6 +44,8 @@ enum seg_optkind {
 #define SEG_TCP_HDRLEN 20	/* without options */
 #define SEG_TCP_SEQ_OFF 4
 #define SEG_TCP_CSUM_OFF 16
+#define SEG_IP4_DF 0x4000	/* IPv4 flags: don't fragment (RFC 791 3.1) */
+#define SEG_IP_PROTO_TCP 6	/* IPv4 protocol, IPv6 next header (IANA) */
 
 #define SEG_MAX_SACK 4
 #define SEG_OPTSPACE 40		/* option bytes (RFC 9293 3.1) */
@@ -128,35 +130,6 @@ enum seg_csum {
  * options, no payload.
  */
 void seg_init(struct seg *s);
-
-/*
- * Decode a packet as captured on a link of pcap type dlt (DLT_EN10MB,
- * DLT_LINUX_SLL, DLT_RAW, DLT_NULL/LOOP, DLT_IPV4) with caplen captured bytes.
- * Never reads outside p[0..caplen).  On SEG_OK, s->payload points into p.
- * On any other status, why (if not NULL) receives a one-line reason such as
- * "tcp data offset 3 < 5".  Returns an enum seg_status.
- */
-int seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
-    char *why, size_t whylen);
-
-/*
- * seg_decode for a frame of len bytes on the wire of which caplen were
- * captured.  When the whole frame was captured (caplen == len), an IPv4
- * total length or IPv6 payload length beyond it is the sender's lie:
- * SEG_MALFORMED, not SEG_TRUNCATED.  seg_decode assumes the capture may
- * have been cut.  On SEG_MALFORMED at the IP layer the addresses, and the
- * ports where a TCP header could be found (at the header length, or at 20
- * bytes when the header length is impossible), are filled in, so that the
- * caller can tell whose segment it was.
- */
-int seg_decode_frame(int dlt, const uint8_t *p, size_t caplen, size_t len,
-    struct seg *s, char *why, size_t whylen);
-
-/* Same, starting at the IPv4 or IPv6 header (the version nibble says
- * which).  IPv6 extension headers are walked (RFC 8200 4); a fragment is
- * SEG_NOT_TCP. */
-int seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s,
-    char *why, size_t whylen);
 
 /*
  * Parse flag letters: F S R P A U E C (and '.' for ACK, W for CWR as
@@ -252,6 +225,37 @@ size_t seg_gso_count(const struct seg *s, size_t max);
  * into s's payload.  out's checksum is unverifiable (csum_partial). */
 void seg_gso_piece(const struct seg *s, size_t max, size_t i,
     struct seg *out);
+
+/* seg-decode.c */
+
+/*
+ * Decode a packet as captured on a link of pcap type dlt (DLT_EN10MB,
+ * DLT_LINUX_SLL, DLT_RAW, DLT_NULL/LOOP, DLT_IPV4) with caplen captured bytes.
+ * Never reads outside p[0..caplen).  On SEG_OK, s->payload points into p.
+ * On any other status, why (if not NULL) receives a one-line reason such as
+ * "tcp data offset 3 < 5".  Returns an enum seg_status.
+ */
+int seg_decode(int dlt, const uint8_t *p, size_t caplen, struct seg *s,
+    char *why, size_t whylen);
+
+/*
+ * seg_decode for a frame of len bytes on the wire of which caplen were
+ * captured.  When the whole frame was captured (caplen == len), an IPv4
+ * total length or IPv6 payload length beyond it is the sender's lie:
+ * SEG_MALFORMED, not SEG_TRUNCATED.  seg_decode assumes the capture may
+ * have been cut.  On SEG_MALFORMED at the IP layer the addresses, and the
+ * ports where a TCP header could be found (at the header length, or at 20
+ * bytes when the header length is impossible), are filled in, so that the
+ * caller can tell whose segment it was.
+ */
+int seg_decode_frame(int dlt, const uint8_t *p, size_t caplen, size_t len,
+    struct seg *s, char *why, size_t whylen);
+
+/* Same, starting at the IPv4 or IPv6 header (the version nibble says
+ * which).  IPv6 extension headers are walked (RFC 8200 4); a fragment is
+ * SEG_NOT_TCP. */
+int seg_decode_ip(const uint8_t *p, size_t caplen, struct seg *s,
+    char *why, size_t whylen);
 
 /* seg-opt.c: the option registry and codec */
 

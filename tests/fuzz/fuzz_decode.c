@@ -1,5 +1,5 @@
 /*
- * fuzz_decode.c - libFuzzer harness for the segment decoder (seg.c): any
+ * fuzz_decode.c - libFuzzer harness for the segment decoder (seg-decode.c): any
  * bytes, on any link type we decode, over IPv4 and IPv6 with extension
  * headers.  The first input byte picks the link type.  A decoded segment
  * is also printed, which walks every option.

@@ -1,6 +1,6 @@
 /*
- * test_seg.c - unit tests for the segment codec (seg.c, seg-opt.c,
- * cksum.c, decode.h).
+ * test_seg.c - unit tests for the segment codec (seg.c, seg-decode.c,
+ * seg-opt.c, cksum.c, decode.h).
  *
  * The packets below were built by a script with the RFC 1071 checksums
  * filled in, then written to pcap files and read back with tcpdump 4.99.3;

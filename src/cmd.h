@@ -1,0 +1,56 @@
+/*
+ * cmd.h - the subcommands of the tcpconform program (main.c's table) and
+ * what they share.  Program-only: none of it is in libtc.a.
+ */
+#ifndef TC_CMD_H
+#define TC_CMD_H
+
+#include <stdio.h>
+
+struct plan;
+
+/* The name in every message of the program: "tcpconform: ...". */
+#define CMD_PROGNAME "tcpconform"
+
+/* cmd.c */
+
+/* Print the synopsis of every subcommand (the man page's SYNOPSIS) to f. */
+void cmd_usage(FILE *f);
+
+/*
+ * A usage error: "tcpconform: MESSAGE" and the usage on stderr.  Returns
+ * exit status 2, for "return cmd_usage_error(...)".
+ */
+int cmd_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/*
+ * An environment error: "tcpconform: WHAT: ERR" on stderr, and with eperm
+ * how to get the privileges that were missing.  Returns exit status 3.
+ * Also "send"'s oneshot_env_fn.
+ */
+int cmd_env_error(const char *what, const char *err, int eperm);
+
+/* -P NAME: 0 for a known profile, else the usage error naming the known
+ * ones (exit status 2). */
+int cmd_check_profile(const char *name);
+
+/*
+ * Load the n cases or directories of cases in paths into p, printing
+ * every error of every file and then their count.  Returns 0 when all are
+ * valid, else -1.  The caller frees p (plan_free) in either case.
+ */
+int cmd_load_plan(char **paths, int n, struct plan *p);
+
+/* cmd-run.c */
+
+/* "run" with argv[0] == "run".  Returns the exit status (defaults.h):
+ * PASS, FAILED (a case failed), USAGE, ENV, or INTR (SIGINT, SIGTERM). */
+int cmd_run(int argc, char **argv);
+
+/* cmd-replay.c */
+
+/* "replay" with argv[0] == "replay".  Returns the exit status, as run's. */
+int cmd_replay(int argc, char **argv);
+
+#endif
