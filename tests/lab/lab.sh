@@ -17,7 +17,8 @@
 # TC_NS_TESTER, TC_NS_TARGET,
 # TC_TARGET_EXEC (a tcpconform --target-exec hook into the target: a
 # script that runs its one argument there with sh -c) and
-# TC_LAB_DIR set.  TC_LAB_DIR holds sysctls (what was set), peer.log (the
+# TC_LAB_DIR set.  LAB_NICE (e.g. -10) runs the whole lab at that nice
+# value.  TC_LAB_DIR holds sysctls (what was set), peer.log (the
 # peer's -v log) and is removed afterwards, like everything else.
 #
 # Exit: COMMAND's status; 128+N if interrupted by signal N (forwarded to
@@ -105,6 +106,12 @@ off|default) ;;
 esac
 
 lab_require_root
+# LAB_NICE (make check sets -10): the lab, tester and target, at that
+# priority, ahead of CPU-bound work beside it.
+if [ -n "${LAB_NICE:-}" ]; then
+	renice -n "$LAB_NICE" -p $$ >/dev/null 2>&1 ||
+	    lab__err "cannot renice to $LAB_NICE (ignored)"
+fi
 lab_traps
 lab_setup "${lab_overrides[@]}"
 if [ -n "$LAB_NETEM" ]; then
