@@ -279,6 +279,8 @@ struct interp {
 	size_t next_report;	/* next case to report (plan order) */
 	unsigned running;
 	size_t nunsettled;	/* cases ended, not yet cleaned up */
+	uint64_t start_timer;	/* the loop comes round before the next
+				 * case starts (interp-case.c) */
 	int exclusive;		/* a case that must run alone is running */
 	int aborted;
 	int env_error;

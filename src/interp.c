@@ -167,6 +167,9 @@ interp_run(struct interp *in, char *errbuf, size_t errlen)
 	ev_set_after(in->loop, settle_cb, in);
 	rc = ev_run(in->loop);
 	ev_set_after(in->loop, NULL, NULL);
+	if (in->start_timer != 0)
+		ev_del_timer(in->loop, in->start_timer);
+	in->start_timer = 0;
 	if (rc != 0) {
 		tc_errf(errbuf, errlen, "event loop failed");
 		interp_health_stop(in);
