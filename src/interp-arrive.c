@@ -111,6 +111,32 @@ target_seg(struct case_run *cr, const struct seg *s, uint64_t ts)
 	}
 }
 
+/*
+ * requires: options, on the target's first SYN or SYN-ACK: a target that
+ * does not offer one of them (RFC 7323 and RFC 2018 options are all
+ * optional) is not one the case can judge.  Returns 1 if it ended the
+ * case.
+ */
+static int
+req_opts(struct case_run *cr, const struct seg *s)
+{
+	const struct plan_case *pc = cr->pc;
+	size_t i;
+
+	if (cr->opts_checked || !(s->flags & SEG_SYN))
+		return 0;
+	cr->opts_checked = true;
+	for (i = 0; i < pc->nreq_opts; i++)
+		if (seg_opt_find(s, pc->req_opts[i]) == NULL) {
+			cr_end(cr, REP_SKIP, xasprintf("not applicable: the "
+			    "target's %s carries no %s option (requires: "
+			    "options)", (s->flags & SEG_ACK) ? "SYN-ACK" :
+			    "SYN", seg_opt_name(pc->req_opts[i])));
+			return 1;
+		}
+	return 0;
+}
+
 /* A captured frame (wire_frame_cb): to the case it belongs to. */
 void
 interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
@@ -202,6 +228,8 @@ interp_frame_cb(const uint8_t *pkt, size_t caplen, size_t len, uint64_t ts,
 	}
 	if (seg_opt_ts(&s, &cr->peer_tsval, NULL) == 0)
 		cr->have_peer_tsval = true;
+	if (req_opts(cr, &s))
+		return;
 	target_seg(cr, &s, ts);
 }
 

@@ -197,6 +197,7 @@ struct case_run {
 	 * SYN or SYN-ACK to our segment that acknowledged it. */
 	uint64_t rtt_syn_ts;	/* capture time of that SYN, 0: none yet */
 	uint64_t rtt;		/* 0: not known */
+	bool opts_checked;	/* requires: options, on its first SYN */
 
 	/* The current step's own state, by kind. */
 	union {

@@ -266,6 +266,8 @@ struct plan_sysctl {
 	struct plan_pos pos;
 };
 
+#define PLAN_REQ_OPTS 8
+
 struct plan_case {
 	char *id;
 	char *title;
@@ -285,6 +287,10 @@ struct plan_case {
 	struct plan_sysctl *req_sysctl;	/* required values, else SKIP */
 	size_t nreq_sysctl;
 	bool req_root, req_ipv6, req_ipv4;	/* requires: root, ipv6, ipv4 */
+	/* requires: options: kinds the target's SYN (or SYN-ACK) must
+	 * carry, judged on the wire; else the case is not applicable. */
+	uint8_t req_opts[PLAN_REQ_OPTS];
+	size_t nreq_opts;
 	bool exclusive;			/* run alone (implied by sysctl) */
 };
 

@@ -280,11 +280,20 @@ req_sysctl(struct ld *ld, yaml_node_t *n, void *dst)
 	    &c->nreq_sysctl);
 }
 
+static void
+req_options(struct ld *ld, yaml_node_t *n, void *dst)
+{
+	struct plan_case *c = dst;
+
+	scr_opt_kinds(ld, n, c->req_opts, &c->nreq_opts, PLAN_REQ_OPTS);
+}
+
 static const struct field req_fields[] = {
 	F_KIND("root", FLD_BOOL, struct plan_case, req_root, "root", false),
 	F_KIND("ipv6", FLD_BOOL, struct plan_case, req_ipv6, "ipv6", false),
 	F_KIND("ipv4", FLD_BOOL, struct plan_case, req_ipv4, "ipv4", false),
 	F_FN("sysctl", req_sysctl, false),
+	F_FN("options", req_options, false),
 };
 
 static void

@@ -437,6 +437,14 @@ void scr_get_opts(struct ld *ld, yaml_node_t *n, struct plan_opts *po);
  */
 void scr_expect_options(struct ld *ld, yaml_node_t *n, void *dst);
 
+/*
+ * requires' options key: a sequence of option names that a target's SYN
+ * can carry (mss, ws, sackok, ts) into kinds[0..*n), at most max, each
+ * once.
+ */
+void scr_opt_kinds(struct ld *ld, yaml_node_t *n, uint8_t *kinds, size_t *np,
+    size_t max);
+
 /* ---- script-kind.c: the steps that hold no steps ----------------------- */
 
 /*

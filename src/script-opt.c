@@ -606,3 +606,54 @@ scr_expect_options(struct ld *ld, yaml_node_t *n, void *dst)
 	    it < n->data.sequence.items.top && !ld->stop; it++)
 		get_optexp(ld, scr_node(ld, *it), dst);
 }
+
+/*
+ * The options a SYN may carry that a case can require: those with a
+ * value or a meaning on a SYN (RFC 9293 3.2 MSS, RFC 7323 WS and TS,
+ * RFC 2018 SACK-permitted); not EOL, NOP or SACK blocks.
+ */
+static bool
+syn_opt(uint8_t kind)
+{
+	return kind == SEG_OPT_MSS || kind == SEG_OPT_WS ||
+	    kind == SEG_OPT_SACKOK || kind == SEG_OPT_TS;
+}
+
+void
+scr_opt_kinds(struct ld *ld, yaml_node_t *n, uint8_t *kinds, size_t *np,
+    size_t max)
+{
+	const struct seg_optdesc *od;
+	yaml_node_item_t *it;
+	yaml_node_t *e;
+	char q[QLEN];
+	size_t i;
+
+	if (n->type != YAML_SEQUENCE_NODE) {
+		scr_lerr(ld, n, "requires options takes a list of option "
+		    "names, e.g. [ts, sackok, ws]");
+		return;
+	}
+	for (it = n->data.sequence.items.start;
+	    it < n->data.sequence.items.top; it++) {
+		e = scr_node(ld, *it);
+		if (e->type != YAML_SCALAR_NODE ||
+		    (od = opt_lookup(e, false)) == NULL || !syn_opt(od->kind)) {
+			scr_lerr(ld, e, "unknown option '%s' in requires "
+			    "options (expected one of: mss, ws, sackok, ts)",
+			    scr_qs(e, q, sizeof(q)));
+			continue;
+		}
+		for (i = 0; i < *np && kinds[i] != od->kind; i++)
+			;
+		if (i < *np) {
+			scr_lerr(ld, e, "option '%s' required twice", od->name);
+			continue;
+		}
+		if (*np == max) {
+			scr_lerr(ld, e, "more than %zu required options", max);
+			return;
+		}
+		kinds[(*np)++] = od->kind;
+	}
+}
