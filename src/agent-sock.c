@@ -227,6 +227,17 @@ agent_sock_fmtaddr(const struct sockaddr *sa, socklen_t len, char *dst,
 		snprintf(dst, dstlen, "%s:%s", host, serv);
 }
 
+/* Close fd after a failure, keeping the failure's errno; -1. */
+static int
+close_fail(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 /* Make fd non-blocking and close-on-exec; -1 with errno on failure. */
 static int
 nbcloexec(int fd)
@@ -243,7 +254,7 @@ nbcloexec(int fd)
 int
 agent_sock_tcp(int af)
 {
-	int fd, e;
+	int fd;
 
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
 	fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -252,12 +263,8 @@ agent_sock_tcp(int af)
 #endif
 	if (fd == -1)
 		return -1;
-	if (nbcloexec(fd) == -1) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	if (nbcloexec(fd) == -1)
+		return close_fail(fd);
 	return fd;
 }
 
@@ -265,7 +272,7 @@ int
 agent_sock_listenfd(const struct sockaddr_storage *ss, socklen_t len,
     int backlog, int reuse)
 {
-	int fd, e, on = 1;
+	int fd, on = 1;
 
 	if ((fd = agent_sock_tcp(ss->ss_family)) == -1)
 		return -1;
@@ -275,12 +282,8 @@ agent_sock_listenfd(const struct sockaddr_storage *ss, socklen_t len,
 	    (reuse && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 	    sizeof(on)) == -1) ||
 	    bind(fd, (const struct sockaddr *)ss, len) == -1 ||
-	    listen(fd, backlog) == -1) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	    listen(fd, backlog) == -1)
+		return close_fail(fd);
 	return fd;
 }
 
@@ -289,19 +292,15 @@ agent_sock_acceptfd(int fd, char *peer)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	int nfd, e;
+	int nfd;
 
 	do {
 		nfd = accept(fd, (struct sockaddr *)&ss, &len);
 	} while (nfd == -1 && errno == EINTR);
 	if (nfd == -1)
 		return -1;
-	if (nbcloexec(nfd) == -1) {
-		e = errno;
-		close(nfd);
-		errno = e;
-		return -1;
-	}
+	if (nbcloexec(nfd) == -1)
+		return close_fail(nfd);
 	agent_sock_fmtaddr((struct sockaddr *)&ss, len, peer, AGENT_ADDRLEN);
 	return nfd;
 }
