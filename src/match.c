@@ -398,6 +398,7 @@ match_capture(const struct match_ctx *c, const struct plan_expect *ex,
 		case PLAN_F_WIN: v = s->win; break;
 		case PLAN_F_URG: v = s->urp; break;
 		case PLAN_F_LEN: v = (uint32_t)s->paylen; break;
+		case PLAN_F_END: v = s->seq + seg_len(s); break;
 		case PLAN_F_TTL: v = s->ttl; break;
 		case PLAN_F_IPID: v = s->ipid; break;
 		case PLAN_F_TOS: v = s->tos; break;

@@ -36,6 +36,7 @@ const char *const plan_field_names[PLAN_F_MAX] = {
 	[PLAN_F_TSECR] = "ts.ecr",
 	[PLAN_F_MSS] = "mss",
 	[PLAN_F_WS] = "ws",
+	[PLAN_F_END] = "end",
 };
 
 const struct plan_profile plan_profiles[] = {

@@ -41,7 +41,9 @@ struct plan_num {
 enum plan_field {
 	PLAN_F_SEQ = 0, PLAN_F_ACK, PLAN_F_WIN, PLAN_F_URG, PLAN_F_LEN,
 	PLAN_F_TTL, PLAN_F_IPID, PLAN_F_TOS, PLAN_F_TSVAL, PLAN_F_TSECR,
-	PLAN_F_MSS, PLAN_F_WS, PLAN_F_MAX
+	PLAN_F_MSS, PLAN_F_WS,
+	PLAN_F_END,	/* SEG.SEQ + SEG.LEN: where the next segment starts */
+	PLAN_F_MAX
 };
 
 struct plan_capture {
