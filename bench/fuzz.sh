@@ -11,7 +11,7 @@
 # (default: a temporary one, removed).  BENCHMARKS.md has the figures.
 set -u
 
-all="script decode arrive nd reply include"
+all="script decode arrive nd reply include known"
 usage() {
 	echo "usage: bench/fuzz.sh HARNESS|all SECONDS (HARNESS: $all)" >&2
 	exit 2
@@ -35,7 +35,7 @@ fi
 
 dict_of() {
 	case $1 in
-	script|include) echo "$src/tests/fuzz/yaml.dict" ;;
+	script|include|known) echo "$src/tests/fuzz/yaml.dict" ;;
 	*) echo "$src/tests/fuzz/wire.dict" ;;
 	esac
 }

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "defaults.h"
+#include "known.h"
 #include "outfile.h"
 #include "plan.h"
 #include "replay.h"
@@ -19,9 +20,10 @@
 /*
  * replay: judge a recorded run of one case offline (replay.c), as run
  * would have, from its capture.  Nothing is sent and nothing on the
- * target is asked: no root, no network.  Exit codes as run's; a capture
- * that cannot be read or that the case does not follow is an environment
- * error (3).
+ * target is asked: no root, no network.  Exit codes as run's (--expect
+ * and --strict as well; the expectation file's ids must name cases of
+ * CASE.yaml); a capture that cannot be read or that the case does not
+ * follow is an environment error (3).
  */
 int
 cmd_replay(int argc, char **argv)
@@ -31,6 +33,8 @@ cmd_replay(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'P' },
+		{ "expect", required_argument, NULL, 'E' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -39,7 +43,8 @@ cmd_replay(int argc, char **argv)
 	struct rep_cfg rcfg = { .profile = "rfc" };
 	struct replay *r = NULL;
 	struct outfile *of = NULL;
-	const char *id = NULL, *output = NULL;
+	struct known known = { 0 };
+	const char *id = NULL, *output = NULL, *expect = NULL;
 	char err[1400];
 	size_t k = 0;
 	int ch, rc = TC_EXIT_ENV;
@@ -70,6 +75,12 @@ cmd_replay(int argc, char **argv)
 		case 'v':
 			rcfg.verbose++;
 			break;
+		case 'E':
+			expect = optarg;
+			break;
+		case 'S':
+			rcfg.strict = true;
+			break;
 		default:
 			cmd_usage(stderr);
 			return TC_EXIT_USAGE;
@@ -90,8 +101,12 @@ cmd_replay(int argc, char **argv)
 	else if (id != NULL && k == plan.ncases)
 		rc = cmd_usage_error("replay: -c %s: no such case in %s", id,
 		    argv[optind]);
+	else if (expect != NULL && cmd_load_expect(expect, &plan,
+	    &known) != 0)
+		rc = TC_EXIT_USAGE;
 	if (rc == TC_EXIT_USAGE)
 		goto out;
+	rcfg.known = expect != NULL ? &known : NULL;
 	one = plan;
 	one.cases = &plan.cases[k];
 	one.ncases = 1;
@@ -120,6 +135,7 @@ cmd_replay(int argc, char **argv)
 	replay_notes(r, stderr, CMD_PROGNAME);
 out:
 	replay_free(r);
+	known_free(&known);
 	plan_free(&plan);
 	if (outfile_close(of, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", CMD_PROGNAME, err);

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "defaults.h"
 #include "evloop.h"
 #include "interp.h"
+#include "known.h"
 #include "net.h"
 #include "outfile.h"
 #include "plan.h"
@@ -61,6 +63,8 @@ struct run_opts {
 	const char *output;	/* -o FILE, NULL: stdout */
 	const char *pcap_dir;
 	int no_progress;	/* --no-progress */
+	const char *expect;	/* --expect FILE */
+	bool strict;		/* --strict */
 };
 
 /* -p echo=7,daytime=13 (repeatable) */
@@ -139,6 +143,8 @@ cmd_run(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "pcap", required_argument, NULL, 'C' },
 		{ "no-progress", no_argument, NULL, 'N' },
+		{ "expect", required_argument, NULL, 'E' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,6 +164,7 @@ cmd_run(int argc, char **argv)
 	struct run_ports *ports = NULL;
 	struct stat sb;
 	struct outfile *of = NULL;
+	struct known known = { 0 };
 	char err[512];
 	sigset_t mask, omask;
 	int ch, rc = TC_EXIT_ENV, sfd = -1, eperm = 0;
@@ -225,6 +232,12 @@ cmd_run(int argc, char **argv)
 		case 'N':
 			o.no_progress = 1;
 			break;
+		case 'E':
+			o.expect = optarg;
+			break;
+		case 'S':
+			o.strict = true;
+			break;
 		default:
 			free_opts(&o);
 			cmd_usage(stderr);
@@ -262,6 +275,12 @@ cmd_run(int argc, char **argv)
 		plan_free(&plan);
 		fprintf(stderr, "%s: no test cases found\n", CMD_PROGNAME);
 		return TC_EXIT_USAGE;
+	}
+	/* The expectations too: a misspelt id would expect nothing. */
+	if (o.expect != NULL && cmd_load_expect(o.expect, &plan,
+	    &known) != 0) {
+		rc = TC_EXIT_USAGE;
+		goto out;
 	}
 	if (o.pcap_dir != NULL && stat(o.pcap_dir, &sb) != 0 &&
 	    mkdir(o.pcap_dir, 0777) != 0 && errno != EEXIST) {
@@ -355,6 +374,8 @@ cmd_run(int argc, char **argv)
 	rcfg.plan = &plan;
 	rcfg.target = o.target;
 	rcfg.profile = o.profile;
+	rcfg.strict = o.strict;
+	rcfg.known = o.expect != NULL ? &known : NULL;
 	rep = rep_open(outfile_fp(of), &rcfg);
 	/* Only for a person watching: never into a pipe, file or CI log. */
 	if (!o.no_progress && isatty(STDERR_FILENO))
@@ -379,7 +400,7 @@ cmd_run(int argc, char **argv)
 		    "packets (see -j in tcpconform(1))\n", (uintmax_t)drops);
 	if (interp_aborted(in))
 		rc = TC_EXIT_INTR;
-	else
+	else	/* failed: the cases that fail the run (rep_totals) */
 		rc = failed > 0 ? TC_EXIT_FAILED : TC_EXIT_PASS;
 out:
 	prog_free(prog);
@@ -392,6 +413,7 @@ out:
 	wire_free(wire);
 	net_close(&net);
 	runid_ports_free(ports);
+	known_free(&known);
 	plan_free(&plan);
 	/* A report that could not be written is no report: exit 3. */
 	if (outfile_close(of, err, sizeof(err)) != 0) {

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "defaults.h"
+#include "known.h"
 #include "plan.h"
 #include "script.h"
 #include "util.h"
@@ -22,11 +23,12 @@ cmd_usage(FILE *f)
 	    "                      [-i IFACE] [-s SPOOFED-SOURCE]\n"
 	    "                      [-j JOBS] [-P PROFILE] [-x HOOK]\n"
 	    "                      [--format text|tap|junit|json] [-o FILE]\n"
-	    "                      [--pcap DIR] [--no-progress] PATH ...\n"
+	    "                      [--pcap DIR] [--no-progress]\n"
+	    "                      [--expect FILE] [--strict] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
 	    "       tcpconform list [--tag TAG] [-P PROFILE] PATH ...\n"
 	    "       tcpconform replay [-v] [-c ID] [-P PROFILE] [-f FORMAT] [-o FILE]\n"
-	    "                         CASE.yaml CAPTURE.pcap\n"
+	    "                         [--expect FILE] [--strict] CASE.yaml CAPTURE.pcap\n"
 	    "       tcpconform guard --clear\n"
 	    "       tcpconform send -t TARGET -p PORT [--flags FLAGS] [-c COUNT] ...\n"
 	    "       tcpconform send --flood -c COUNT --max-time DUR -t TARGET -p PORT\n"
@@ -90,4 +92,24 @@ cmd_env_error(const char *what, const char *err, int eperm)
 		    "the capabilities cap_net_raw and cap_net_admin\n",
 		    CMD_PROGNAME);
 	return TC_EXIT_ENV;
+}
+
+int
+cmd_load_expect(const char *path, const struct plan *p, struct known *k)
+{
+	size_t i;
+
+	if (known_load(path, k) == 0)
+		known_check(k, p);
+	/* Names come from the file and the command line: nothing raw to a
+	 * terminal. */
+	for (i = 0; i < k->nerrs; i++) {
+		tc_fputs_safe(k->errs[i], stderr);
+		fputc('\n', stderr);
+	}
+	if (k->nerrs == 0)
+		return 0;
+	fprintf(stderr, "%s: %zu error%s in --expect %s; nothing was sent\n",
+	    CMD_PROGNAME, k->nerrs, k->nerrs == 1 ? "" : "s", path);
+	return -1;
 }

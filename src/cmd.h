@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+struct known;
 struct plan;
 
 /* The name in every message of the program: "tcpconform: ...". */
@@ -42,10 +43,19 @@ int cmd_check_profile(const char *name);
  */
 int cmd_load_plan(char **paths, int n, struct plan *p);
 
+/*
+ * --expect FILE: load the expectation file at path into k (zeroed) and
+ * check its ids against the cases of p, printing every error.  Returns
+ * 0, or -1 (exit status 2: nothing was sent).  The caller frees k
+ * (known_free) in either case.
+ */
+int cmd_load_expect(const char *path, const struct plan *p, struct known *k);
+
 /* cmd-run.c */
 
 /* "run" with argv[0] == "run".  Returns the exit status (defaults.h):
- * PASS, FAILED (a case failed), USAGE, ENV, or INTR (SIGINT, SIGTERM). */
+ * PASS, FAILED (a case fails the run: rep_totals), USAGE, ENV, or INTR
+ * (SIGINT, SIGTERM). */
 int cmd_run(int argc, char **argv);
 
 /* cmd-replay.c */

@@ -128,10 +128,10 @@ req_opts(struct case_run *cr, const struct seg *s)
 	cr->opts_checked = true;
 	for (i = 0; i < pc->nreq_opts; i++)
 		if (seg_opt_find(s, pc->req_opts[i]) == NULL) {
-			cr_end(cr, REP_SKIP, xasprintf("not applicable: the "
-			    "target's %s carries no %s option (requires: "
-			    "options)", (s->flags & SEG_ACK) ? "SYN-ACK" :
-			    "SYN", seg_opt_name(pc->req_opts[i])));
+			cr_end(cr, REP_NA, xasprintf("the target's %s "
+			    "carries no %s option (requires: options)",
+			    (s->flags & SEG_ACK) ? "SYN-ACK" : "SYN",
+			    seg_opt_name(pc->req_opts[i])));
 			return 1;
 		}
 	return 0;

@@ -53,6 +53,7 @@ report_ready(struct interp *in)
 		struct rep_result res = {
 			.pc = cr->pc,
 			.verdict = cr->verdict,
+			.level = cr->level,
 			.dur_ns = cr->t_end - cr->t_start,
 			.start_ns = cr->t_start > in->t_run0 ?
 			    cr->t_start - in->t_run0 : 0,

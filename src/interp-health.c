@@ -86,6 +86,7 @@ not_judged(struct interp *in, struct case_run *cr)
 	free(cr->msg);
 	cr->msg = msg;
 	cr->verdict = REP_FAIL;
+	cr->level = PLAN_LEVEL_MUST;	/* no deviation: not judged */
 }
 
 /* The target is dead: end the run (see the top of the file). */
@@ -105,7 +106,8 @@ health_dead(struct interp *in)
 		struct case_run *cr = &in->runs[i];
 
 		if (cr->status == CR_DONE && cr->t_start != 0 &&
-		    cr->verdict != REP_SKIP && cr->t_end > in->h.ok_since)
+		    cr->verdict != REP_SKIP && cr->verdict != REP_NA &&
+		    cr->t_end > in->h.ok_since)
 			not_judged(in, cr);
 	}
 	in->aborted = 1;	/* start nothing more */

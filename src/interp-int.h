@@ -144,6 +144,7 @@ struct case_run {
 	const struct plan_case *pc;
 	enum cr_status status;
 	enum rep_verdict verdict;
+	enum plan_level level;	/* a failure's: the failed step's level */
 	char *msg;
 	bool unsettled;		/* ended, not cleaned up yet (interp_settle) */
 	struct buf trace;
@@ -326,7 +327,8 @@ void cr_del_timer(struct case_run *cr, uint64_t *id);
 void cr_end(struct case_run *cr, enum rep_verdict v, char *msg);
 
 /* Fail the running case at the current step's file:line:col (a no-op
- * once it ended), quoting capture drops. */
+ * once it ended), quoting capture drops; the failure is at that step's
+ * level (the case's when no step is current). */
 void cr_fail(struct case_run *cr, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

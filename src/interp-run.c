@@ -239,6 +239,7 @@ void
 cr_fail(struct case_run *cr, const char *fmt, ...)
 {
 	const struct plan_pos *pos = cur_pos(cr);
+	const struct plan_step *st = cr_step(cr);
 	va_list ap;
 	char *body, *msg;
 	uint64_t drops;
@@ -259,6 +260,7 @@ cr_fail(struct case_run *cr, const char *fmt, ...)
 		    "been lost to us, not by the target", pos->file, pos->line,
 		    pos->col, body, (uintmax_t)drops);
 	free(body);
+	cr->level = st != NULL ? st->level : cr->pc->level;
 	cr_end(cr, REP_FAIL, msg);
 }
 
@@ -293,9 +295,13 @@ interp_abort(struct interp *in, const char *why)
 	if (in->aborted)
 		return;
 	in->aborted = 1;
+	/* An interruption is ours, not a deviation: at a MUST, whatever
+	 * the step's level. */
 	for (i = 0; i < in->nruns; i++)
-		if (in->runs[i].status == CR_RUNNING)
+		if (in->runs[i].status == CR_RUNNING) {
 			cr_fail(&in->runs[i], "interrupted: %s", why);
+			in->runs[i].level = PLAN_LEVEL_MUST;
+		}
 	/* Cases start out of plan order: one never started would hold back
 	 * the report of a later one that ran.  Report those as not run; the
 	 * ones after the last case that ran stay unreported, as before. */

@@ -251,7 +251,8 @@ interp_req_read(struct interp *in)
  * A run takes the target's lock on a key before it pins it
  * (target_lock), and gives it back after it has put the value back.  A
  * case that finds a key locked waits (polling, the loop stays free) up to
- * its timeout, then is skipped as not applicable, naming the holder.
+ * its timeout, then is skipped, naming the holder: it could not run here
+ * and now, which says nothing of the target.
  */
 
 #define PIN_POLL_NS (250 * NS_PER_MS)
@@ -296,9 +297,8 @@ pin_lock(struct case_run *cr)
 		switch (target_lock(cr->in->cfg->target, key, holder,
 		    sizeof(holder), err, sizeof(err))) {
 		case TARGET_LOCK_BADKEY:
-			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
-			    "%s is not a sysctl name that can be locked",
-			    key));
+			cr_end(cr, REP_NA, xasprintf("%s is not a sysctl "
+			    "name that can be locked", key));
 			return PIN_ENDED;
 		case TARGET_LOCK_NONE:
 			/* Nowhere to lock: pin as before, unguarded. */
@@ -308,10 +308,10 @@ pin_lock(struct case_run *cr)
 		case TARGET_LOCK_HELD:
 			pin_unlock(cr);
 			if (ev_now(cr->in->loop) >= cr->pin_deadline) {
-				cr_end(cr, REP_SKIP, xasprintf("not "
-				    "applicable: %s is pinned by another "
-				    "tcpconform run (id %s) for longer than "
-				    "%s", key, holder, tc_fmt_duration(
+				cr_end(cr, REP_SKIP, xasprintf("%s is "
+				    "pinned by another tcpconform run (id %s) "
+				    "for longer than %s", key, holder,
+				    tc_fmt_duration(
 				    pc->timeout_ns ? pc->timeout_ns :
 				    cr->in->cfg->default_timeout_ns, d,
 				    sizeof(d))));
@@ -361,13 +361,17 @@ cr_settings(struct case_run *cr)
 		const struct plan_sysctl *r = &pc->req_sysctl[i];
 		const struct req_val *rv = req_find(cr->in, r->key);
 
+		/* A target without the setting, or with another value,
+		 * does not offer what the case is about: not applicable to
+		 * it, which is no failure of the target (and no skip,
+		 * which says the case could not run from here). */
 		if (rv == NULL || rv->value == NULL) {
-			cr_end(cr, REP_SKIP, xasprintf("cannot read %s on "
+			cr_end(cr, REP_NA, xasprintf("cannot read %s on "
 			    "the target", r->key));
 			return -1;
 		}
 		if (strcmp(rv->value, r->value) != 0) {
-			cr_end(cr, REP_SKIP, xasprintf("requires %s=%s, the "
+			cr_end(cr, REP_NA, xasprintf("requires %s=%s, the "
 			    "target has %s", r->key, r->value, rv->value));
 			return -1;
 		}
@@ -381,21 +385,21 @@ cr_settings(struct case_run *cr)
 		const struct plan_sysctl *p = &pc->sysctl[i];
 
 		/* A setting the target lacks, or that the hook may not
-		 * change, makes the case not applicable there: a skip with
-		 * the reason, as for an unreadable requires (not a failure
-		 * of the target).  What was set before is put back. */
+		 * change, makes the case not applicable there, as for an
+		 * unreadable requires (not a failure of the target).  What
+		 * was set before is put back. */
 		if (target_get(t, p->key, out, sizeof(out), err,
 		    sizeof(err)) != 0) {
-			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
-			    "cannot read %s on the target%s%s", p->key,
-			    err[0] != '\0' ? ": " : "", err));
+			cr_end(cr, REP_NA, xasprintf("cannot read %s on the "
+			    "target%s%s", p->key, err[0] != '\0' ? ": " : "",
+			    err));
 			return -1;
 		}
 		cr->saved[i] = xstrdup(out);
 		if (target_set(t, p->key, p->value, err, sizeof(err)) != 0) {
-			cr_end(cr, REP_SKIP, xasprintf("not applicable: "
-			    "cannot set %s=%s on the target%s%s", p->key,
-			    p->value, err[0] != '\0' ? ": " : "", err));
+			cr_end(cr, REP_NA, xasprintf("cannot set %s=%s on the "
+			    "target%s%s", p->key, p->value, err[0] != '\0' ?
+			    ": " : "", err));
 			return -1;
 		}
 		cr_event(cr, REP_EV_PIN_SET, p->key, p->value, 0, 0);

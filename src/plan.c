@@ -39,6 +39,25 @@ const char *const plan_field_names[PLAN_F_MAX] = {
 	[PLAN_F_END] = "end",
 };
 
+const char *const plan_level_names[PLAN_LEVEL_MAX] = {
+	[PLAN_LEVEL_MUST] = "MUST",
+	[PLAN_LEVEL_SHOULD] = "SHOULD",
+	[PLAN_LEVEL_MAY] = "MAY",
+};
+
+int
+plan_level_parse(const char *name, enum plan_level *l)
+{
+	int i;
+
+	for (i = 0; i < PLAN_LEVEL_MAX; i++)
+		if (strcmp(name, plan_level_names[i]) == 0) {
+			*l = (enum plan_level)i;
+			return 0;
+		}
+	return -1;
+}
+
 const struct plan_profile plan_profiles[] = {
 	{ "rfc", "the RFCs as written (default)" },
 	{ "linux", "Linux 6.x: its documented, intended deviations" },

@@ -217,6 +217,18 @@ struct plan_exec {
 	bool background;		/* don't wait; killed at case end */
 };
 
+/*
+ * The requirement level a case or step checks, in RFC 2119's words: a
+ * deviation from a MAY does not fail the run unless --strict, one from a
+ * SHOULD or a MUST does.  Zero is MUST, the default.
+ */
+enum plan_level {
+	PLAN_LEVEL_MUST = 0,
+	PLAN_LEVEL_SHOULD,
+	PLAN_LEVEL_MAY,
+	PLAN_LEVEL_MAX
+};
+
 struct plan_step;
 
 struct plan_branch {
@@ -242,6 +254,10 @@ struct plan_step {
 	 * "profile: '!linux'" (under every other): NULL for always. */
 	char *profile;			/* owned */
 	bool profile_not;
+	/* "level:": the level its failure breaks; a step without one has
+	 * its any_of's, or its case's (the loader fills it in). */
+	enum plan_level level;
+	bool level_set;			/* given on the step itself */
 	union {
 		struct plan_connect connect;
 		struct plan_send send;
@@ -294,6 +310,7 @@ struct plan_case {
 	uint8_t req_opts[PLAN_REQ_OPTS];
 	size_t nreq_opts;
 	bool exclusive;			/* run alone (implied by sysctl) */
+	enum plan_level level;		/* "level:", default MUST */
 };
 
 struct plan {
@@ -313,6 +330,13 @@ extern const char *const plan_step_names[PLAN_STEP_MAX];
 
 /* Names of capturable fields ("seq", "ts.val", ...). */
 extern const char *const plan_field_names[PLAN_F_MAX];
+
+/* Names of the levels as case files spell them: "MUST", "SHOULD", "MAY". */
+extern const char *const plan_level_names[PLAN_LEVEL_MAX];
+
+/* "MUST", "SHOULD" or "MAY" (exactly, RFC 2119's capitals): 0 and *l
+ * set, or -1. */
+int plan_level_parse(const char *name, enum plan_level *l);
 
 /*
  * Stack profiles (--profile, and steps marked "profile: NAME"): the one

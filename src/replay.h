@@ -25,9 +25,10 @@ struct replay *replay_open(const struct plan *one, const char *path,
 
 /*
  * Judge the case, reporting to out as rcfg says (its plan and target are
- * set here).  Returns 1 when it failed, 0 when it passed, or -1 with a
- * message in errbuf when the replay could not judge it: the case did not
- * send what the capture holds (the report is written all the same).
+ * set here; --strict and --expect in it).  Returns 1 when the case fails
+ * the run (rep_totals' fatal), 0 when it does not, or -1 with a message
+ * in errbuf when the replay could not judge it: the case did not send
+ * what the capture holds (the report is written all the same).
  */
 int replay_run(struct replay *r, FILE *out, const struct rep_cfg *rcfg,
     char *errbuf, size_t errlen);

@@ -13,10 +13,20 @@
 
 #include "plan.h"
 
+/*
+ * The engine ends a case with PASS, FAIL, SKIP (it could not run here:
+ * not root, no hook, an IPv6 case on an IPv4 run, interrupted) or NA (not
+ * applicable: the target lacks what the case is about, a setting it pins
+ * or a lock on it).  The reporters turn a case the expectation file lists
+ * (rep_cfg.known) into XFAIL when it failed and XPASS when it passed.
+ */
 enum rep_verdict {
 	REP_PASS = 0,
 	REP_FAIL,
 	REP_SKIP,
+	REP_NA,
+	REP_XFAIL,
+	REP_XPASS,
 	REP_VERDICT_MAX
 };
 
@@ -82,7 +92,8 @@ struct rep_step {
 /* One finished case. Strings and arrays belong to the caller. */
 struct rep_result {
 	const struct plan_case *pc;
-	enum rep_verdict verdict;
+	enum rep_verdict verdict;	/* PASS, FAIL, SKIP or NA */
+	enum plan_level level;	/* FAIL: the level of the step that failed */
 	uint64_t dur_ns;
 	uint64_t start_ns;	/* when it started, from the run's start */
 	const char *msg;	/* failure or skip reason; NULL on pass */
@@ -98,6 +109,8 @@ struct rep_result {
 	const char *pcap;	/* the case's capture file, or NULL */
 };
 
+struct known;
+
 /* How to report. */
 struct rep_cfg {
 	enum rep_format format;
@@ -105,6 +118,21 @@ struct rep_cfg {
 	const struct plan *plan;	/* the cases, in order (TAP plan) */
 	const char *target;	/* JSON: the target's address */
 	const char *profile;	/* JSON: the profile */
+	bool strict;		/* --strict: a failed MAY fails the run */
+	const struct known *known;	/* --expect, or NULL */
+};
+
+/*
+ * What was reported so far.  A case fails the run (fatal) when it failed
+ * at a MUST or SHOULD, or at a MAY under --strict, or passed although the
+ * expectation file lists it (XPASS); exempt counts the failures of a MAY
+ * that do not.
+ */
+struct rep_totals {
+	unsigned count[REP_VERDICT_MAX];	/* by reported verdict */
+	unsigned failed[PLAN_LEVEL_MAX];	/* REP_FAIL by level */
+	unsigned fatal;
+	unsigned exempt;
 };
 
 struct rep;
@@ -130,8 +158,11 @@ struct rep *rep_open(FILE *out, const struct rep_cfg *cfg);
 void rep_case(struct rep *r, const struct rep_result *res);
 
 /* Print the summary (JUnit, JSON: the whole document); returns the number
- * of failed cases. */
+ * of cases that fail the run (rep_totals' fatal). */
 unsigned rep_summary(struct rep *r, uint64_t wall_ns);
+
+/* The counts of the cases reported so far. */
+const struct rep_totals *rep_totals(const struct rep *r);
 
 void rep_free(struct rep *r);
 

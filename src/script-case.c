@@ -1,9 +1,9 @@
 /*
  * script-case.c - the YAML loader's test cases: one YAML document is one
  * case, its top-level keys (id, title, service, rfc, tags, steps, timeout,
- * sysctl, requires, exclusive) and its matrix, expanded into one case per
- * combination of parameters; and the plan's case ids, hashed for the
- * duplicate check.
+ * sysctl, requires, exclusive, level) and its matrix, expanded into one
+ * case per combination of parameters; and the plan's case ids, hashed for
+ * the duplicate check.
  */
 #include "config.h"
 
@@ -309,6 +309,14 @@ case_requires(struct ld *ld, yaml_node_t *n, void *dst)
 	scr_map_fields(ld, n, "requires", req_fields, NITEMS(req_fields), dst);
 }
 
+static void
+case_level(struct ld *ld, yaml_node_t *n, void *dst)
+{
+	struct plan_case *c = dst;
+
+	scr_get_level(ld, n, &c->level);
+}
+
 /* Checked and expanded by load_case. */
 static void
 case_matrix(struct ld *ld, yaml_node_t *n, void *dst)
@@ -332,6 +340,7 @@ static const struct field case_fields[] = {
 	F_KIND("exclusive", FLD_BOOL, struct plan_case, exclusive,
 	    "exclusive", false),
 	F_FN("matrix", case_matrix, false),
+	F_FN("level", case_level, false),
 };
 
 /* One expansion of a case: params substituted, suffix added to the id. */
@@ -362,6 +371,8 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 		scr_map_fields(ld, root, NULL, case_fields, NITEMS(case_fields),
 		    c);
 	scr_unswap(&sw);
+	/* The keys come in any order: steps learn the case's level now. */
+	scr_levels_fill(c->steps, c->nsteps, c->level);
 	free(ld->captured);
 	ld->captured = NULL;
 	ld->c = NULL;

@@ -365,6 +365,10 @@ void scr_get_duration(struct ld *ld, yaml_node_t *n, const char *what,
 /* true or false into *b.  Returns 0, or -1 after a message. */
 int scr_get_bool(struct ld *ld, yaml_node_t *n, const char *what, bool *b);
 
+/* A requirement level, MUST, SHOULD or MAY, into *l.  Returns 0, or -1
+ * after a message. */
+int scr_get_level(struct ld *ld, yaml_node_t *n, enum plan_level *l);
+
 /*
  * N, or [min, max], each at most max, into *r (r->set, its position).
  * Returns 0, or -1 after a message.
@@ -472,6 +476,13 @@ void scr_step_defaults(struct plan_step *st);
  * stops at ld->stop or at the step caps.  sv owns the steps.
  */
 void scr_parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
+
+/*
+ * Give every step of steps[0..n) without a level of its own the level of
+ * what holds it: level for these, a step's own for its any_of's steps.
+ */
+void scr_levels_fill(struct plan_step *steps, size_t n,
+    enum plan_level level);
 
 /* ---- script-case.c: cases ---------------------------------------------- */
 

@@ -1,9 +1,9 @@
 /*
  * script-step.c - the YAML loader's step sequences: the table of step
- * kinds, a step's profile, and the kinds that hold or splice in steps:
- * any_of, repeat and include (which loads another file's steps).  These
- * recurse through scr_parse_steps(), within this file only; the other
- * kinds are script-kind.c's.
+ * kinds, a step's profile and level, and the kinds that hold or splice in
+ * steps: any_of, repeat and include (which loads another file's steps).
+ * These recurse through scr_parse_steps(), within this file only; the
+ * other kinds are script-kind.c's.
  */
 #include "config.h"
 
@@ -363,6 +363,7 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	struct plan_step *st, *prev;
 	yaml_node_pair_t *pr;
 	yaml_node_t *k = NULL, *v = NULL, *pv = NULL, *pk = NULL;
+	yaml_node_t *lk = NULL, *lv = NULL;
 	char q[QLEN], names[256];
 	size_t i, nk = 0;
 
@@ -374,6 +375,12 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 			    pk == NULL) {
 				pk = scr_node(ld, pr->key);
 				pv = scr_node(ld, pr->value);
+				continue;
+			}
+			if (scr_is_word(scr_node(ld, pr->key), "level") &&
+			    lk == NULL) {
+				lk = scr_node(ld, pr->key);
+				lv = scr_node(ld, pr->value);
 				continue;
 			}
 			k = scr_node(ld, pr->key);
@@ -395,8 +402,9 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	}
 	sk = &stepkinds[i];
 	if (sk->splice != NULL) {
-		if (pk != NULL) {
-			scr_lerr(ld, pk, "profile is not allowed on %s",
+		if (pk != NULL || lk != NULL) {
+			scr_lerr(ld, pk != NULL ? pk : lk, "%s is not allowed "
+			    "on %s", pk != NULL ? "profile" : "level",
 			    sk->name);
 			return;
 		}
@@ -418,7 +426,27 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 	}
 	if (pv != NULL)
 		get_profile(ld, pv, st);
+	if (lv != NULL && scr_get_level(ld, lv, &st->level) == 0)
+		st->level_set = true;
 	sk->parse(ld, v, st, sk->name);
+}
+
+void
+scr_levels_fill(struct plan_step *steps, size_t n, enum plan_level level)
+{
+	struct plan_any_of *a;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (!steps[i].level_set)
+			steps[i].level = level;
+		if (steps[i].kind != PLAN_ANY_OF)
+			continue;
+		a = &steps[i].u.any_of;
+		for (j = 0; j < a->nalts; j++)
+			scr_levels_fill(a->alts[j].steps, a->alts[j].nsteps,
+			    steps[i].level);
+	}
 }
 
 void

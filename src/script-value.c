@@ -521,6 +521,23 @@ scr_get_bool(struct ld *ld, yaml_node_t *n, const char *what, bool *b)
 	return -1;
 }
 
+int
+scr_get_level(struct ld *ld, yaml_node_t *n, enum plan_level *l)
+{
+	const char *s;
+	char q[QLEN];
+
+	if ((s = scr_get_str(ld, n, "level")) == NULL)
+		return -1;
+	/* RFC 2119's keywords, in its capitals: "may" is no level. */
+	if (plan_level_parse(s, l) != 0) {
+		scr_lerr(ld, n, "bad level '%s': expected MUST, SHOULD or MAY",
+		    scr_qs(n, q, sizeof(q)));
+		return -1;
+	}
+	return 0;
+}
+
 /* N, or [min, max]. */
 int
 scr_get_range(struct ld *ld, yaml_node_t *n, const char *what, uint64_t max,

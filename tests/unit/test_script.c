@@ -151,7 +151,7 @@ test_unknown_top_key(void **state)
 	BAD(HDR "  - connect:\nowner: me\n",
 	    "t.yaml:6:1: unknown key 'owner' (expected one of: id, title, "
 	    "rfc, service, tags, steps, timeout, sysctl, requires, "
-	    "exclusive, matrix)");
+	    "exclusive, matrix, level)");
 }
 
 static void
@@ -1354,6 +1354,56 @@ test_profile_bad(void **state)
 	    "linux)");
 }
 
+/*
+ * level: a case's (MUST without one), a step's own, and an any_of's for
+ * its alternatives' steps; whatever the order of the case's keys.
+ */
+static void
+test_level(void **state)
+{
+	struct plan_case *c;
+	const struct plan_any_of *a;
+
+	(void)state;
+	c = load_ok(HDR "  - send:\n");
+	assert_int_equal(c->level, PLAN_LEVEL_MUST);
+	assert_int_equal(c->steps[0].level, PLAN_LEVEL_MUST);
+	reset();
+	c = load_ok(HDR "  - send:\n"
+	    "  - {expect: {flags: A}, level: MUST}\n"
+	    "  - level: MAY\n    any_of:\n"
+	    "      - [expect: {flags: A}, {send: , level: SHOULD}]\n"
+	    "      - [expect: {flags: R}]\n"
+	    "level: SHOULD\n");
+	assert_int_equal(c->level, PLAN_LEVEL_SHOULD);
+	assert_int_equal(c->steps[0].level, PLAN_LEVEL_SHOULD);
+	assert_false(c->steps[0].level_set);
+	assert_int_equal(c->steps[1].level, PLAN_LEVEL_MUST);
+	assert_true(c->steps[1].level_set);
+	assert_int_equal(c->steps[2].level, PLAN_LEVEL_MAY);
+	a = &c->steps[2].u.any_of;
+	assert_int_equal(a->alts[0].steps[0].level, PLAN_LEVEL_MAY);
+	assert_int_equal(a->alts[0].steps[1].level, PLAN_LEVEL_SHOULD);
+	assert_int_equal(a->alts[1].steps[0].level, PLAN_LEVEL_MAY);
+}
+
+static void
+test_level_bad(void **state)
+{
+	(void)state;
+	/* RFC 2119's keywords in its capitals, nothing else. */
+	BAD(HDR "  - send:\nlevel: may\n",
+	    "t.yaml:6:8: bad level 'may': expected MUST, SHOULD or MAY");
+	BAD(HDR "  - {send: , level: OPTIONAL}\n",
+	    "t.yaml:5:21: bad level 'OPTIONAL': expected MUST, SHOULD or MAY");
+	BAD(HDR "  - {send: , level: [MAY]}\n",
+	    "t.yaml:5:21: level must be a scalar, not a sequence");
+	BAD(HDR "  - {repeat: {count: 1, steps: [send: ]}, level: MAY}\n",
+	    "t.yaml:5:43: level is not allowed on repeat");
+	BAD(HDR "  - {level: MAY}\n",
+	    "t.yaml:5:5: step must be a mapping with one key: " STEPS);
+}
+
 static void
 test_wait(void **state)
 {
@@ -2181,6 +2231,8 @@ main(void)
 		T(test_case_keys_bad),
 		T(test_profile),
 		T(test_profile_bad),
+		T(test_level),
+		T(test_level_bad),
 		T(test_wait),
 		T(test_wait_bad),
 		T(test_retransmits),
