@@ -1042,7 +1042,7 @@ test_variables_bad(void **state)
 	BAD(HDR "  - expect: {capture: {x: sequence}}\n",
 	    "t.yaml:5:27: unknown field 'sequence' to capture (expected one "
 	    "of: seq, ack, win, urg, len, ttl, ipid, tos, ts.val, ts.ecr, "
-	    "mss, ws)");
+	    "mss, ws, end)");
 	BAD(HDR "  - expect: {capture: [seq]}\n",
 	    "t.yaml:5:23: capture must be a mapping of variable: field, e.g. "
 	    "{isn: seq}");
@@ -1305,7 +1305,7 @@ test_case_keys_bad(void **state)
 	BAD("id: x\ntitle: T\nservice: echo\nrequires: {rot: true}\n"
 	    "steps: [connect: ]\n",
 	    "t.yaml:4:12: unknown key 'rot' in requires (expected one of: "
-	    "root, ipv6, ipv4, sysctl)");
+	    "root, ipv6, ipv4, sysctl, options)");
 	BAD("id: x\ntitle: T\nservice: echo\nexclusive: 1\n"
 	    "steps: [connect: ]\n",
 	    "t.yaml:4:12: bad exclusive '1': expected true or false");
