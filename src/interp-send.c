@@ -113,6 +113,7 @@ send_seg(struct case_run *cr, struct seg *s)
 	if (cr->dport == 0) {
 		cr_fail(cr, "a client case cannot send before the target's "
 		    "SYN has arrived: its port is not known yet");
+		cr->level = PLAN_LEVEL_MUST;	/* the case's, not a deviation */
 		return -1;
 	}
 	s->af = in->cfg->af;
@@ -124,6 +125,7 @@ send_seg(struct case_run *cr, struct seg *s)
 	if (cr->nsent >= TC_SEND_MAX_COUNT) {
 		cr_fail(cr, "sent %u segments, the most a case may send",
 		    cr->nsent);
+		cr->level = PLAN_LEVEL_MUST;
 		return -1;
 	}
 	cr->nsent++;
@@ -131,6 +133,7 @@ send_seg(struct case_run *cr, struct seg *s)
 		in->env_error = 1;
 		tc_errf(in->errbuf, sizeof(in->errbuf), "%s", err);
 		cr_fail(cr, "cannot send: %s", err);
+		cr->level = PLAN_LEVEL_MUST;	/* ours, not the target's */
 		return -1;
 	}
 	if (seg_opt_ts(s, &cr->our_tsval, NULL) == 0)

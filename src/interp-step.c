@@ -136,6 +136,7 @@ tester_stalled(struct case_run *cr, uint64_t late)
 	    "handled %s late (the tester was stopped or overloaded); cannot "
 	    "judge the target", cr->wait_what,
 	    tc_fmt_duration(cr->wait_ns, d2, sizeof(d2)), d1);
+	cr->level = PLAN_LEVEL_MUST;	/* ours: never a deviation of a MAY */
 }
 
 static void
