@@ -212,14 +212,15 @@ unquote(const char **pp, const char *end, char **dp, struct agent_perr *e)
 }
 
 /*
- * Split the checked line into tokens in r->store; toks[] gets each one's
- * key (or NULL) and value.  Returns the number of tokens, or -1.
+ * Split the line p..end into tokens in store (end - p + 1 bytes at
+ * least: a token never grows, and each ends in one NUL); toks[] gets each
+ * one's key (or NULL) and value.  Returns the number of tokens, or -1.
  */
 static int
-tokenize(const char *p, const char *end, struct agent_req *r,
+tokenize(const char *p, const char *end, char *store,
     struct agent_arg *toks, int maxtoks, struct agent_perr *e)
 {
-	char *d = r->store, *start;
+	char *d = store, *start;
 	const char *key;
 	int n = 0;
 
@@ -229,8 +230,8 @@ tokenize(const char *p, const char *end, struct agent_req *r,
 		if (p == end)
 			return n;
 		if (n == maxtoks)
-			return perr(e, E2BIG, "more than %d arguments",
-			    AGENT_MAXARGS);
+			return perr(e, E2BIG, "more than %d words",
+			    maxtoks);
 		start = d;
 		key = NULL;
 		while (p < end && !blank(*p) && *p != '"') {
@@ -259,6 +260,15 @@ tokenize(const char *p, const char *end, struct agent_req *r,
 		*d++ = '\0';
 		n++;
 	}
+}
+
+int
+agent_proto_split(const char *line, size_t len, char *store,
+    struct agent_arg *toks, int maxtoks, struct agent_perr *e)
+{
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	return tokenize(line, line + len, store, toks, maxtoks, e);
 }
 
 static int
@@ -335,7 +345,7 @@ agent_proto_parse(const char *line, size_t len, struct agent_req *r,
 		return perr(e, EINVAL, "a request starts with an id: 1 to %d "
 		    "of A-Z a-z 0-9 _ . : -, the first a letter or digit",
 		    AGENT_IDLEN);
-	if ((n = tokenize(line, line + len, r, toks,
+	if ((n = tokenize(line, line + len, r->store, toks,
 	    (int)(sizeof(toks) / sizeof(toks[0])), e)) == -1)
 		return -1;
 	if (n < 2 || toks[1].key != NULL)

@@ -93,6 +93,16 @@ int	 agent_proto_parse(const char *line, size_t len, struct agent_req *r,
  */
 void	 agent_proto_id(const char *line, size_t len, char *id);
 
+/*
+ * Split any line of the protocol (an answer too) into its words, KEY=
+ * values and quoted texts, escapes decoded, as agent_proto_parse does:
+ * into store (len + 1 bytes) and toks (maxtoks).  No check of bytes or
+ * ids.  Returns the number of tokens, or -1 with *e set (a bad quote or
+ * escape; E2BIG over maxtoks).
+ */
+int	 agent_proto_split(const char *line, size_t len, char *store,
+	    struct agent_arg *toks, int maxtoks, struct agent_perr *e);
+
 /* The value of argument key of r, or NULL when it was not given. */
 const struct agent_arg *agent_req_key(const struct agent_req *r,
 	    const char *key);

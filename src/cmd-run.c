@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "agent-proto.h"
+#include "agentc.h"
 #include "cmd.h"
 #include "defaults.h"
 #include "evloop.h"
@@ -32,6 +34,7 @@
 #include "progress.h"
 #include "report.h"
 #include "runid.h"
+#include "seg.h"
 #include "sniff.h"
 #include "target.h"
 #include "util.h"
@@ -59,6 +62,7 @@ struct run_opts {
 	int verbose;
 	const char *profile;
 	const char *target_exec;
+	const char *agent;	/* --agent ADDR:PORT */
 	enum rep_format format;
 	const char *output;	/* -o FILE, NULL: stdout */
 	const char *pcap_dir;
@@ -66,6 +70,99 @@ struct run_opts {
 	const char *expect;	/* --expect FILE */
 	bool strict;		/* --strict */
 };
+
+/* A service of the plan that -p did not give: NULL when all are given. */
+static const char *
+svc_missing(const struct plan *p, const struct run_opts *o, size_t *from)
+{
+	size_t i, j;
+
+	for (; *from < p->ncases; (*from)++) {
+		const char *name = p->cases[*from].service;
+
+		if (strcmp(name, "client") == 0 || strcmp(name, "listen") == 0)
+			continue;
+		for (j = 0; j < o->nsvc; j++)
+			if (strcmp(o->svc[j].name, name) == 0)
+				break;
+		if (j == o->nsvc) {
+			i = (*from)++;
+			return p->cases[i].service;
+		}
+	}
+	return NULL;
+}
+
+/* What listen or serve answered: the listener and its port. */
+struct svc_ans {
+	uint16_t port;
+	char sock[16];
+};
+
+static void
+port_cb(void *arg, uint64_t id, const struct agc_ans *a)
+{
+	struct svc_ans *s = arg;
+	const char *v = agc_val(a, "local", NULL), *colon, *h;
+	long port;
+
+	(void)id;
+	if (a->kind == AGC_OK && v != NULL &&
+	    (colon = strrchr(v, ':')) != NULL &&
+	    agent_proto_num(colon + 1, 1, 65535, &port) == 0)
+		s->port = (uint16_t)port;
+	if (a->kind == AGC_OK && (h = agc_val(a, "sock", NULL)) != NULL &&
+	    strspn(h, "s0123456789") == strlen(h))
+		snprintf(s->sock, sizeof(s->sock), "%s", h);
+}
+
+/*
+ * --agent: the services the cases need and -p did not give run on the
+ * agent, each on a port it picks (tcpconform-agent(1), serve); "closed"
+ * is a port the agent listened on and closed.  A service the agent does
+ * not offer stays missing: its cases are skipped, saying so.  Returns 0,
+ * or -1 with err set when the agent failed.
+ */
+static int
+agent_services(struct agc *c, const struct plan *p, struct run_opts *o,
+    const char *addr, char *err, size_t errlen)
+{
+	const char *name;
+	size_t from = 0;
+	struct svc_ans s;
+	int rc;
+
+	while ((name = svc_missing(p, o, &from)) != NULL) {
+		memset(&s, 0, sizeof(s));
+		if (strcmp(name, "closed") == 0)
+			rc = agc_call(c, TC_AGENT_OPEN_NS, port_cb, &s, err,
+			    errlen, "listen %s 0", addr);
+		else if (agc_offers(c, "services", name))
+			rc = agc_call(c, TC_AGENT_OPEN_NS, port_cb, &s, err,
+			    errlen, "serve %s 0 addr=%s", name, addr);
+		else
+			continue;
+		if (rc != 0)
+			return -1;
+		if (s.port == 0 || s.sock[0] == '\0') {
+			tc_errf(err, errlen, "the agent could not %s %s on %s",
+			    strcmp(name, "closed") == 0 ? "find a closed port"
+			    : "serve", name, addr);
+			return -1;
+		}
+		/* A port nothing listens on: one the agent's system just
+		 * gave a listener, closed again. */
+		if (strcmp(name, "closed") == 0 && agc_call(c,
+		    TC_AGENT_OPEN_NS, NULL, NULL, err, errlen, "close %s",
+		    s.sock) != 0)
+			return -1;
+		o->svc = xreallocarray(o->svc, o->nsvc + 1, sizeof(*o->svc));
+		o->svc[o->nsvc].name = xstrdup(name);
+		o->svc[o->nsvc].port = s.port;
+		o->nsvc++;
+	}
+	return 0;
+}
 
 /* -p echo=7,daytime=13 (repeatable) */
 static int
@@ -139,6 +236,7 @@ cmd_run(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "target-exec", required_argument, NULL, 'x' },
+		{ "agent", required_argument, NULL, 'A' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "pcap", required_argument, NULL, 'C' },
@@ -150,6 +248,7 @@ cmd_run(int argc, char **argv)
 	};
 	struct run_opts o = { .jobs = DEFAULT_JOBS, .profile = "rfc" };
 	struct target *target = NULL;
+	struct agc *agent = NULL;
 	struct wire *wire = NULL;
 	struct plan plan = { 0 };
 	struct interp_cfg cfg = { 0 };
@@ -174,7 +273,7 @@ cmd_run(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+46hi:j:o:p:P:s:t:vx:", longopts,
+	while ((ch = getopt_long(argc, argv, "+46A:hi:j:o:p:P:s:t:vx:", longopts,
 	    NULL)) != -1) {
 		if (net_family_opt(ch, &o.family))
 			continue;
@@ -212,6 +311,9 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'x':
 			o.target_exec = optarg;
+			break;
+		case 'A':
+			o.agent = optarg;
 			break;
 		case 'v':
 			o.verbose++;
@@ -314,6 +416,22 @@ cmd_run(int argc, char **argv)
 		rc = cmd_env_error("source ports", err, 0);
 		goto out;
 	}
+	if (o.agent != NULL) {
+		char addr[64];
+
+		if ((agent = agc_open(o.agent, TC_AGENT_OPEN_NS, err,
+		    sizeof(err))) == NULL) {
+			rc = cmd_env_error(o.agent, err, 0);
+			goto out;
+		}
+		seg_addr_str(cfg.af, &cfg.dst, addr, sizeof(addr));
+		if (agent_services(agent, &plan, &o, addr, err,
+		    sizeof(err)) != 0) {
+			rc = cmd_env_error(o.agent, err, 0);
+			goto out;
+		}
+		cfg.agent = agent;
+	}
 	cfg.run_id = runid_new();
 	cfg.svc = o.svc;
 	cfg.nsvc = o.nsvc;
@@ -383,6 +501,10 @@ cmd_run(int argc, char **argv)
 		    (unsigned)plan.ncases);
 	wire = wire_live_new(net.inj, net.snf, net.ifname);
 	in = interp_new(&plan, &cfg, wire, loop, rep);
+	if (agent != NULL && agc_attach(agent, loop) != 0) {
+		rc = cmd_env_error(o.agent, agc_dead(agent), 0);
+		goto out;
+	}
 	ev_add_fd(loop, sfd, signal_cb, in);
 	t0 = ev_now_ns();
 	if (interp_run(in, err, sizeof(err)) != 0) {
@@ -406,6 +528,7 @@ out:
 	prog_free(prog);
 	interp_free(in);
 	rep_free(rep);
+	agc_free(agent);	/* before its loop */
 	ev_free(loop);
 	if (sfd >= 0)
 		close(sfd);

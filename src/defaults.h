@@ -40,6 +40,17 @@ enum tc_exit {
 /* The longest a command run through the target hook may take: an exec
  * step without "within", and the settings the engine reads and pins. */
 #define TC_EXEC_TIMEOUT_NS (10 * NS_PER_SEC)
+/*
+ * tcpconform-agent: how long a target step waits for its answer by
+ * default, and how long the agent itself waits in a connect, accept or
+ * read that the case did not bound with "within" (the case's timeout ends
+ * it anyway).  The agent is asked to give up first, so its ETIMEDOUT is
+ * what the report shows, not our silence.
+ */
+#define TC_AGENT_WAIT_NS (2 * NS_PER_SEC)
+#define TC_AGENT_BG_NS (10 * NS_PER_SEC)
+#define TC_AGENT_MARGIN_NS (1 * NS_PER_SEC)
+#define TC_AGENT_OPEN_NS (5 * NS_PER_SEC)	/* connect and hello, at set-up */
 
 /*
  * Our source ports: below the usual ephemeral range (Linux

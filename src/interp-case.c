@@ -97,6 +97,7 @@ case_finish(struct interp *in, struct case_run *cr)
 	in->nunsettled--;
 	cr_q_clear(cr);
 	cr_jobs_kill(cr);
+	cr_app_end(cr);
 	if (pcapw_close(cr->pcap, err, sizeof(err)) != 0) {
 		/* A capture that cannot be written: the run's environment. */
 		in->env_error = 1;
@@ -139,13 +140,23 @@ case_start(struct interp *in, struct case_run *cr)
 {
 	const struct plan_case *pc = cr->pc;
 	const struct interp_service *svc;
+	bool listen;
 
-	/* "client": the target connects to our port, no -p entry. */
+	/* "client": the target connects to our port, no -p entry;
+	 * "listen": the agent listens on a port of its own for the case. */
 	cr->client = strcmp(pc->service, "client") == 0;
 	svc = cr->client ? NULL : find_service(in->cfg, pc->service);
-	if (svc == NULL && !cr->client) {
-		cr_skip(cr, xasprintf("service '%s' not given to -p",
-		    pc->service));
+	listen = svc == NULL && strcmp(pc->service, "listen") == 0;
+	if (svc == NULL && !cr->client && !listen) {
+		cr_skip(cr, xasprintf("service '%s' not given to -p%s",
+		    pc->service, in->cfg->agent != NULL ? " nor run by the "
+		    "agent" : ""));
+		return;
+	}
+	if (in->cfg->agent == NULL && !in->cfg->app_unchecked && (listen ||
+	    plan_find_kind(pc->steps, pc->nsteps, PLAN_TARGET) != NULL)) {
+		cr_skip(cr, xstrdup("needs tcpconform-agent on the target "
+		    "(--agent) for its target steps"));
 		return;
 	}
 	if (pc->req_ipv6 && in->cfg->af != AF_INET6) {
@@ -194,13 +205,15 @@ case_start(struct interp *in, struct case_run *cr)
 	/* A "closed" service is a port without listener: no TCB (3.10.7.1).
 	 * A client target starts CLOSED too; its SYN makes it SYN-SENT
 	 * (3.10.1), and we are then the passive side. */
-	tcpsm_init(&cr->m, cr->client || strcmp(svc->name, "closed") == 0 ?
-	    TCPSM_CLOSED : TCPSM_LISTEN);
+	tcpsm_init(&cr->m, cr->client || (svc != NULL &&
+	    strcmp(svc->name, "closed") == 0) ? TCPSM_CLOSED : TCPSM_LISTEN);
 	tcpsm_init(&cr->me, cr->client ? TCPSM_LISTEN : TCPSM_CLOSED);
 	in->running++;
 	if (pc->exclusive)
 		in->exclusive = 1;
 	prog_case_start(in->prog, (size_t)(cr - in->runs), pc->id);
+	if (listen && !in->cfg->app_unchecked && cr_app_listen(cr) != 0)
+		return;
 	if (cr_settings(cr) != 0)
 		return;		/* ended, or waits for a pin (case_go) */
 	cr_go(cr);

@@ -10,6 +10,8 @@
  *   interp-health.c	is the target alive
  *   interp-target.c	exec commands, required and pinned settings
  *			(through target.h)
+ *   interp-app.c	the application on the target: target steps'
+ *			requests to tcpconform-agent (agentc.h)
  *   interp-send.c	the segments we send
  *   interp-step.c	a case's steps in order, its waits and timers, the
  *			queue of early arrivals, what judging steps share
@@ -37,6 +39,8 @@
 #include "report.h"
 #include "seg.h"
 #include "tcpsm.h"
+
+struct app_res;
 
 #define MAX_DEPTH 8		/* any_of nesting */
 #define QMAX 32			/* queued arrivals per case */
@@ -93,6 +97,10 @@ struct step_ops {
 	void (*on_exit)(struct case_run *cr, const struct plan_step *st,
 	    int code, int signo);
 
+	/* The agent answered the request the step waits for (target). */
+	void (*on_answer)(struct case_run *cr, const struct plan_step *st,
+	    const struct app_res *r);
+
 	/* Add st's duration to e (the estimate "list" prints and the start
 	 * order sorts by), next to the code it estimates. */
 	void (*estimate)(const struct plan_step *st, struct step_est *e);
@@ -101,7 +109,8 @@ struct step_ops {
 /* step-*.c: one per kind; any_of and connect share step-expect.c. */
 extern const struct step_ops step_connect_ops, step_send_ops,
     step_expect_ops, step_silence_ops, step_state_ops, step_wait_ops,
-    step_retransmits_ops, step_measure_ops, step_exec_ops, step_any_of_ops;
+    step_retransmits_ops, step_measure_ops, step_exec_ops, step_target_ops,
+    step_any_of_ops;
 
 /* step-silence.c, for retransmits' closing silence too: wait ns in
  * silence; s at ts came during one (allow: what may, NULL: nothing). */
@@ -137,6 +146,26 @@ struct qseg {
 	uint8_t *data;		/* owned copy of the payload */
 	uint64_t ts;
 	unsigned pkt;		/* its index in the case's capture */
+};
+
+/* The agent's answer to a target step's request, as data (interp-app.c). */
+struct app_res {
+	bool ok;		/* ok, else err */
+	char err[32];		/* the errno name, "" when ok */
+	char msg[128];		/* the agent's message */
+	bool ret_set;
+	long ret;		/* ret= */
+	bool eof;		/* read: eof=1 */
+	uint8_t *data;		/* read: data=, owned */
+	size_t datalen;
+	char value[64];		/* getsockopt: OPTION= */
+	char state[32];		/* info: state= */
+};
+
+/* A request of the case to the agent, not answered yet. */
+struct app_req {
+	uint64_t id;
+	enum plan_tverb verb;
 };
 
 struct case_run {
@@ -218,6 +247,18 @@ struct case_run {
 	struct target_job **done_jobs;	/* earlier ones: ended, what they
 				 * left running alive until the case ends */
 	size_t ndone_jobs;
+
+	/* the application on the target (tcpconform-agent) */
+	char app_conn[16];	/* the case's connection's handle, "" none */
+	char app_lsn[16];	/* service listen: the case's listener */
+	char app_lsn_err[160];	/* why it could not listen */
+	bool app_closed;	/* a step closed or aborted app_conn */
+	struct app_req *app;	/* requests not yet answered, owned */
+	size_t napp;
+	uint64_t app_wait;	/* the one the current step waits for */
+	uint64_t app_bg[PLAN_TV_MAX];	/* the latest background request
+				 * of each verb, for await */
+	struct app_res *app_res[PLAN_TV_MAX];	/* its answer, once come */
 
 	/* pinned sysctls: old values to restore */
 	char **saved;
@@ -492,6 +533,27 @@ void interp_health_arm(struct interp *in);
  * the current step's on_exit hears it if the case waits for it.
  */
 int cr_exec_start(struct case_run *cr, const struct plan_exec *ex);
+
+/* ---- interp-app.c: the application on the target (the agent) ---------- */
+
+/*
+ * Send the request of target step t on the case's connection.  Returns
+ * its id; 0 after failing the case (no connection yet, the agent gone).
+ * Its answer goes to the current step's on_answer when cr->app_wait is
+ * that id, else to cr->app_res[verb] when it is cr->app_bg[verb].
+ */
+uint64_t cr_app_request(struct case_run *cr, const struct plan_target *t);
+
+/* Service "listen": the agent listens for this case; its port is dport.
+ * Returns 0, or -1 after failing the case. */
+int cr_app_listen(struct case_run *cr);
+
+/* The case ended: forget its requests, abort its connection, close its
+ * listener. */
+void cr_app_end(struct case_run *cr);
+
+/* Free r (NULL is fine). */
+void cr_app_res_free(struct app_res *r);
 
 /* Kill the case's commands and all they left running. */
 void cr_jobs_kill(struct case_run *cr);

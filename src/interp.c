@@ -35,6 +35,7 @@ static const struct step_ops *const interp_steps[PLAN_STEP_MAX] = {
 	[PLAN_RETRANSMITS] = &step_retransmits_ops,
 	[PLAN_MEASURE] = &step_measure_ops,
 	[PLAN_EXEC] = &step_exec_ops,
+	[PLAN_TARGET] = &step_target_ops,
 	[PLAN_ANY_OF] = &step_any_of_ops,
 };
 

@@ -7,6 +7,7 @@
 #define TC_INTERP_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "plan.h"
@@ -15,6 +16,7 @@
 
 struct wire;
 struct target;
+struct agc;
 struct ev_loop;
 struct prog;
 
@@ -37,6 +39,10 @@ struct interp_cfg {
 	const char *profile;		/* "rfc", "linux": selects steps */
 	struct target *target;		/* settings and commands on the
 					 * target (target.h), or NULL */
+	struct agc *agent;		/* tcpconform-agent on the target
+					 * (agentc.h), or NULL */
+	bool app_unchecked;		/* replay: target steps pass at once,
+					 * their answers unknown */
 	const char *pcap_dir;		/* --pcap: one file per case, or NULL */
 	struct prog *prog;		/* progress line fed by interp_run, or NULL */
 };

@@ -20,7 +20,22 @@ const char *const plan_step_names[PLAN_STEP_MAX] = {
 	[PLAN_RETRANSMITS] = "retransmits",
 	[PLAN_MEASURE] = "measure",
 	[PLAN_EXEC] = "exec",
+	[PLAN_TARGET] = "target",
 	[PLAN_ANY_OF] = "any_of",
+};
+
+/* The agent's verbs a target step may use (tcpconform-agent(1)). */
+const struct plan_tverb_def plan_tverbs[PLAN_TV_MAX] = {
+	[PLAN_TV_CONNECT] = { "connect", true, false },
+	[PLAN_TV_ACCEPT] = { "accept", true, false },
+	[PLAN_TV_WRITE] = { "write", false, true },
+	[PLAN_TV_READ] = { "read", false, true },
+	[PLAN_TV_SHUTDOWN] = { "shutdown", false, true },
+	[PLAN_TV_CLOSE] = { "close", false, true },
+	[PLAN_TV_ABORT] = { "abort", false, true },
+	[PLAN_TV_SETSOCKOPT] = { "setsockopt", false, true },
+	[PLAN_TV_GETSOCKOPT] = { "getsockopt", false, true },
+	[PLAN_TV_INFO] = { "info", false, true },
 };
 
 const char *const plan_field_names[PLAN_F_MAX] = {
@@ -168,6 +183,14 @@ plan_step_free(struct plan_step *st)
 	case PLAN_EXEC:
 		free(st->u.exec.cmd);
 		break;
+	case PLAN_TARGET:
+		free(st->u.target.data);
+		free(st->u.target.option);
+		free(st->u.target.result.err);
+		free(st->u.target.result.data);
+		free(st->u.target.result.value);
+		free(st->u.target.result.state);
+		break;
 	case PLAN_ANY_OF:
 		for (i = 0; i < st->u.any_of.nalts; i++) {
 			struct plan_branch *b = &st->u.any_of.alts[i];
@@ -231,20 +254,27 @@ plan_free(struct plan *p)
 }
 
 const struct plan_step *
-plan_find_exec(const struct plan_step *steps, size_t n)
+plan_find_kind(const struct plan_step *steps, size_t n,
+    enum plan_step_kind kind)
 {
 	const struct plan_step *e;
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		if (steps[i].kind == PLAN_EXEC)
+		if (steps[i].kind == kind)
 			return &steps[i];
 		if (steps[i].kind != PLAN_ANY_OF)
 			continue;
 		for (j = 0; j < steps[i].u.any_of.nalts; j++)
-			if ((e = plan_find_exec(steps[i].u.any_of.alts[j].steps,
-			    steps[i].u.any_of.alts[j].nsteps)) != NULL)
+			if ((e = plan_find_kind(steps[i].u.any_of.alts[j].steps,
+			    steps[i].u.any_of.alts[j].nsteps, kind)) != NULL)
 				return e;
 	}
 	return NULL;
+}
+
+const struct plan_step *
+plan_find_exec(const struct plan_step *steps, size_t n)
+{
+	return plan_find_kind(steps, n, PLAN_EXEC);
 }

@@ -121,6 +121,7 @@ enum plan_step_kind {
 	PLAN_RETRANSMITS,	/* the last segment matched is sent again N times */
 	PLAN_MEASURE,		/* probe until an answer matches; report the time */
 	PLAN_EXEC,		/* run a command through the target hook */
+	PLAN_TARGET,		/* the application on the target (the agent) */
 	PLAN_ANY_OF,		/* the first alternative whose expect matches */
 	PLAN_STEP_MAX
 };
@@ -218,6 +219,65 @@ struct plan_exec {
 };
 
 /*
+ * target: what the application on the target does, through
+ * tcpconform-agent (tcpconform-agent(1)), on the case's connection: the
+ * socket the agent connected, or accepted on the case's listener
+ * (service "listen").  One verb per step; plan_tverbs has their table.
+ */
+enum plan_tverb {
+	PLAN_TV_CONNECT,
+	PLAN_TV_ACCEPT,
+	PLAN_TV_WRITE,
+	PLAN_TV_READ,
+	PLAN_TV_SHUTDOWN,
+	PLAN_TV_CLOSE,
+	PLAN_TV_ABORT,
+	PLAN_TV_SETSOCKOPT,
+	PLAN_TV_GETSOCKOPT,
+	PLAN_TV_INFO,
+	PLAN_TV_MAX
+};
+
+struct plan_tverb_def {
+	const char *name;	/* as the case and the agent spell it */
+	bool background;	/* by default the step does not wait: its
+				 * answer needs segments of later steps */
+	bool sock;		/* acts on the case's connection */
+};
+
+extern const struct plan_tverb_def plan_tverbs[PLAN_TV_MAX];
+
+/* What the answer must be (result:); unset fields are not checked. */
+struct plan_tresult {
+	struct plan_range ret;		/* the call's return value */
+	char *err;			/* "ECONNREFUSED", or "none": ok */
+	int eof;			/* read: -1 any, 0 data, 1 end of file */
+	bool data_set;
+	uint8_t *data;			/* read: the bytes, owned */
+	size_t datalen;
+	char *value;			/* getsockopt: its value, owned */
+	char *state;			/* info: the state, "ESTABLISHED" */
+};
+
+struct plan_target {
+	enum plan_tverb verb;
+	bool await;			/* wait for the background verb's
+					 * answer instead of a new request */
+	bool background, background_set;
+	uint64_t within_ns;		/* the answer's wait; 0: default */
+	uint32_t bytes;			/* write: pattern bytes */
+	uint8_t *data;			/* write: these bytes, owned */
+	size_t datalen;
+	bool oob;			/* write: MSG_OOB */
+	uint32_t max;			/* read: at most (0: the agent's) */
+	int how;			/* shutdown: 0 rd, 1 wr, 2 rdwr */
+	char *option;			/* set/getsockopt, owned */
+	int32_t value;			/* setsockopt */
+	bool result_set;
+	struct plan_tresult result;
+};
+
+/*
  * The requirement level a case or step checks, in RFC 2119's words: a
  * deviation from a MAY does not fail the run unless --strict, one from a
  * SHOULD or a MUST does.  Zero is MUST, the default.
@@ -273,6 +333,7 @@ struct plan_step {
 		struct plan_retransmits retransmits;
 		struct plan_measure measure;
 		struct plan_exec exec;
+		struct plan_target target;
 		struct plan_any_of any_of;
 	} u;
 };
@@ -382,6 +443,11 @@ uint64_t plan_rtx_tol(const struct plan_retransmits *r, uint64_t gap);
 
 /* Free what a step owns (recursively for any_of). */
 void plan_step_free(struct plan_step *st);
+
+/* The first step of kind among steps, any_of alternatives included, or
+ * NULL. */
+const struct plan_step *plan_find_kind(const struct plan_step *steps,
+    size_t n, enum plan_step_kind kind);
 
 /*
  * The first exec step among steps, any_of alternatives included (repeat and

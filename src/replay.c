@@ -61,6 +61,7 @@ replay_open(const struct plan *one, const char *path, char *errbuf,
 	r->cfg.svc = &r->svc;
 	r->cfg.nsvc = 1;
 	r->cfg.jobs = 1;
+	r->cfg.app_unchecked = true;	/* no agent: the capture shows */
 	r->cfg.default_within_ns = PLAN_DEFAULT_WITHIN_NS;
 	r->cfg.default_timeout_ns = PLAN_DEFAULT_TIMEOUT_NS;
 	if ((r->loop = ev_new_virtual(wire_replay_t0(w))) == NULL)

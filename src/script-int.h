@@ -463,6 +463,9 @@ scr_step_fn scr_step_connect, scr_step_send, scr_step_expect,
     scr_step_silence, scr_step_state, scr_step_wait, scr_step_retransmits,
     scr_step_measure, scr_step_exec;
 
+/* script-target.c: the target step (tcpconform-agent's verbs). */
+scr_step_fn scr_step_target;
+
 /*
  * Fill in the defaults of a zeroed step of kind st->kind: no variable in
  * seq or ack, df unchecked, the retransmission tolerance, the exec timeout.

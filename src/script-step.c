@@ -47,6 +47,7 @@ static const struct stepkind {
 	{ "retransmits", PLAN_RETRANSMITS, scr_step_retransmits, NULL },
 	{ "measure", PLAN_MEASURE, scr_step_measure, NULL },
 	{ "exec", PLAN_EXEC, scr_step_exec, NULL },
+	{ "target", PLAN_TARGET, scr_step_target, NULL },
 	{ "any_of", PLAN_ANY_OF, step_any_of, NULL },
 	{ "repeat", PLAN_STEP_MAX, NULL, step_repeat },
 	{ "include", PLAN_STEP_MAX, NULL, step_include },

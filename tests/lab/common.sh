@@ -522,11 +522,40 @@ lab__start_peer() {
 		exit 99
 	fi
 	lab__hook
+	lab__start_agent
 	for svc in $LAB_PEER_SERVICES; do
 		ip netns exec "$LAB_NS_TARGET" ss -Htln \
 		    "sport = :${svc#*=}" | grep -q . ||
 		    lab__die 99 "peer is not listening on $svc"
 	done
+}
+
+# lab__start_agent: tcpconform-agent (next to the peer) in the target
+# namespace, as nobody (it needs no privilege), its control channel on
+# $LAB_TARGET:$LAB_AGENT_PORT: TC_AGENT for run --agent.  A build without
+# the agent leaves TC_AGENT empty.
+LAB_AGENT_PORT=7100
+lab__start_agent() {
+	local bin=${LAB_PEER_BIN%/*}/tcpconform-agent i asuser=
+
+	TC_AGENT_LAB=
+	[ -x "$bin" ] || return 0
+	command -v setpriv >/dev/null 2>&1 &&
+	    asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# shellcheck disable=SC2086 # asuser is a word list
+	$LAB_TARGET_RUN $asuser "$bin" -l "$LAB_TARGET:$LAB_AGENT_PORT" \
+	    >"$LAB_DIR/agent.out" 2>"$LAB_DIR/agent.log" </dev/null &
+	LAB_AGENT_PID=$!
+	lab__record pid "$LAB_AGENT_PID"
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^listening' "$LAB_DIR/agent.out" 2>/dev/null && break
+		lab__alive "$LAB_AGENT_PID" || break
+		sleep 0.05
+	done
+	grep -q '^listening' "$LAB_DIR/agent.out" 2>/dev/null ||
+	    lab__die 99 "tcpconform-agent did not start: $(cat \
+	    "$LAB_DIR/agent.log" 2>/dev/null)"
+	TC_AGENT_LAB=$LAB_TARGET:$LAB_AGENT_PORT
 }
 
 # lab_teardown: idempotent; safe from traps and from a half-built lab.
@@ -537,6 +566,7 @@ lab_teardown() {
 	LAB__TORN=1
 	lab__stop "$LAB_CMD_PID" 1 TERM
 	lab__stop "$LAB_PEER_PID" 0 TERM
+	lab__stop "$LAB_AGENT_PID" 0 TERM
 	# Anything else the command started in either namespace (a process
 	# left there keeps the namespace alive after ip netns del).
 	for ns in "${LAB__CREATED[@]}"; do
@@ -604,7 +634,7 @@ lab_run() {
 	    TC_SPOOF="$LAB_SPOOF" TC_SPOOF6="$LAB_SPOOF6" \
 	    TC_IFACE="$LAB_IF_TESTER" TC_SERVICES="$LAB_SERVICES" \
 	    TC_NS_TESTER="$LAB_NS_TESTER" TC_NS_TARGET="$LAB_NS_TARGET" \
-	    TC_TARGET_EXEC="$TC_TARGET_EXEC_LAB" \
+	    TC_TARGET_EXEC="$TC_TARGET_EXEC_LAB" TC_AGENT="$TC_AGENT_LAB" \
 	    TC_LAB_DIR="$LAB_DIR" PATH="${LAB_PEER_BIN%/*}:$PATH" "$@" <&0 &
 	LAB_CMD_PID=$!
 	lab__record pid "$LAB_CMD_PID"
