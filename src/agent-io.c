@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -175,6 +176,20 @@ bindport(int fd, int af, long lport)
 	return bind(fd, (struct sockaddr *)&ss, len);
 }
 
+/* TCP_SYNCNT (Linux): SYN retransmissions before connect gives up; 0
+ * leaves the system's default. */
+static int
+setsyncnt(int fd, int n)
+{
+#ifdef TCP_SYNCNT
+	if (n != 0)
+		return setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &n, sizeof(n));
+#endif
+	(void)fd;
+	(void)n;
+	return 0;
+}
+
 void
 agent_io_connect(struct agent_ctx *ctx, const struct agent_req *r)
 {
@@ -182,23 +197,35 @@ agent_io_connect(struct agent_ctx *ctx, const struct agent_req *r)
 	struct agent_sock *s;
 	struct agent_ans a;
 	socklen_t len;
-	long port, lport, ms;
+	const char *what = NULL;
+	long port, lport, ms, syncnt;
 	int e;
 
 	if (agent_posnum(ctx, r, 1, 1, 65535, &port) == -1 ||
 	    agent_keynum(ctx, r, "lport", 0, 65535, 0, &lport) == -1 ||
-	    agent_keynum(ctx, r, "timeout", 0, AGENT_MAXMS, 0, &ms) == -1)
+	    agent_keynum(ctx, r, "timeout", 0, AGENT_MAXMS, 0, &ms) == -1 ||
+	    agent_keynum(ctx, r, "syncnt", 0, 255, 0, &syncnt) == -1)
 		return;
+#ifndef TCP_SYNCNT
+	if (syncnt != 0) {
+		agent_senderr(ctx, r->id, ENOPROTOOPT, "no TCP_SYNCNT here");
+		return;
+	}
+#endif
 	if ((e = agent_sock_addr(r->pos[0].val, port, &ss, &len)) != 0) {
 		agent_senderr(ctx, r->id, e, "not a numeric address");
 		return;
 	}
 	if ((s = agent_sock_slot(ctx, r, AGENT_K_CONN)) == NULL)
 		return;
-	if ((s->fd = agent_sock_tcp(ss.ss_family)) == -1 ||
-	    (lport != 0 && bindport(s->fd, ss.ss_family, lport) == -1)) {
-		agent_syserr(ctx, r->id, errno, s->fd == -1 ? "socket" :
-		    "bind");
+	if ((s->fd = agent_sock_tcp(ss.ss_family)) == -1)
+		what = "socket";
+	else if (lport != 0 && bindport(s->fd, ss.ss_family, lport) == -1)
+		what = "bind";
+	else if (setsyncnt(s->fd, (int)syncnt) == -1)
+		what = "setsockopt";
+	if (what != NULL) {
+		agent_syserr(ctx, r->id, errno, what);
 		agent_sock_free(ctx, s, "");
 		return;
 	}

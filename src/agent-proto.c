@@ -28,7 +28,7 @@ static const struct verbdef {
 	[AGENT_V_HELLO] =	{ "hello",	0, 0, "" },
 	[AGENT_V_LISTEN] =	{ "listen",	2, 2, "backlog,reuse" },
 	[AGENT_V_ACCEPT] =	{ "accept",	1, 1, "timeout" },
-	[AGENT_V_CONNECT] =	{ "connect",	2, 2, "lport,timeout" },
+	[AGENT_V_CONNECT] =	{ "connect",	2, 2, "lport,timeout,syncnt" },
 	[AGENT_V_WRITE] =	{ "write",	1, 2, "hex,text,oob" },
 	[AGENT_V_READ] =	{ "read",	1, 2, "timeout" },
 	[AGENT_V_SHUTDOWN] =	{ "shutdown",	2, 2, "" },

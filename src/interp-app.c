@@ -129,6 +129,15 @@ app_answer(void *arg, uint64_t id, const struct agc_ans *a)
 		cr_app_res_free(r);
 		return;
 	}
+	/* A system without what the case asked for (TCP_SYNCNT): the case
+	 * cannot be run there. */
+	if (!r->ok && strcmp(r->err, "ENOPROTOOPT") == 0) {
+		cr_end(cr, REP_NA, xasprintf("the target's system lacks what "
+		    "target %s asked for (its agent says: %s)",
+		    plan_tverbs[verb].name, r->msg));
+		cr_app_res_free(r);
+		return;
+	}
 	/* A background request's: the latest of its verb, for await. */
 	if (cr->app_bg[verb] == id) {
 		cr_app_res_free(cr->app_res[verb]);
@@ -161,8 +170,10 @@ cr_app_request(struct case_run *cr, const struct plan_target *t)
 		/* Nothing sent yet: "within" counts from here, as for exec. */
 		if (!cr->m.have_our)
 			cr->t_sent_mono = ev_now(cr->in->loop);
-		id = agc_request(c, app_answer, cr, false, "connect %s %u "
-		    "timeout=%" PRIu64, addr, cr->sport,
+		if (t->syncnt != 0)
+			snprintf(arg, sizeof(arg), " syncnt=%u", t->syncnt);
+		id = agc_request(c, app_answer, cr, false, "connect %s %u%s "
+		    "timeout=%" PRIu64, addr, cr->sport, arg,
 		    (uint64_t)((t->within_ns ? t->within_ns :
 		    TC_AGENT_WAIT_NS) / NS_PER_MS));
 		break;

@@ -265,6 +265,8 @@ struct plan_target {
 					 * answer instead of a new request */
 	bool background, background_set;
 	uint64_t within_ns;		/* the answer's wait; 0: default */
+	uint8_t syncnt;			/* connect: SYN retries (Linux's
+					 * TCP_SYNCNT), 0: the system's */
 	uint32_t bytes;			/* write: pattern bytes */
 	uint8_t *data;			/* write: these bytes, owned */
 	size_t datalen;

@@ -153,7 +153,7 @@ t_value(struct ld *ld, yaml_node_t *n, void *dst)
 static void
 r_err(struct ld *ld, yaml_node_t *n, void *dst)
 {
-	tword(ld, n, "errno name", UPPER "none",
+	tword(ld, n, "errno name", UPPER LOWER,
 	    &((struct plan_tresult *)dst)->err);
 }
 
@@ -232,6 +232,7 @@ static const struct field tgt_fields[] = {
 	F_KIND("within", FLD_DURATION, struct plan_target, within_ns,
 	    "within", false),
 	F_FN("result", t_result, false),
+	F_UINT("syncnt", struct plan_target, syncnt, "syncnt", 1, 255, false),
 };
 
 /* Bit i of seen: tgt_fields[i] was given. */
@@ -289,4 +290,6 @@ scr_step_target(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 		    "and they need it");
 	if ((v == PLAN_TV_SETSOCKOPT) != (SEEN(8) != 0))
 		scr_lerr(ld, n, "value is setsockopt's, and it needs one");
+	if (v != PLAN_TV_CONNECT && SEEN(12))
+		scr_lerr(ld, n, "syncnt is connect's");
 }
