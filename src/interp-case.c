@@ -140,6 +140,13 @@ case_start(struct interp *in, struct case_run *cr)
 	const struct plan_case *pc = cr->pc;
 	const struct interp_service *svc;
 
+	/* Not applicable to the stack (its profile says so): nothing of
+	 * the case is sent, as for a feature the target does not offer. */
+	if (pc->na_reason != NULL) {
+		cr->status = CR_RUNNING;
+		cr_end(cr, REP_NA, xstrdup(pc->na_reason));
+		return;
+	}
 	/* "client": the target connects to our port, no -p entry. */
 	cr->client = strcmp(pc->service, "client") == 0;
 	svc = cr->client ? NULL : find_service(in->cfg, pc->service);
