@@ -14,6 +14,7 @@
 #include "known.h"
 #include "outfile.h"
 #include "plan.h"
+#include "profile.h"
 #include "replay.h"
 #include "report.h"
 
@@ -44,6 +45,7 @@ cmd_replay(int argc, char **argv)
 	struct replay *r = NULL;
 	struct outfile *of = NULL;
 	struct known known = { 0 };
+	struct prof prof = { 0 };
 	const char *id = NULL, *output = NULL, *expect = NULL;
 	char err[1400];
 	size_t k = 0;
@@ -101,6 +103,9 @@ cmd_replay(int argc, char **argv)
 	else if (id != NULL && k == plan.ncases)
 		rc = cmd_usage_error("replay: -c %s: no such case in %s", id,
 		    argv[optind]);
+	else if ((rcfg.profile = cmd_load_profile(rcfg.profile, &plan,
+	    &prof)) == NULL)
+		rc = TC_EXIT_USAGE;
 	else if (expect != NULL && cmd_load_expect(expect, &plan,
 	    &known) != 0)
 		rc = TC_EXIT_USAGE;
@@ -136,10 +141,7 @@ cmd_replay(int argc, char **argv)
 out:
 	replay_free(r);
 	known_free(&known);
+	prof_free(&prof);
 	plan_free(&plan);
-	if (outfile_close(of, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s: %s\n", CMD_PROGNAME, err);
-		rc = TC_EXIT_ENV;
-	}
-	return rc;
+	return cmd_close_report(of, rc);
 }

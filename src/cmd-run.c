@@ -31,6 +31,7 @@
 #include "outfile.h"
 #include "plan.h"
 #include "priv.h"
+#include "profile.h"
 #include "progress.h"
 #include "report.h"
 #include "runid.h"
@@ -264,6 +265,7 @@ cmd_run(int argc, char **argv)
 	struct stat sb;
 	struct outfile *of = NULL;
 	struct known known = { 0 };
+	struct prof prof = { 0 };
 	char err[512];
 	sigset_t mask, omask;
 	int ch, rc = TC_EXIT_ENV, sfd = -1, eperm = 0;
@@ -361,9 +363,9 @@ cmd_run(int argc, char **argv)
 		free_opts(&o);
 		return cmd_usage_error("-t %s", err);
 	}
-	if (!plan_profile_known(o.profile)) {
+	if (cmd_check_profile(o.profile) != 0) {
 		free_opts(&o);
-		return cmd_check_profile(o.profile);
+		return TC_EXIT_USAGE;
 	}
 
 	/* Every case is checked before anything is opened or sent. */
@@ -377,6 +379,11 @@ cmd_run(int argc, char **argv)
 		plan_free(&plan);
 		fprintf(stderr, "%s: no test cases found\n", CMD_PROGNAME);
 		return TC_EXIT_USAGE;
+	}
+	/* A profile file next: it changes the cases. */
+	if ((o.profile = cmd_load_profile(o.profile, &plan, &prof)) == NULL) {
+		rc = TC_EXIT_USAGE;
+		goto out;
 	}
 	/* The expectations too: a misspelt id would expect nothing. */
 	if (o.expect != NULL && cmd_load_expect(o.expect, &plan,
@@ -537,12 +544,9 @@ out:
 	net_close(&net);
 	runid_ports_free(ports);
 	known_free(&known);
+	prof_free(&prof);
 	plan_free(&plan);
-	/* A report that could not be written is no report: exit 3. */
-	if (outfile_close(of, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s: %s\n", CMD_PROGNAME, err);
-		rc = TC_EXIT_ENV;
-	}
+	rc = cmd_close_report(of, rc);
 	free_opts(&o);
 	return rc;
 }

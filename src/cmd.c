@@ -11,7 +11,9 @@
 #include "cmd.h"
 #include "defaults.h"
 #include "known.h"
+#include "outfile.h"
 #include "plan.h"
+#include "profile.h"
 #include "script.h"
 #include "util.h"
 
@@ -21,14 +23,15 @@ cmd_usage(FILE *f)
 	fprintf(f,
 	    "usage: tcpconform run [-4|-6] -t TARGET -p SERVICE=PORT[,...] [-v]\n"
 	    "                      [-i IFACE] [-s SPOOFED-SOURCE]\n"
-	    "                      [-j JOBS] [-P PROFILE] [-x HOOK]\n"
+	    "                      [-j JOBS] [-P PROFILE|FILE] [-x HOOK]\n"
 	    "                      [--format text|tap|junit|json] [-o FILE]\n"
 	    "                      [--pcap DIR] [--no-progress]\n"
 	    "                      [--expect FILE] [--strict] PATH ...\n"
 	    "       tcpconform check PATH ...\n"
-	    "       tcpconform list [--tag TAG] [-P PROFILE] PATH ...\n"
-	    "       tcpconform replay [-v] [-c ID] [-P PROFILE] [-f FORMAT] [-o FILE]\n"
-	    "                         [--expect FILE] [--strict] CASE.yaml CAPTURE.pcap\n"
+	    "       tcpconform list [--tag TAG] [-P PROFILE|FILE] PATH ...\n"
+	    "       tcpconform replay [-v] [-c ID] [-P PROFILE|FILE] [-f FORMAT]\n"
+	    "                         [-o FILE] [--expect FILE] [--strict]\n"
+	    "                         CASE.yaml CAPTURE.pcap\n"
 	    "       tcpconform guard --clear\n"
 	    "       tcpconform send -t TARGET -p PORT [--flags FLAGS] [-c COUNT] ...\n"
 	    "       tcpconform send --flood -c COUNT --max-time DUR -t TARGET -p PORT\n"
@@ -48,13 +51,14 @@ cmd_usage_error(const char *fmt, ...)
 	return rc;
 }
 
-/* -P NAME: 0, or the usage error naming the known profiles. */
+/* -P NAME: 0, or the usage error naming the known profiles.  A file is
+ * read once the cases are (cmd_load_profile). */
 int
 cmd_check_profile(const char *name)
 {
 	char names[128];
 
-	if (plan_profile_known(name))
+	if (plan_profile_known(name) || prof_is_file(name))
 		return 0;
 	return cmd_usage_error("-P %s: unknown profile (%s)", name,
 	    plan_profile_list(names, sizeof(names)));
@@ -94,22 +98,50 @@ cmd_env_error(const char *what, const char *err, int eperm)
 	return TC_EXIT_ENV;
 }
 
+/* Print the messages of e; any: "N errors in OPT PATH; nothing was
+ * sent" and -1. */
+static int
+errs_print(const struct yf_errs *e, const char *opt, const char *path)
+{
+	yf_print(e, stderr);
+	if (e->n == 0)
+		return 0;
+	fprintf(stderr, "%s: %zu error%s in %s %s; nothing was sent\n",
+	    CMD_PROGNAME, e->n, e->n == 1 ? "" : "s", opt, path);
+	return -1;
+}
+
 int
 cmd_load_expect(const char *path, const struct plan *p, struct known *k)
 {
-	size_t i;
-
 	if (known_load(path, k) == 0)
 		known_check(k, p);
-	/* Names come from the file and the command line: nothing raw to a
-	 * terminal. */
-	for (i = 0; i < k->nerrs; i++) {
-		tc_fputs_safe(k->errs[i], stderr);
-		fputc('\n', stderr);
+	return errs_print(&k->errs, "--expect", path);
+}
+
+const char *
+cmd_load_profile(const char *arg, struct plan *p, struct prof *pr)
+{
+	if (!prof_is_file(arg))
+		return arg;
+	if (prof_load(arg, pr) == 0)
+		prof_check(pr, p);
+	yf_print(&pr->warns, stderr);
+	if (errs_print(&pr->errs, "-P", arg) != 0)
+		return NULL;
+	prof_apply(pr, p);
+	return pr->name;
+}
+
+int
+cmd_close_report(struct outfile *of, int rc)
+{
+	char err[1400];		/* replay's, for a long path */
+
+	/* A report that could not be written is no report: exit 3. */
+	if (outfile_close(of, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", CMD_PROGNAME, err);
+		return TC_EXIT_ENV;
 	}
-	if (k->nerrs == 0)
-		return 0;
-	fprintf(stderr, "%s: %zu error%s in --expect %s; nothing was sent\n",
-	    CMD_PROGNAME, k->nerrs, k->nerrs == 1 ? "" : "s", path);
-	return -1;
+	return rc;
 }

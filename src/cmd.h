@@ -8,7 +8,9 @@
 #include <stdio.h>
 
 struct known;
+struct outfile;
 struct plan;
+struct prof;
 
 /* The name in every message of the program: "tcpconform: ...". */
 #define CMD_PROGNAME "tcpconform"
@@ -32,9 +34,20 @@ int cmd_usage_error(const char *fmt, ...)
  */
 int cmd_env_error(const char *what, const char *err, int eperm);
 
-/* -P NAME: 0 for a known profile, else the usage error naming the known
- * ones (exit status 2). */
+/* -P NAME: 0 for a known profile or a profile file (prof_is_file: read
+ * by cmd_load_profile), else the usage error naming the known ones (exit
+ * status 2). */
 int cmd_check_profile(const char *name);
+
+/*
+ * -P ARG once the cases of p are loaded.  A built-in profile's name is
+ * returned as it is.  A profile file is loaded into pr (zeroed), checked
+ * against p and applied to it, its warnings and errors printed; returns
+ * its name (owned by pr), or NULL after errors (exit status 2: nothing
+ * was sent).  The caller frees pr (prof_free) in every case.
+ */
+const char *cmd_load_profile(const char *arg, struct plan *p,
+    struct prof *pr);
 
 /*
  * Load the n cases or directories of cases in paths into p, printing
@@ -50,6 +63,11 @@ int cmd_load_plan(char **paths, int n, struct plan *p);
  * (known_free) in either case.
  */
 int cmd_load_expect(const char *path, const struct plan *p, struct known *k);
+
+/* Close the report of run or replay (outfile_close; NULL is fine):
+ * returns rc, or after a message exit status 3 when it could not be
+ * written (a report that could not be written is no report). */
+int cmd_close_report(struct outfile *of, int rc);
 
 /* cmd-run.c */
 

@@ -142,6 +142,13 @@ case_start(struct interp *in, struct case_run *cr)
 	const struct interp_service *svc;
 	bool listen;
 
+	/* Not applicable to the stack (its profile says so): nothing of
+	 * the case is sent, as for a feature the target does not offer. */
+	if (pc->na_reason != NULL) {
+		cr->status = CR_RUNNING;
+		cr_end(cr, REP_NA, xstrdup(pc->na_reason));
+		return;
+	}
 	/* "client": the target connects to our port, no -p entry;
 	 * "listen": the agent listens on a port of its own for the case. */
 	cr->client = strcmp(pc->service, "client") == 0;

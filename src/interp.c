@@ -51,7 +51,9 @@ interp_duration(const struct plan_case *c, const char *profile,
 	uint64_t limit = c->timeout_ns ? c->timeout_ns :
 	    PLAN_DEFAULT_TIMEOUT_NS;
 
-	cr_estimate(c->steps, c->nsteps, &e);
+	/* A case not applicable to the stack runs no step. */
+	if (c->na_reason == NULL)
+		cr_estimate(c->steps, c->nsteps, &e);
 	/* The engine ends the case at its timeout. */
 	e.typ = e.typ < limit ? e.typ : limit;
 	e.max = e.max < limit ? e.max : limit;

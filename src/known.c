@@ -8,16 +8,10 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <yaml.h>
 
@@ -25,84 +19,7 @@
 #include "plan.h"
 #include "util.h"
 
-#define QUOTE_MAX 40	/* bytes of a value quoted in a message */
-
-/* Add "file:line:col: message" (line 0: "file: message") to k->errs. */
-static void __attribute__((format(printf, 4, 5)))
-kerr(struct known *k, size_t line, size_t col, const char *fmt, ...)
-{
-	va_list ap;
-	char *body;
-
-	if (k->nerrs >= KNOWN_MAX_ERRS)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&body, fmt, ap) < 0)
-		fatalx("out of memory");
-	va_end(ap);
-	k->errs = xreallocarray(k->errs, k->nerrs + 1, sizeof(*k->errs));
-	if (line == 0)
-		k->errs[k->nerrs++] = xasprintf("%s: %s", k->file, body);
-	else
-		k->errs[k->nerrs++] = xasprintf("%s:%zu:%zu: %s", k->file,
-		    line, col, body);
-	free(body);
-}
-
-/* An error at node n (libyaml's marks count from 0). */
-#define NERR(k, n, ...)	kerr((k), (n)->start_mark.line + 1,		\
-	(n)->start_mark.column + 1, __VA_ARGS__)
-
-/* Scalar n for a message: escaped, cut at QUOTE_MAX bytes (owned). */
-static char *
-quote(const yaml_node_t *n)
-{
-	size_t len;
-	char *s, *q;
-
-	if (n->type != YAML_SCALAR_NODE)
-		return xstrdup(n->type == YAML_MAPPING_NODE ? "{...}" :
-		    "[...]");
-	len = n->data.scalar.length;
-	s = tc_strsafe((const char *)n->data.scalar.value,
-	    len > QUOTE_MAX ? QUOTE_MAX : len, 0);
-	if (len <= QUOTE_MAX)
-		return s;
-	q = xasprintf("%s...", s);
-	free(s);
-	return q;
-}
-
-/* Is n a scalar spelling word? */
-static bool
-is_word(const yaml_node_t *n, const char *word)
-{
-	return n->type == YAML_SCALAR_NODE &&
-	    n->data.scalar.length == strlen(word) &&
-	    memcmp(n->data.scalar.value, word, n->data.scalar.length) == 0;
-}
-
-/* A copy of scalar n, non-empty, without NUL, at most KNOWN_MAX_STR
- * bytes; or NULL after a message naming it what. */
-static char *
-get_str(struct known *k, const yaml_node_t *n, const char *what)
-{
-	const char *s;
-	size_t len;
-
-	if (n->type != YAML_SCALAR_NODE) {
-		NERR(k, n, "%s must be a string", what);
-		return NULL;
-	}
-	s = (const char *)n->data.scalar.value;
-	len = n->data.scalar.length;
-	if (len == 0 || strlen(s) != len || len > KNOWN_MAX_STR) {
-		NERR(k, n, "%s must be a non-empty string of at most %d bytes, "
-		    "without NUL", what, KNOWN_MAX_STR);
-		return NULL;
-	}
-	return xstrdup(s);
-}
+#define KERR(k, n, ...)	YF_NERR(&(k)->errs, (n), __VA_ARGS__)
 
 /* The keys of an entry, in the order of struct known_entry. */
 static const char *const entry_keys[] = { "id", "reason", "rfc" };
@@ -115,7 +32,7 @@ entry_key(const yaml_node_t *kn)
 	size_t i;
 
 	for (i = 0; i < NKEYS; i++)
-		if (is_word(kn, entry_keys[i]))
+		if (yf_is_word(kn, entry_keys[i]))
 			break;
 	return i;
 }
@@ -128,10 +45,10 @@ get_entry(struct known *k, yaml_document_t *doc, const yaml_node_t *n)
 	char *val[NKEYS] = { NULL, NULL, NULL }, *q;
 	yaml_node_pair_t *pr;
 	yaml_node_t *kn;
-	size_t e0 = k->nerrs, i;
+	size_t e0 = k->errs.n, i;
 
 	if (n->type != YAML_MAPPING_NODE) {
-		NERR(k, n, "an expect entry must be a mapping of id, reason "
+		KERR(k, n, "an expect entry must be a mapping of id, reason "
 		    "and rfc");
 		return;
 	}
@@ -139,22 +56,23 @@ get_entry(struct known *k, yaml_document_t *doc, const yaml_node_t *n)
 	    pr < n->data.mapping.pairs.top; pr++) {
 		kn = yaml_document_get_node(doc, pr->key);
 		if ((i = entry_key(kn)) == NKEYS) {
-			q = quote(kn);
-			NERR(k, kn, "unknown key '%s' in an expect entry "
+			q = yf_quote(kn);
+			KERR(k, kn, "unknown key '%s' in an expect entry "
 			    "(expected id, reason or rfc)", q);
 			free(q);
 		} else if (val[i] != NULL)
-			NERR(k, kn, "duplicate key '%s'", keys[i]);
+			KERR(k, kn, "duplicate key '%s'", keys[i]);
 		else
-			val[i] = get_str(k, yaml_document_get_node(doc,
-			    pr->value), keys[i]);
+			val[i] = yf_get_str(&k->errs,
+			    yaml_document_get_node(doc, pr->value), keys[i],
+			    KNOWN_MAX_STR);
 	}
-	for (i = 0; i < NKEYS && k->nerrs == e0; i++)
+	for (i = 0; i < NKEYS && k->errs.n == e0; i++)
 		if (val[i] == NULL)
-			NERR(k, n, "an expect entry needs %s (id, reason and "
+			KERR(k, n, "an expect entry needs %s (id, reason and "
 			    "rfc: the case, why the stack fails it, and the "
 			    "RFC section it deviates from)", keys[i]);
-	if (k->nerrs != e0) {
+	if (k->errs.n != e0) {
 		for (i = 0; i < NKEYS; i++)
 			free(val[i]);
 		return;
@@ -174,7 +92,7 @@ get_list(struct known *k, yaml_document_t *doc, const yaml_node_t *n)
 	yaml_node_item_t *it;
 
 	if (n->type != YAML_SEQUENCE_NODE) {
-		NERR(k, n, "expect must be a sequence of {id, reason, rfc}");
+		KERR(k, n, "expect must be a sequence of {id, reason, rfc}");
 		return;
 	}
 	for (it = n->data.sequence.items.start;
@@ -192,7 +110,7 @@ get_root(struct known *k, yaml_document_t *doc, const yaml_node_t *root)
 	char *q;
 
 	if (root->type != YAML_MAPPING_NODE) {
-		NERR(k, root, "an expectation file must be a mapping with "
+		KERR(k, root, "an expectation file must be a mapping with "
 		    "expect (and stack)");
 		return;
 	}
@@ -200,24 +118,25 @@ get_root(struct known *k, yaml_document_t *doc, const yaml_node_t *root)
 	    pr < root->data.mapping.pairs.top; pr++) {
 		kn = yaml_document_get_node(doc, pr->key);
 		vn = yaml_document_get_node(doc, pr->value);
-		if (is_word(kn, "stack") && !seen_stack) {
+		if (yf_is_word(kn, "stack") && !seen_stack) {
 			seen_stack = true;
-			k->stack = get_str(k, vn, "stack");
-		} else if (is_word(kn, "expect") && !seen) {
+			k->stack = yf_get_str(&k->errs, vn, "stack",
+			    KNOWN_MAX_STR);
+		} else if (yf_is_word(kn, "expect") && !seen) {
 			seen = true;
 			get_list(k, doc, vn);
-		} else if (is_word(kn, "stack") || is_word(kn, "expect"))
-			NERR(k, kn, "duplicate key '%s'",
+		} else if (yf_is_word(kn, "stack") || yf_is_word(kn, "expect"))
+			KERR(k, kn, "duplicate key '%s'",
 			    (const char *)kn->data.scalar.value);
 		else {
-			q = quote(kn);
-			NERR(k, kn, "unknown key '%s' (expected stack or "
+			q = yf_quote(kn);
+			KERR(k, kn, "unknown key '%s' (expected stack or "
 			    "expect)", q);
 			free(q);
 		}
 	}
 	if (!seen)
-		NERR(k, root, "no expect list: expect: [{id, reason, rfc}, "
+		KERR(k, root, "no expect list: expect: [{id, reason, rfc}, "
 		    "...]");
 }
 
@@ -228,100 +147,21 @@ entry_cmp(const void *a, const void *b)
 	    ((const struct known_entry *)b)->id);
 }
 
-/*
- * The file into a NUL-terminated buffer (owned by the caller), or NULL
- * after a message.  Only a regular file, opened without blocking: a FIFO
- * could hang the run before it starts.
- */
-static char *
-read_file(struct known *k, const char *path, size_t *lenp)
-{
-	struct stat sb;
-	size_t len = 0;
-	ssize_t r = 0;
-	char *buf;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
-		kerr(k, 0, 0, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > KNOWN_MAX_FILE) {
-		kerr(k, 0, 0, "%s", !S_ISREG(sb.st_mode) ? "not a regular "
-		    "file" : "larger than 256 KiB");
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc(KNOWN_MAX_FILE + 1);
-	while (len < KNOWN_MAX_FILE) {
-		r = read(fd, buf + len, KNOWN_MAX_FILE - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	if (r < 0) {
-		kerr(k, 0, 0, "%s", strerror(errno));
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-}
-
 int
 known_load(const char *path, struct known *k)
 {
-	yaml_parser_t yp;
-	yaml_document_t doc;
+	struct yf_doc d = { 0 };
 	yaml_node_t *root;
-	size_t len, i, line, col;
-	char *buf;
+	size_t i;
 
 	k->file = xstrdup(path);
-	if ((buf = read_file(k, path, &len)) == NULL)
-		return -1;
-	if (!yaml_parser_initialize(&yp))
-		fatalx("known: yaml_parser_initialize failed");
-	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&yp, &doc)) {
-		if (yp.error == YAML_MEMORY_ERROR)
-			fatalx("known: libyaml out of memory");
-		line = yp.problem_mark.line + 1;
-		col = yp.problem_mark.column + 1;
-		/* A reader error (bad UTF-8) has only a byte offset. */
-		if (yp.error == YAML_READER_ERROR)
-			for (i = 0, line = col = 1; i < yp.problem_offset &&
-			    i < len; i++, col++)
-				if (buf[i] == '\n') {
-					line++;
-					col = 0;
-				}
-		kerr(k, line, col, "YAML syntax error: %s", yp.problem != NULL ?
-		    yp.problem : "unknown error");
-		yaml_parser_delete(&yp);
-		free(buf);
-		return -1;
-	}
-	if ((root = yaml_document_get_root_node(&doc)) == NULL)
-		kerr(k, 0, 0, "empty: expected stack: and expect: [{id, "
-		    "reason, rfc}, ...]");
-	else
-		get_root(k, &doc, root);
-	yaml_document_delete(&doc);
-	/* One document: a second one would be ignored without a word. */
-	if (root != NULL && k->nerrs == 0 && yaml_parser_load(&yp, &doc)) {
-		if ((root = yaml_document_get_root_node(&doc)) != NULL)
-			NERR(k, root, "more than one YAML document: an "
-			    "expectation file holds one");
-		yaml_document_delete(&doc);
-	}
-	yaml_parser_delete(&yp);
-	free(buf);
+	k->errs.file = k->file;
+	if ((root = yf_open(&k->errs, &d, KNOWN_MAX_FILE)) != NULL)
+		get_root(k, &d.doc, root);
+	else if (k->errs.n == 0)
+		yf_err(&k->errs, 0, 0, "empty: expected stack: and expect: "
+		    "[{id, reason, rfc}, ...]");
+	yf_close(&k->errs, &d, true, "an expectation file");
 	if (k->n > 0)
 		qsort(k->v, k->n, sizeof(*k->v), entry_cmp);
 	for (i = 1; i < k->n; i++)
@@ -337,17 +177,18 @@ known_load(const char *path, struct known *k)
 				a = b;
 				b = t;
 			}
-			kerr(k, (size_t)b->line, (size_t)b->col, "duplicate id "
-			    "'%s' (first listed at line %d)", b->id, a->line);
+			yf_err(&k->errs, (size_t)b->line, (size_t)b->col,
+			    "duplicate id '%s' (first listed at line %d)",
+			    b->id, a->line);
 		}
-	return k->nerrs > 0 ? -1 : 0;
+	return k->errs.n > 0 ? -1 : 0;
 }
 
 int
 known_check(struct known *k, const struct plan *p)
 {
 	bool *used;
-	size_t i, e0 = k->nerrs;
+	size_t i, e0 = k->errs.n;
 	char *q;
 
 	if (k->n == 0)
@@ -363,12 +204,12 @@ known_check(struct known *k, const struct plan *p)
 		if (used[i])
 			continue;
 		q = tc_strsafe(k->v[i].id, strlen(k->v[i].id), 0);
-		kerr(k, (size_t)k->v[i].line, (size_t)k->v[i].col, "unknown "
-		    "case id '%s': no case of the run has it", q);
+		yf_err(&k->errs, (size_t)k->v[i].line, (size_t)k->v[i].col,
+		    "unknown case id '%s': no case of the run has it", q);
 		free(q);
 	}
 	free(used);
-	return k->nerrs > e0 ? -1 : 0;
+	return k->errs.n > e0 ? -1 : 0;
 }
 
 const struct known_entry *
@@ -394,9 +235,7 @@ known_free(struct known *k)
 		free(k->v[i].rfc);
 	}
 	free(k->v);
-	for (i = 0; i < k->nerrs; i++)
-		free(k->errs[i]);
-	free(k->errs);
+	yf_errs_free(&k->errs);
 	free(k->stack);
 	free(k->file);
 	memset(k, 0, sizeof(*k));

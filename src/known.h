@@ -19,11 +19,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "yfile.h"
+
 struct plan;
 
 #define KNOWN_MAX_FILE	(256 * 1024)	/* bytes of an expectation file */
 #define KNOWN_MAX_STR	512		/* bytes of an id, reason, rfc, stack */
-#define KNOWN_MAX_ERRS	100		/* messages kept */
 
 /* One case the stack is known to fail. */
 struct known_entry {
@@ -36,15 +37,15 @@ struct known {
 	char *stack;			/* "stack:", or NULL; owned */
 	struct known_entry *v;		/* sorted by id, owned */
 	size_t n;
-	char **errs;			/* "file:line:col: message", owned */
-	size_t nerrs;
+	struct yf_errs errs;		/* "file:line:col: message" */
 };
 
 /* known.c */
 
 /*
  * Load the expectation file at path into k (zeroed by the caller).
- * Returns 0, or -1 with every problem found in k->errs, each
+ * Returns 0, or -1 with every problem found in k->errs (at most
+ * YF_MAX_ERRS), each
  * "path:line:col: what is wrong" (or "path: ..." for the file as a
  * whole).  The caller frees k (known_free) in either case.
  */

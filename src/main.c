@@ -21,6 +21,7 @@
 #include "lab.h"
 #include "oneshot.h"
 #include "plan.h"
+#include "profile.h"
 #include "util.h"
 
 static int
@@ -94,6 +95,7 @@ cmd_list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct plan plan = { 0 };
+	struct prof prof = { 0 };
 	const char *tag = NULL, *profile = "rfc";
 	char d1[32], d2[32];
 	uint64_t typ, max, sum_typ = 0;
@@ -104,8 +106,8 @@ cmd_list(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "P:T:", longopts, NULL)) != -1) {
 		if (ch == 'T')
 			tag = optarg;
-		else if (ch == 'P' && !plan_profile_known(optarg))
-			return cmd_check_profile(optarg);
+		else if (ch == 'P' && cmd_check_profile(optarg) != 0)
+			return TC_EXIT_USAGE;
 		else if (ch == 'P')
 			profile = optarg;
 		else {
@@ -115,7 +117,9 @@ cmd_list(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cmd_usage_error("list: no test case PATH given");
-	if (cmd_load_plan(argv + optind, argc - optind, &plan) != 0) {
+	if (cmd_load_plan(argv + optind, argc - optind, &plan) != 0 ||
+	    (profile = cmd_load_profile(profile, &plan, &prof)) == NULL) {
+		prof_free(&prof);
 		plan_free(&plan);
 		return TC_EXIT_USAGE;
 	}
@@ -138,6 +142,11 @@ cmd_list(int argc, char **argv)
 		    tc_fmt_duration(typ, d1, sizeof(d1)),
 		    tc_fmt_duration(max, d2, sizeof(d2)),
 		    c->exclusive ? ", runs alone" : "");
+		if (c->na_reason != NULL) {
+			fputs("  n/a: ", stdout);
+			tc_fputs_safe(c->na_reason, stdout);
+			putchar('\n');
+		}
 		if (c->nrfc > 0) {
 			printf("  rfc:");
 			for (j = 0; j < c->nrfc; j++) {
@@ -157,6 +166,7 @@ cmd_list(int argc, char **argv)
 	}
 	printf("%zu case%s, about %s one after another\n", shown,
 	    shown == 1 ? "" : "s", tc_fmt_duration(sum_typ, d1, sizeof(d1)));
+	prof_free(&prof);
 	plan_free(&plan);
 	return TC_EXIT_PASS;
 }

@@ -1,6 +1,6 @@
 /*
- * plan.c - plan types: names, profiles, retransmission timing, the
- * duration estimate, and freeing.
+ * plan.c - plan types: names, profiles, levels, retransmission timing,
+ * and freeing.
  */
 #include "config.h"
 
@@ -115,6 +115,24 @@ plan_step_runs(const struct plan_step *st, const char *profile)
 	if (profile == NULL || st->profile == NULL)
 		return true;
 	return (strcmp(st->profile, profile) == 0) != st->profile_not;
+}
+
+void
+plan_levels_fill(struct plan_step *steps, size_t n, enum plan_level level)
+{
+	struct plan_any_of *a;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (!steps[i].level_set)
+			steps[i].level = level;
+		if (steps[i].kind != PLAN_ANY_OF)
+			continue;
+		a = &steps[i].u.any_of;
+		for (j = 0; j < a->nalts; j++)
+			plan_levels_fill(a->alts[j].steps, a->alts[j].nsteps,
+			    steps[i].level);
+	}
 }
 
 /* ---- timing -------------------------------------------------------------- */
@@ -239,6 +257,7 @@ plan_free(struct plan *p)
 		free(c->id);
 		free(c->title);
 		free(c->service);
+		free(c->na_reason);
 		free_strv(c->rfc, c->nrfc);
 		free_strv(c->tags, c->ntags);
 		for (j = 0; j < c->nsteps; j++)

@@ -374,6 +374,9 @@ struct plan_case {
 	size_t nreq_opts;
 	bool exclusive;			/* run alone (implied by sysctl) */
 	enum plan_level level;		/* "level:", default MUST */
+	/* Not applicable to the stack, and why (a stack profile says so,
+	 * profile.c): the engine reports N/A and runs nothing.  Owned. */
+	char *na_reason;
 };
 
 struct plan {
@@ -442,6 +445,15 @@ uint64_t plan_rtx_tol(const struct plan_retransmits *r, uint64_t gap);
  * users know. */
 #define PLAN_DEFAULT_WITHIN_NS TC_DEFAULT_WITHIN_NS
 #define PLAN_DEFAULT_TIMEOUT_NS TC_CASE_TIMEOUT_NS
+
+/*
+ * Give every step of steps[0..n) without a level of its own the level of
+ * what holds it: level for these, a step's own for its any_of's steps
+ * (the loader, once a case is read; a stack profile that changes a
+ * case's or a step's level).
+ */
+void plan_levels_fill(struct plan_step *steps, size_t n,
+    enum plan_level level);
 
 /* Free what a step owns (recursively for any_of). */
 void plan_step_free(struct plan_step *st);

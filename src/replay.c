@@ -94,9 +94,11 @@ replay_run(struct replay *r, FILE *out, const struct rep_cfg *rcfg,
 		rc = -1;
 	fatal = rep_summary(rep, ev_now(r->loop) - t0) > 0;
 	/* A case that ran to its end sent all the capture holds; one that
-	 * failed (expected or not, at any level) stopped early. */
+	 * failed (expected or not, at any level) stopped early, and one not
+	 * applicable (a stack profile's na:) sent nothing. */
 	t = rep_totals(rep);
-	if (rc == 0 && t->count[REP_FAIL] + t->count[REP_XFAIL] == 0 &&
+	if (rc == 0 && t->count[REP_FAIL] + t->count[REP_XFAIL] +
+	    t->count[REP_NA] == 0 &&
 	    wire_replay_unsent(r->wire, errbuf, errlen) != 0)
 		rc = -1;
 	interp_free(in);

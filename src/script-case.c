@@ -372,7 +372,7 @@ load_one(struct ld *ld, yaml_node_t *root, int matrixid,
 		    c);
 	scr_unswap(&sw);
 	/* The keys come in any order: steps learn the case's level now. */
-	scr_levels_fill(c->steps, c->nsteps, c->level);
+	plan_levels_fill(c->steps, c->nsteps, c->level);
 	free(ld->captured);
 	ld->captured = NULL;
 	ld->c = NULL;

@@ -480,13 +480,6 @@ void scr_step_defaults(struct plan_step *st);
  */
 void scr_parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv);
 
-/*
- * Give every step of steps[0..n) without a level of its own the level of
- * what holds it: level for these, a step's own for its any_of's steps.
- */
-void scr_levels_fill(struct plan_step *steps, size_t n,
-    enum plan_level level);
-
 /* ---- script-case.c: cases ---------------------------------------------- */
 
 /*

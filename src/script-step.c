@@ -433,24 +433,6 @@ get_step(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 }
 
 void
-scr_levels_fill(struct plan_step *steps, size_t n, enum plan_level level)
-{
-	struct plan_any_of *a;
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		if (!steps[i].level_set)
-			steps[i].level = level;
-		if (steps[i].kind != PLAN_ANY_OF)
-			continue;
-		a = &steps[i].u.any_of;
-		for (j = 0; j < a->nalts; j++)
-			scr_levels_fill(a->alts[j].steps, a->alts[j].nsteps,
-			    steps[i].level);
-	}
-}
-
-void
 scr_parse_steps(struct ld *ld, yaml_node_t *n, struct stepv *sv)
 {
 	yaml_node_item_t *it;

@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < k.n; i++)
 			if (known_find(&k, k.v[i].id) != &k.v[i])
 				abort();
-	} else if (k.nerrs == 0)
+	} else if (k.errs.n == 0)
 		abort();	/* a failure always says why */
 	known_free(&k);
 	close(fd);

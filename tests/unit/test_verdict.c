@@ -58,12 +58,12 @@ errs_are(const struct known *k, const char *path, const char *const *want)
 
 	while (want[n] != NULL)
 		n++;
-	for (i = 0; i < k->nerrs && k->nerrs != n; i++)
-		print_message("  got: %s\n", k->errs[i]);
-	assert_int_equal(k->nerrs, n);
+	for (i = 0; i < k->errs.n && k->errs.n != n; i++)
+		print_message("  got: %s\n", k->errs.v[i]);
+	assert_int_equal(k->errs.n, n);
 	for (i = 0; i < n; i++) {
 		full = xasprintf("%s:%s", path, want[i]);
-		assert_string_equal(k->errs[i], full);
+		assert_string_equal(k->errs.v[i], full);
 		free(full);
 	}
 }
@@ -88,7 +88,7 @@ test_known_ok(void **state)
 	    "    rfc: RFC6298 2.1\n"
 	    "  - {id: data/echo, reason: pure ACK first, rfc: RFC9293 3.8.6.3}\n",
 	    &k, &path), 0);
-	assert_int_equal(k.nerrs, 0);
+	assert_int_equal(k.errs.n, 0);
 	assert_string_equal(k.stack, "lwip-2.1.3");
 	assert_int_equal(k.n, 2);
 	e = known_find(&k, "tmr/rto-backoff");
@@ -171,15 +171,15 @@ test_known_bad(void **state)
 	free(path);
 
 	assert_int_equal(load_text("expect: [\n", &k, &path), -1);
-	assert_int_equal(k.nerrs, 1);
-	assert_non_null(strstr(k.errs[0], ": YAML syntax error: "));
+	assert_int_equal(k.errs.n, 1);
+	assert_non_null(strstr(k.errs.v[0], ": YAML syntax error: "));
 	known_free(&k);
 	unlink(path);
 	free(path);
 
 	assert_int_equal(load_text("", &k, &path), -1);
-	assert_int_equal(k.nerrs, 1);
-	assert_non_null(strstr(k.errs[0], ": empty: expected stack: and "));
+	assert_int_equal(k.errs.n, 1);
+	assert_non_null(strstr(k.errs.v[0], ": empty: expected stack: and "));
 	known_free(&k);
 	unlink(path);
 	free(path);
@@ -196,11 +196,11 @@ test_known_bad(void **state)
 	 * block). */
 	memset(&k, 0, sizeof(k));
 	assert_int_equal(known_load("/dev/null", &k), -1);
-	assert_string_equal(k.errs[0], "/dev/null: not a regular file");
+	assert_string_equal(k.errs.v[0], "/dev/null: not a regular file");
 	known_free(&k);
 	memset(&k, 0, sizeof(k));
 	assert_int_equal(known_load("/nonexistent/x.yaml", &k), -1);
-	assert_string_equal(k.errs[0], "/nonexistent/x.yaml: No such file or "
+	assert_string_equal(k.errs.v[0], "/nonexistent/x.yaml: No such file or "
 	    "directory");
 	known_free(&k);
 }
