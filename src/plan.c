@@ -95,6 +95,19 @@ plan_profile_list(char *buf, size_t len)
 }
 
 bool
+plan_profile_is(const char *profile, const char *name)
+{
+	/* Only the built-ins so far: a profile is itself alone. */
+	return profile != NULL && strcmp(profile, name) == 0;
+}
+
+bool
+plan_sysctls_apply(const char *profile)
+{
+	return plan_profile_is(profile, PLAN_SYSCTL_PROFILE);
+}
+
+bool
 plan_step_runs(const struct plan_step *st, const char *profile)
 {
 	if (profile == NULL || st->profile == NULL)
@@ -230,21 +243,43 @@ plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-const struct plan_step *
-plan_find_exec(const struct plan_step *steps, size_t n)
+/*
+ * The first exec step among steps, any_of alternatives included; with
+ * needed, only one that runs under profile and is not optional.
+ */
+static const struct plan_step *
+find_exec(const struct plan_step *steps, size_t n, bool needed,
+    const char *profile)
 {
 	const struct plan_step *e;
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		if (steps[i].kind == PLAN_EXEC)
+		if (needed && !plan_step_runs(&steps[i], profile))
+			continue;
+		if (steps[i].kind == PLAN_EXEC && (!needed ||
+		    !steps[i].u.exec.optional))
 			return &steps[i];
 		if (steps[i].kind != PLAN_ANY_OF)
 			continue;
 		for (j = 0; j < steps[i].u.any_of.nalts; j++)
-			if ((e = plan_find_exec(steps[i].u.any_of.alts[j].steps,
-			    steps[i].u.any_of.alts[j].nsteps)) != NULL)
+			if ((e = find_exec(steps[i].u.any_of.alts[j].steps,
+			    steps[i].u.any_of.alts[j].nsteps, needed,
+			    profile)) != NULL)
 				return e;
 	}
 	return NULL;
+}
+
+const struct plan_step *
+plan_find_exec(const struct plan_step *steps, size_t n)
+{
+	return find_exec(steps, n, false, NULL);
+}
+
+const struct plan_step *
+plan_find_needed_exec(const struct plan_step *steps, size_t n,
+    const char *profile)
+{
+	return find_exec(steps, n, true, profile);
 }
