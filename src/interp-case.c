@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "evloop.h"
 #include "interp.h"
 #include "interp-int.h"
@@ -135,6 +136,38 @@ interp_settle(struct interp *in)
 }
 
 
+/*
+ * Without a target hook: a case that pins a sysctl (under the profile
+ * whose facts pins are) or has an exec step it cannot do without is
+ * skipped, saying why; 1 then.  A requires is assumed (a note says so,
+ * cr_settings) and an optional exec is left out (step-exec.c).
+ */
+static int
+no_hook_skip(struct interp *in, struct case_run *cr)
+{
+	const struct plan_case *pc = cr->pc;
+	struct buf b = { 0 };
+	size_t i;
+
+	if (pc->nsysctl > 0 && plan_sysctls_apply(in->cfg->profile)) {
+		buf_printf(&b, "pins ");
+		for (i = 0; i < pc->nsysctl; i++)
+			buf_printf(&b, "%s%s=%s", i > 0 ? ", " : "",
+			    pc->sysctl[i].key, pc->sysctl[i].value);
+		cr_skip(cr, xasprintf("%s: needs a target hook (-x)",
+		    buf_text(&b)));
+		buf_free(&b);
+		return 1;
+	}
+	if (plan_find_needed_exec(pc->steps, pc->nsteps,
+	    in->cfg->profile) != NULL) {
+		cr_skip(cr, xstrdup("needs a target hook (--target-exec) "
+		    "to run commands on the target"));
+		return 1;
+	}
+	return 0;
+}
+
 static void
 case_start(struct interp *in, struct case_run *cr)
 {
@@ -179,12 +212,8 @@ case_start(struct interp *in, struct case_run *cr)
 		cr_skip(cr, xstrdup("requires root"));
 		return;
 	}
-	if (in->cfg->target == NULL && (pc->nsysctl > 0 ||
-	    pc->nreq_sysctl > 0 || plan_find_exec(pc->steps, pc->nsteps) != NULL)) {
-		cr_skip(cr, xstrdup("needs a target hook (--target-exec) "
-		    "to run commands on the target"));
+	if (in->cfg->target == NULL && no_hook_skip(in, cr))
 		return;
-	}
 	if (in->cfg->pcap_dir != NULL) {
 		char err[256];
 

@@ -235,6 +235,33 @@ cr_end(struct case_run *cr, enum rep_verdict v, char *msg)
 	in->nunsettled++;
 }
 
+/*
+ * A failure of a case whose required sysctls were assumed, not read (no
+ * target hook): the message names them, since a target set otherwise
+ * fails for that and not for the rule.  Takes msg, returns the one to
+ * keep.
+ */
+static char *
+assumed_append(const struct case_run *cr, char *msg)
+{
+	struct buf b = { 0 };
+	char *m;
+	size_t i;
+
+	for (i = 0; i < cr->nevents; i++)
+		if (cr->events[i].kind == REP_EV_ASSUMED)
+			buf_printf(&b, "%s%s=%s", b.s != NULL ? ", " : "",
+			    cr->events[i].key, cr->events[i].value);
+	if (b.s == NULL)
+		return msg;
+	m = xasprintf("%s\n  the case assumes %s (not checked: no target "
+	    "hook); a target set otherwise fails here for that", msg,
+	    buf_text(&b));
+	free(msg);
+	buf_free(&b);
+	return m;
+}
+
 void
 cr_fail(struct case_run *cr, const char *fmt, ...)
 {
@@ -260,6 +287,7 @@ cr_fail(struct case_run *cr, const char *fmt, ...)
 		    "been lost to us, not by the target", pos->file, pos->line,
 		    pos->col, body, (uintmax_t)drops);
 	free(body);
+	msg = assumed_append(cr, msg);
 	cr->level = st != NULL ? st->level : cr->pc->level;
 	cr_end(cr, REP_FAIL, msg);
 }

@@ -221,7 +221,7 @@ interp_req_read(struct interp *in)
 	char out[256], err[256];
 	size_t i, j;
 
-	if (in->cfg->target == NULL)
+	if (in->cfg->target == NULL || !plan_sysctls_apply(in->cfg->profile))
 		return;
 	for (i = 0; i < in->nruns; i++) {
 		const struct plan_case *pc = in->runs[i].pc;
@@ -344,7 +344,8 @@ pin_retry(struct case_run *cr)
 
 /*
  * Check requires.sysctl (read by req_read) and pin sysctl on the
- * target; a case that pins runs alone, so blocking here delays no other
+ * target, under the profile whose facts they are (plan_sysctls_apply);
+ * without a hook, note each requires as assumed.  A case that pins runs alone, so blocking here delays no other
  * case.  Returns 0 to go on, 1 when the case waits for another run's pin
  * (pin_retry goes on), -1 when the case ended.
  */
@@ -357,6 +358,17 @@ cr_settings(struct case_run *cr)
 	size_t i;
 	int rc;
 
+	/* Linux knobs: under another profile the case runs as written. */
+	if (!plan_sysctls_apply(cr->in->cfg->profile))
+		return 0;
+	/* Nothing to read them with: what the case requires is assumed,
+	 * and said (a pin without a hook was skipped, case_start). */
+	if (t == NULL) {
+		for (i = 0; i < pc->nreq_sysctl; i++)
+			cr_event(cr, REP_EV_ASSUMED, pc->req_sysctl[i].key,
+			    pc->req_sysctl[i].value, 0, 0);
+		return 0;
+	}
 	for (i = 0; i < pc->nreq_sysctl; i++) {
 		const struct plan_sysctl *r = &pc->req_sysctl[i];
 		const struct req_val *rv = req_find(cr->in, r->key);

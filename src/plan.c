@@ -109,6 +109,37 @@ plan_profile_list(char *buf, size_t len)
 	return buf;
 }
 
+/* The run's profile file (profile.c), if any: its name and the built-in
+ * it inherits.  One per process, as there is one -P. */
+static char alias_name[128], alias_base[32];
+
+void
+plan_profile_alias(const char *name, const char *base)
+{
+	snprintf(alias_name, sizeof(alias_name), "%s", name != NULL ? name :
+	    "");
+	snprintf(alias_base, sizeof(alias_base), "%s", base != NULL ? base :
+	    "");
+}
+
+bool
+plan_profile_is(const char *profile, const char *name)
+{
+	if (profile == NULL)
+		return false;
+	if (strcmp(profile, name) == 0)
+		return true;
+	/* A profile file is what it inherits too. */
+	return alias_name[0] != '\0' && strcmp(profile, alias_name) == 0 &&
+	    strcmp(alias_base, name) == 0;
+}
+
+bool
+plan_sysctls_apply(const char *profile)
+{
+	return plan_profile_is(profile, PLAN_SYSCTL_PROFILE);
+}
+
 bool
 plan_step_runs(const struct plan_step *st, const char *profile)
 {
@@ -272,28 +303,50 @@ plan_free(struct plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
-const struct plan_step *
-plan_find_kind(const struct plan_step *steps, size_t n,
-    enum plan_step_kind kind)
+/*
+ * The first step of kind among steps, any_of alternatives included; with
+ * needed, only one that runs under profile and is not an optional exec.
+ */
+static const struct plan_step *
+find_step(const struct plan_step *steps, size_t n, enum plan_step_kind kind,
+    bool needed, const char *profile)
 {
 	const struct plan_step *e;
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		if (steps[i].kind == kind)
+		if (needed && !plan_step_runs(&steps[i], profile))
+			continue;
+		if (steps[i].kind == kind && (!needed || kind != PLAN_EXEC ||
+		    !steps[i].u.exec.optional))
 			return &steps[i];
 		if (steps[i].kind != PLAN_ANY_OF)
 			continue;
 		for (j = 0; j < steps[i].u.any_of.nalts; j++)
-			if ((e = plan_find_kind(steps[i].u.any_of.alts[j].steps,
-			    steps[i].u.any_of.alts[j].nsteps, kind)) != NULL)
+			if ((e = find_step(steps[i].u.any_of.alts[j].steps,
+			    steps[i].u.any_of.alts[j].nsteps, kind, needed,
+			    profile)) != NULL)
 				return e;
 	}
 	return NULL;
 }
 
 const struct plan_step *
+plan_find_kind(const struct plan_step *steps, size_t n,
+    enum plan_step_kind kind)
+{
+	return find_step(steps, n, kind, false, NULL);
+}
+
+const struct plan_step *
 plan_find_exec(const struct plan_step *steps, size_t n)
 {
-	return plan_find_kind(steps, n, PLAN_EXEC);
+	return find_step(steps, n, PLAN_EXEC, false, NULL);
+}
+
+const struct plan_step *
+plan_find_needed_exec(const struct plan_step *steps, size_t n,
+    const char *profile)
+{
+	return find_step(steps, n, PLAN_EXEC, true, profile);
 }

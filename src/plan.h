@@ -216,6 +216,9 @@ struct plan_exec {
 	int status;			/* expected exit status (default 0) */
 	uint64_t within_ns;		/* default TC_EXEC_TIMEOUT_NS */
 	bool background;		/* don't wait; killed at case end */
+	bool optional;			/* a cross-check: without a hook the
+					 * step is left out (a note says so),
+					 * not the case */
 };
 
 /*
@@ -421,6 +424,27 @@ bool plan_profile_known(const char *name);
 /* The profile names joined by ", " into buf ("rfc, linux"); returns buf. */
 char *plan_profile_list(char *buf, size_t len);
 
+/* A profile file named name inherits base (profile.c): plan_profile_is
+ * holds for either name.  NULL, NULL forgets it. */
+void plan_profile_alias(const char *name, const char *base);
+
+/*
+ * Is profile the stack profile name, or one built on it?  The one place
+ * that says which profiles share a built-in's facts (a profile file that
+ * inherits "linux" answers true for "linux").  profile NULL: false.
+ */
+bool plan_profile_is(const char *profile, const char *name);
+
+/*
+ * The profile whose facts a case's sysctl pins and requires state: they
+ * are one kernel's knobs, so they apply only under it (plan_profile_is);
+ * under any other profile the case runs as written.
+ */
+#define PLAN_SYSCTL_PROFILE "linux"
+
+/* Do case-level sysctl pins and requires apply under profile? */
+bool plan_sysctls_apply(const char *profile);
+
 /*
  * Does step st run under profile?  profile NULL: every step does (the
  * estimate of a case over all profiles).
@@ -470,6 +494,13 @@ const struct plan_step *plan_find_kind(const struct plan_step *steps,
  */
 const struct plan_step *plan_find_exec(const struct plan_step *steps,
     size_t n);
+
+/*
+ * The first exec step among steps that needs a target hook under profile:
+ * one that runs there (plan_step_runs) and is not optional; or NULL.
+ */
+const struct plan_step *plan_find_needed_exec(const struct plan_step *steps,
+    size_t n, const char *profile);
 
 /* Free everything a plan owns and zero it. */
 void plan_free(struct plan *p);

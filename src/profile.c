@@ -528,6 +528,9 @@ prof_apply(const struct prof *pr, struct plan *p)
 	struct prof_case *e[2];
 	size_t i, j;
 
+	/* Its name means what it inherits wherever a profile is asked
+	 * about (sysctl pins and requires are linux's). */
+	plan_profile_alias(pr->name, pr->inherits);
 	for (i = 0; i < p->ncases; i++) {
 		find_both(pr, &p->cases[i], e);
 		for (j = 0; j < 2; j++)

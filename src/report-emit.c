@@ -174,6 +174,8 @@ const char *const rep_event_names[REP_EV_MAX] = {
 	[REP_EV_PIN_NORESTORE] = "pin-not-restored",
 	[REP_EV_EXEC_SIGNAL] = "background-exec-killed",
 	[REP_EV_EXEC_STATUS] = "background-exec-status",
+	[REP_EV_ASSUMED] = "assumed-sysctl",
+	[REP_EV_EXEC_SKIPPED] = "exec-not-run",
 };
 
 void
@@ -232,6 +234,14 @@ rep_event_line(struct buf *b, const struct rep_result *res,
 	case REP_EV_EXEC_STATUS:
 		buf_printf(b, "background exec '%s' exited %ld, expected %ld\n",
 		    e->key, e->n, e->expected);
+		return;
+	case REP_EV_ASSUMED:
+		buf_printf(b, "assumes %s=%s (not checked: no target hook)\n",
+		    e->key, e->value);
+		return;
+	case REP_EV_EXEC_SKIPPED:
+		buf_printf(b, "step %ld not run: no target hook (optional exec "
+		    "at line %ld)\n", e->n, e->expected);
 		return;
 	case REP_EV_MAX:
 		return;

@@ -68,6 +68,10 @@ enum rep_event_kind {
 	REP_EV_EXEC_SIGNAL,	/* background command key killed by signal n */
 	REP_EV_EXEC_STATUS,	/* background command key exited n, not
 				 * expected */
+	REP_EV_ASSUMED,		/* requires key=value taken as true: no
+				 * target hook to read it */
+	REP_EV_EXEC_SKIPPED,	/* optional exec key (step n, at line
+				 * expected) left out: no target hook */
 	REP_EV_MAX
 };
 

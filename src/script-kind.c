@@ -554,6 +554,8 @@ static const struct field ex_fields[] = {
 	    false),
 	F_KIND("background", FLD_BOOL, struct plan_exec, background,
 	    "background", false),
+	F_KIND("optional", FLD_BOOL, struct plan_exec, optional,
+	    "optional", false),
 };
 
 void
@@ -567,7 +569,7 @@ scr_step_exec(struct ld *ld, yaml_node_t *n, struct plan_step *st,
 		ex_cmd(ld, n, &st->u.exec);
 	else
 		scr_lerr(ld, n, "exec takes a command or a mapping of: cmd, "
-		    "status, within, background");
+		    "status, within, background, optional");
 }
 
 /* ---- defaults ---------------------------------------------------------- */

@@ -1547,7 +1547,8 @@ test_exec(void **state)
 	(void)state;
 	c = load_ok(HDR "  - exec: \"ss -tan\"\n"
 	    "  - exec: {cmd: \"sleep 1\", status: 3, within: 2s, "
-	    "background: true}\n");
+	    "background: true}\n"
+	    "  - exec: {cmd: \"ss -Htn\", optional: true}\n");
 	x = &c->steps[0].u.exec;
 	assert_int_equal(c->steps[0].kind, PLAN_EXEC);
 	assert_string_equal(x->cmd, "ss -tan");
@@ -1559,6 +1560,31 @@ test_exec(void **state)
 	assert_int_equal(x->status, 3);
 	assert_int_equal(x->within_ns, 2 * NS_PER_SEC);
 	assert_true(x->background);
+	assert_false(x->optional);
+	assert_true(c->steps[2].u.exec.optional);
+	/* Without a hook the first two need one, the optional one not. */
+	assert_ptr_equal(plan_find_needed_exec(c->steps, c->nsteps, "linux"),
+	    &c->steps[0]);
+	assert_ptr_equal(plan_find_needed_exec(c->steps + 2, 1, "linux"),
+	    NULL);
+	assert_ptr_equal(plan_find_exec(c->steps + 2, 1), &c->steps[2]);
+}
+
+/* An exec under another profile needs no hook; sysctls are linux's. */
+static void
+test_exec_profile(void **state)
+{
+	struct plan_case *c;
+
+	(void)state;
+	c = load_ok(HDR "  - {exec: \"ss -tan\", profile: linux}\n");
+	assert_ptr_equal(plan_find_needed_exec(c->steps, c->nsteps, "linux"),
+	    &c->steps[0]);
+	assert_ptr_equal(plan_find_needed_exec(c->steps, c->nsteps, "rfc"),
+	    NULL);
+	assert_true(plan_sysctls_apply("linux"));
+	assert_false(plan_sysctls_apply("rfc"));
+	assert_false(plan_sysctls_apply(NULL));
 }
 
 static void
@@ -1575,7 +1601,7 @@ test_exec_bad(void **state)
 	    "t.yaml:5:11: missing required key 'cmd' in exec");
 	BAD(HDR "  - exec: [ls]\n",
 	    "t.yaml:5:11: exec takes a command or a mapping of: cmd, status, "
-	    "within, background");
+	    "within, background, optional");
 	y = xmalloc(strlen(HDR) + 4200);
 	sprintf(y, "%s  - exec: \"%04097d\"\n", HDR, 0);
 	BAD(y, "t.yaml:5:11: exec command is 4097 bytes, more than 4096");
@@ -2240,6 +2266,7 @@ main(void)
 		T(test_measure),
 		T(test_measure_bad),
 		T(test_exec),
+		T(test_exec_profile),
 		T(test_exec_bad),
 		T(test_any_of),
 		T(test_any_of_bad),
