@@ -16,6 +16,12 @@
  *		(RFC 9293 3.10.5).
  *	hc	half-close: shutdown(SHUT_WR) at once, then read and drop
  *		until EOF (RFC 9293 3.6.1), then close.
+ *	lazyclose  discard, but close LAZY_MS after EOF: the ACK of the
+ *		peer's FIN and our FIN are separate segments.
+ *	ka	hold, with keep-alive on: idle 5 s, interval 2 s, 3 probes
+ *		(the socket's own, so no system setting is needed).
+ *	kaoff	hold with the same timers but SO_KEEPALIVE left at the
+ *		system's default, which RFC 9293 3.8.4 requires to be off.
  *
  * Each accepted connection takes a slot of the table like any socket and
  * is announced as "ID ev accept conn=sN peer=ADDR"; its end as "ID ev
@@ -28,6 +34,9 @@
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -48,6 +57,10 @@
 #define BLIND_MS	200		/* ... where unacked is unknown */
 #define ACCEPTBURST	16		/* accepts per listener per wakeup */
 #define DEFBANNER	"tcpconform-peer greet\r\n"
+#define LAZY_MS		250		/* lazyclose: EOF to close */
+#define KA_IDLE		5		/* ka, kaoff: as tcpconform-peer's */
+#define KA_INTVL	2
+#define KA_CNT		3
 
 /*
  * Where the system tells how much of the send queue is unacknowledged:
@@ -77,7 +90,7 @@ struct agent_service {
 };
 
 static svc_fn echo_svc, discard_svc, daytime_svc, hold_svc, coa_svc,
-    roc_svc, hc_svc;
+    roc_svc, hc_svc, lazyclose_svc, ka_svc, kaoff_svc;
 
 static const struct agent_service services[] = {
 	{ "echo",	echo_svc },
@@ -87,6 +100,9 @@ static const struct agent_service services[] = {
 	{ "coa",	coa_svc },
 	{ "roc",	roc_svc },
 	{ "hc",		hc_svc },
+	{ "lazyclose",	lazyclose_svc },
+	{ "ka",		ka_svc },
+	{ "kaoff",	kaoff_svc },
 };
 #define NSERVICES	(sizeof(services) / sizeof(services[0]))
 
@@ -299,6 +315,82 @@ hold_svc(struct agent_sock *c, const struct agent_sock *l, enum sev ev,
 	(void)l;
 	c->events = 0;
 	return ev == SV_IO ? gone(c, revents) : NULL;
+}
+
+/* discard, then wait LAZY_MS after EOF before closing. */
+static const char *
+lazyclose_svc(struct agent_sock *c, const struct agent_sock *l,
+    enum sev ev, short revents)
+{
+	const char *why;
+
+	if (!c->eof) {
+		if ((why = discard_svc(c, l, ev, revents)) == NULL ||
+		    strcmp(why, "eof") != 0)
+			return why;
+		c->eof = 1;
+		c->events = 0;
+		c->ticking = 1;
+		c->svcdeadline = agent_now() + LAZY_MS;
+		return NULL;
+	}
+	if (ev == SV_IO && (why = gone(c, revents)) != NULL)
+		return why;
+	return agent_now() >= c->svcdeadline ? "eof" : NULL;
+}
+
+/*
+ * The keep-alive timers on the socket (where the system has them), and
+ * SO_KEEPALIVE on when on: RFC 1122 4.2.3.6 lets an application ask for
+ * keep-alives, with an interval it may set.
+ */
+static const char *
+keepalive(struct agent_sock *c, int on)
+{
+	int v;
+
+#ifdef TCP_KEEPIDLE
+	v = KA_IDLE;
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof(v)) == -1)
+		return strerror(errno);
+#endif
+#ifdef TCP_KEEPINTVL
+	v = KA_INTVL;
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPINTVL, &v, sizeof(v)) == -1)
+		return strerror(errno);
+#endif
+#ifdef TCP_KEEPCNT
+	v = KA_CNT;
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)) == -1)
+		return strerror(errno);
+#endif
+	v = 1;
+	if (on && setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &v,
+	    sizeof(v)) == -1)
+		return strerror(errno);
+	return NULL;
+}
+
+static const char *
+ka_svc(struct agent_sock *c, const struct agent_sock *l, enum sev ev,
+    short revents)
+{
+	const char *why;
+
+	if (ev == SV_START && (why = keepalive(c, 1)) != NULL)
+		return why;
+	return hold_svc(c, l, ev, revents);
+}
+
+static const char *
+kaoff_svc(struct agent_sock *c, const struct agent_sock *l, enum sev ev,
+    short revents)
+{
+	const char *why;
+
+	if (ev == SV_START && (why = keepalive(c, 0)) != NULL)
+		return why;
+	return hold_svc(c, l, ev, revents);
 }
 
 static const char *
