@@ -110,8 +110,17 @@ replay_run(struct replay *r, FILE *out, const struct rep_cfg *rcfg,
 void
 replay_notes(struct replay *r, FILE *f, const char *progname)
 {
-	if (r->ran)
-		target_replay_notes(r->target, f, progname);
+	const struct plan_case *pc = &r->one->cases[0];
+
+	if (!r->ran)
+		return;
+	target_replay_notes(r->target, f, progname);
+	/* The capture shows what the application did, not what its calls
+	 * returned: a target step's result is not known in a replay. */
+	if (plan_find_kind(pc->steps, pc->nsteps, PLAN_TARGET) != NULL)
+		fprintf(f, "%s: replay: target steps not re-run (no agent): "
+		    "what the application's calls returned was not checked\n",
+		    progname);
 }
 
 void
