@@ -21,7 +21,8 @@ void
 cmd_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: tcpconform run [-4|-6] -t TARGET -p SERVICE=PORT[,...] [-v]\n"
+	    "usage: tcpconform run [-4|-6] -t TARGET [-p SERVICE=PORT[,...]]\n"
+	    "                      [-A AGENT-ADDR:PORT] [-v]\n"
 	    "                      [-i IFACE] [-s SPOOFED-SOURCE]\n"
 	    "                      [-j JOBS] [-P PROFILE|FILE] [-x HOOK]\n"
 	    "                      [--format text|tap|junit|json] [-o FILE]\n"
