@@ -13,6 +13,9 @@
  * proves a live stack (RFC 9293 3.10.7.1: a closed port answers a SYN
  * with RST; 3.10.7.2: a listener with SYN-ACK).
  *
+ * With --agent, the agent's control channel is checked too: an agent
+ * gone (its process ended, its host unreachable) is a dead target.
+ *
  * When the target does not answer, the run ends: cases that ended since
  * the last good check, and those still running, are "not judged: the
  * target is unreachable", never passed, and interp_run fails (exit 3).
@@ -23,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentc.h"
 #include "defaults.h"
 #include "evloop.h"
 #include "interp.h"
@@ -244,6 +248,14 @@ interp_health_check(struct interp *in)
 	in->h.every = 0;
 	in->h.started = ev_now(in->loop);
 	if (wire_link_ok(in->wire, in->h.why, sizeof(in->h.why)) != 0) {
+		health_dead(in);
+		return;
+	}
+	/* The agent is part of the target: its services and its cases'
+	 * steps are gone with its control channel. */
+	if (in->cfg->agent != NULL && agc_dead(in->cfg->agent) != NULL) {
+		snprintf(in->h.why, sizeof(in->h.why), "tcpconform-agent: %s",
+		    agc_dead(in->cfg->agent));
 		health_dead(in);
 		return;
 	}
