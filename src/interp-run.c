@@ -229,7 +229,10 @@ cr_end(struct case_run *cr, enum rep_verdict v, char *msg)
 	cr->t_end = cr->t_start != 0 ? ev_now(in->loop) : 0;
 	cr->verdict = v;
 	cr->msg = msg;
-	prog_case_end(in->prog, (size_t)(cr - in->runs), v == REP_FAIL);
+	/* "failed" on the progress line: what will fail the run (not a
+	 * MAY's deviation, not an expected failure; an XPASS does). */
+	prog_case_end(in->prog, (size_t)(cr - in->runs), in->rep != NULL &&
+	    rep_fails_run(in->rep, cr->pc, v, cr->level));
 	/* The rest once the loop's callback returns (interp_settle). */
 	cr->unsettled = true;
 	in->nunsettled++;

@@ -165,6 +165,14 @@ void rep_case(struct rep *r, const struct rep_result *res);
  * of cases that fail the run (rep_totals' fatal). */
 unsigned rep_summary(struct rep *r, uint64_t wall_ns);
 
+/*
+ * Does a case pc ending with verdict v (a failure at level) fail the run,
+ * once the expectation file and --strict are applied?  What the summary
+ * counts as failed, and the progress line too.
+ */
+bool rep_fails_run(const struct rep *r, const struct plan_case *pc,
+    enum rep_verdict v, enum plan_level level);
+
 /* The counts of the cases reported so far. */
 const struct rep_totals *rep_totals(const struct rep *r);
 

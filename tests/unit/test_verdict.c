@@ -487,6 +487,39 @@ test_report_json(void **state)
 	free(o);
 }
 
+/* What fails the run, as the summary and the progress line count it. */
+static void
+test_fails_run(void **state)
+{
+	struct rep_cfg cfg = { .format = REP_TEXT, .plan = &rplan,
+	    .known = &rknown };
+	struct rep *r;
+
+	(void)state;
+	r = rep_open(stdout, &cfg);
+	assert_false(rep_fails_run(r, &cases[C_PASS], REP_PASS,
+	    PLAN_LEVEL_MUST));
+	assert_true(rep_fails_run(r, &cases[C_MUST], REP_FAIL,
+	    PLAN_LEVEL_MUST));
+	assert_true(rep_fails_run(r, &cases[C_SHOULD], REP_FAIL,
+	    PLAN_LEVEL_SHOULD));
+	assert_false(rep_fails_run(r, &cases[C_MAY], REP_FAIL,
+	    PLAN_LEVEL_MAY));
+	assert_false(rep_fails_run(r, &cases[C_XFAIL], REP_FAIL,
+	    PLAN_LEVEL_MUST));
+	assert_true(rep_fails_run(r, &cases[C_XPASS], REP_PASS,
+	    PLAN_LEVEL_MUST));
+	assert_false(rep_fails_run(r, &cases[C_SKIP], REP_SKIP,
+	    PLAN_LEVEL_MUST));
+	assert_false(rep_fails_run(r, &cases[C_NA], REP_NA, PLAN_LEVEL_MUST));
+	rep_free(r);
+	cfg.strict = true;
+	r = rep_open(stdout, &cfg);
+	assert_true(rep_fails_run(r, &cases[C_MAY], REP_FAIL,
+	    PLAN_LEVEL_MAY));
+	rep_free(r);
+}
+
 int
 main(void)
 {
@@ -501,6 +534,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_report_junit,
 		    setup_report, teardown_report),
 		cmocka_unit_test_setup_teardown(test_report_json,
+		    setup_report, teardown_report),
+		cmocka_unit_test_setup_teardown(test_fails_run,
 		    setup_report, teardown_report),
 	};
 
