@@ -11,7 +11,7 @@
 # (default: a temporary one, removed).  BENCHMARKS.md has the figures.
 set -u
 
-all="script decode arrive nd reply include known"
+all="script decode arrive nd reply include known agentc"
 usage() {
 	echo "usage: bench/fuzz.sh HARNESS|all SECONDS (HARNESS: $all)" >&2
 	exit 2
@@ -36,6 +36,7 @@ fi
 dict_of() {
 	case $1 in
 	script|include|known) echo "$src/tests/fuzz/yaml.dict" ;;
+	agentc) echo "$src/tests/fuzz/agent.dict" ;;
 	*) echo "$src/tests/fuzz/wire.dict" ;;
 	esac
 }

@@ -69,6 +69,7 @@ chan_fail(struct agc *c, const char *fmt, ...)
 {
 	struct agc_ans a = { .kind = AGC_ERR, .what = "EPIPE" };
 	va_list ap;
+	char *p;
 
 	if (c->dead[0] != '\0')
 		return;
@@ -77,6 +78,11 @@ chan_fail(struct agc *c, const char *fmt, ...)
 	va_end(ap);
 	if (c->dead[0] == '\0')
 		snprintf(c->dead, sizeof(c->dead), "failed");
+	/* It may quote the agent (decoded escapes): no control byte goes on
+	 * to a message. */
+	for (p = c->dead; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
 	if (c->loop != NULL && c->fd >= 0)
 		ev_del_fd(c->loop, c->fd);
 	a.msg = c->dead;
@@ -154,10 +160,23 @@ line_in(struct agc *c, const char *line, size_t len)
 	struct agc_ans a = { .msg = "" };
 	struct pend *p, copy;
 	uint64_t id;
+	size_t i;
 	int n, rest;
 
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
 	if (len == 0 || line[0] == '#')
 		return;
+	/* Answers are printable ASCII (tcpconform-agent(1), PROTOCOL): a
+	 * control byte would reach reports and terminals. */
+	for (i = 0; i < len; i++)
+		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') ||
+		    (unsigned char)line[i] > 0x7e) {
+			chan_fail(c, "the agent sent byte 0x%02x, not printable "
+			    "ASCII, at column %zu", (unsigned char)line[i],
+			    i + 1);
+			return;
+		}
 	n = agent_proto_split(line, len, c->store, t,
 	    (int)(sizeof(t) / sizeof(t[0])), &e);
 	if (n < 0) {
