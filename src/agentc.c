@@ -69,7 +69,7 @@ chan_fail(struct agc *c, const char *fmt, ...)
 {
 	struct agc_ans a = { .kind = AGC_ERR, .what = "EPIPE" };
 	va_list ap;
-	char *p;
+	char *q;
 
 	if (c->dead[0] != '\0')
 		return;
@@ -80,9 +80,9 @@ chan_fail(struct agc *c, const char *fmt, ...)
 		snprintf(c->dead, sizeof(c->dead), "failed");
 	/* It may quote the agent (decoded escapes): no control byte goes on
 	 * to a message. */
-	for (p = c->dead; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-			*p = '?';
+	for (q = c->dead; *q != '\0'; q++)
+		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e)
+			*q = '?';
 	if (c->loop != NULL && c->fd >= 0)
 		ev_del_fd(c->loop, c->fd);
 	a.msg = c->dead;
