@@ -85,7 +85,7 @@ usage(int status)
 {
 	FILE *f = status ? stderr : stdout;
 
-	fprintf(f, "usage: %s [-l address:port]\n"
+	fprintf(f, "usage: %s [-l address:port [-k]]\n"
 	    "       %s -h | --help | -V | --version\n", AGENT_PROG,
 	    AGENT_PROG);
 	exit(status);
@@ -356,16 +356,15 @@ splitaddr(const char *arg, char *host, long *port)
 	return 0;
 }
 
-/* -l: accept one control connection on arg; its fd. */
+/* -l: listen for control connections on arg; the listener's fd. */
 static int
 listenctl(const char *arg)
 {
 	struct sockaddr_storage ss;
-	char host[64], peer[AGENT_ADDRLEN], me[AGENT_ADDRLEN];
-	struct pollfd p;
+	char host[64], me[AGENT_ADDRLEN];
 	socklen_t len;
 	long port;
-	int fd, cfd;
+	int fd;
 
 	if (splitaddr(arg, host, &port) == -1 ||
 	    agent_sock_addr(host, port, &ss, &len) != 0) {
@@ -387,15 +386,26 @@ listenctl(const char *arg)
 	/* The port, for -l ADDR:0, on the line a wrapper waits for. */
 	printf("listening %s\n", me);
 	fflush(stdout);
+	return fd;
+}
+
+/* Accept the next control connection on the listener fd: its fd, or -1
+ * when a signal asked us to stop. */
+static int
+acceptctl(int fd)
+{
+	char peer[AGENT_ADDRLEN];
+	struct pollfd p;
+	int cfd;
+
 	for (;;) {
 		p.fd = fd;
 		p.events = POLLIN;
 		if (poll(&p, 1, -1) == -1 && errno != EINTR)
 			break;
 		if (stop)
-			exit(0);
+			return -1;
 		if ((cfd = agent_sock_acceptfd(fd, peer)) != -1) {
-			close(fd);
 			fprintf(stderr, "%s: control connection from %s\n",
 			    AGENT_PROG, peer);
 			return cfd;
@@ -429,18 +439,22 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help",	no_argument,		NULL,	'h' },
 		{ "listen",	required_argument,	NULL,	'l' },
+		{ "keep",	no_argument,		NULL,	'k' },
 		{ "version",	no_argument,		NULL,	'V' },
 		{ NULL,		0,			NULL,	0 },
 	};
 	static struct agent_ctx ctx;
 	static struct ctl c;
 	const char *laddr = NULL;
-	int ch;
+	int ch, keep = 0, lfd = -1;
 
-	while ((ch = getopt_long(argc, argv, "hl:V", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hkl:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(0);
+		case 'k':
+			keep = 1;
+			break;
 		case 'l':
 			laddr = optarg;
 			break;
@@ -451,33 +465,46 @@ main(int argc, char *argv[])
 			usage(EX_USAGE);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (keep && laddr == NULL))
 		usage(EX_USAGE);
 
 	catch_signals();
-	agent_sock_init(&ctx);
-	if (laddr != NULL) {
-		c.in = c.out = listenctl(laddr);
-	} else {
-		c.in = STDIN_FILENO;
-		c.out = STDOUT_FILENO;
-	}
-	/* Non-blocking both ways, so a slow controller stalls no socket;
-	 * the flags are put back at the end (stdio may be shared). */
-	if ((c.infl = fcntl(c.in, F_GETFL)) == -1 ||
-	    (c.outfl = fcntl(c.out, F_GETFL)) == -1 ||
-	    fcntl(c.in, F_SETFL, c.infl | O_NONBLOCK) == -1 ||
-	    fcntl(c.out, F_SETFL, c.outfl | O_NONBLOCK) == -1) {
-		fprintf(stderr, "%s: control channel: %s\n", AGENT_PROG,
-		    strerror(errno));
-		exit(EX_CONTROL);
-	}
-	run(&ctx, &c);
-	flushctl(&ctx, &c);
-	agent_sock_closeall(&ctx);
-	(void)fcntl(c.in, F_SETFL, c.infl);
-	(void)fcntl(c.out, F_SETFL, c.outfl);
 	if (laddr != NULL)
-		close(c.in);
+		lfd = listenctl(laddr);
+	/* One controller at a time; with -k the next one after it left,
+	 * each to a fresh agent (no socket of the last one left). */
+	do {
+		agent_sock_init(&ctx);
+		memset(&c, 0, sizeof(c));
+		if (lfd != -1) {
+			if ((c.in = c.out = acceptctl(lfd)) == -1)
+				break;
+			if (!keep)
+				close(lfd);
+		} else {
+			c.in = STDIN_FILENO;
+			c.out = STDOUT_FILENO;
+		}
+		/* Non-blocking both ways, so a slow controller stalls no
+		 * socket; the flags are put back at the end (stdio may be
+		 * shared). */
+		if ((c.infl = fcntl(c.in, F_GETFL)) == -1 ||
+		    (c.outfl = fcntl(c.out, F_GETFL)) == -1 ||
+		    fcntl(c.in, F_SETFL, c.infl | O_NONBLOCK) == -1 ||
+		    fcntl(c.out, F_SETFL, c.outfl | O_NONBLOCK) == -1) {
+			fprintf(stderr, "%s: control channel: %s\n",
+			    AGENT_PROG, strerror(errno));
+			exit(EX_CONTROL);
+		}
+		run(&ctx, &c);
+		flushctl(&ctx, &c);
+		agent_sock_closeall(&ctx);
+		(void)fcntl(c.in, F_SETFL, c.infl);
+		(void)fcntl(c.out, F_SETFL, c.outfl);
+		if (lfd != -1)
+			close(c.in);
+	} while (keep && !ctx.quit && !stop);
+	if (keep)
+		close(lfd);
 	return 0;
 }

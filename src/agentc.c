@@ -12,6 +12,7 @@
 
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,7 @@ struct pend {
 
 struct agc {
 	int fd;
+	pid_t pid;			/* agc_open_cmd's child, 0: none */
 	struct ev_loop *loop;
 	char *in;			/* bytes of lines not yet complete */
 	size_t inlen;
@@ -57,6 +60,9 @@ struct agc {
 	struct agent_arg hello[AGC_MAXKV + 4];
 	int nhello;
 };
+
+static int say_hello(struct agc *, uint64_t, char *, size_t);
+static void reap(pid_t);
 
 /* ---- the channel fails ---------------------------------------------------- */
 
@@ -565,20 +571,71 @@ agc_open(const char *spec, uint64_t timeout_ns, char *err, size_t errlen)
 	}
 	freeaddrinfo(res);
 	res = NULL;
-	if (agc_call(c, timeout_ns, hello_cb, c, err, errlen, "hello") != 0)
+	if (say_hello(c, timeout_ns, err, errlen) != 0)
 		goto fail;
-	if (strcmp(agc_hello(c, "proto"), "1") != 0) {
-		tc_errf(err, errlen, "the agent speaks protocol '%.32s', not "
-		    "%d (or did not answer hello)", agc_hello(c, "proto"),
-		    AGENT_PROTO);
-		goto fail;
-	}
 	return c;
 fail:
 	if (res != NULL)
 		freeaddrinfo(res);
 	agc_free(c);
 	return NULL;
+}
+
+/* hello, and its protocol: the end of agc_open and agc_open_cmd. */
+static int
+say_hello(struct agc *c, uint64_t timeout_ns, char *err, size_t errlen)
+{
+	if (agc_call(c, timeout_ns, hello_cb, c, err, errlen, "hello") != 0)
+		return -1;
+	if (strcmp(agc_hello(c, "proto"), "1") != 0) {
+		tc_errf(err, errlen, "the agent speaks protocol '%.32s', not "
+		    "%d (or did not answer hello)", agc_hello(c, "proto"),
+		    AGENT_PROTO);
+		return -1;
+	}
+	return 0;
+}
+
+struct agc *
+agc_open_cmd(const char *cmd, uint64_t timeout_ns, char *err, size_t errlen)
+{
+	struct agc *c;
+	int sv[2], fd;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		tc_errf(err, errlen, "socketpair: %s", strerror(errno));
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->in = xmalloc(LINEMAX + 1);
+	c->store = xmalloc(LINEMAX + 2);
+	c->fd = sv[0];
+	if ((c->pid = fork()) < 0) {
+		tc_errf(err, errlen, "fork: %s", strerror(errno));
+		c->pid = 0;
+		close(sv[1]);
+		agc_free(c);
+		return NULL;
+	}
+	if (c->pid == 0) {
+		/* The agent's stdin and stdout are our channel; stderr stays
+		 * the user's (ssh's messages). */
+		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
+			_exit(127);
+		for (fd = 3; fd < 1024; fd++)
+			(void)close(fd);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	if (fcntl(c->fd, F_SETFL, O_NONBLOCK) != 0 ||
+	    say_hello(c, timeout_ns, err, errlen) != 0) {
+		if (err[0] == '\0')
+			tc_errf(err, errlen, "%s", strerror(errno));
+		agc_free(c);
+		return NULL;
+	}
+	return c;
 }
 
 int
@@ -588,6 +645,25 @@ agc_attach(struct agc *c, struct ev_loop *loop)
 		return -1;
 	c->loop = loop;
 	return ev_add_fd(loop, c->fd, chan_cb, c);
+}
+
+/*
+ * The agent's command ends at end of file on its stdin (the agent's
+ * contract; ssh passes it on): give it a while, then kill it.  Bounded,
+ * so a command that ignores its stdin cannot hold the run's exit.
+ */
+static void
+reap(pid_t pid)
+{
+	int i, st;
+
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, &st, WNOHANG) != 0)
+			return;
+		(void)poll(NULL, 0, 20);
+	}
+	(void)kill(pid, SIGKILL);
+	(void)waitpid(pid, &st, 0);
 }
 
 void
@@ -600,6 +676,8 @@ agc_free(struct agc *c)
 			ev_del_fd(c->loop, c->fd);
 		close(c->fd);
 	}
+	if (c->pid > 0)
+		reap(c->pid);
 	free(c->pend);
 	free(c->in);
 	free(c->store);

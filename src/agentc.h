@@ -50,6 +50,15 @@ typedef void agc_cb(void *arg, uint64_t id, const struct agc_ans *a);
 struct agc *agc_open(const char *spec, uint64_t timeout_ns, char *err,
     size_t errlen);
 
+/*
+ * The same over the standard input and output of cmd, run with sh -c:
+ * "ssh dut tcpconform-agent" (the user's command line, not a case's).
+ * Freeing the handle closes the channel and waits a little for cmd to
+ * end, then kills it.
+ */
+struct agc *agc_open_cmd(const char *cmd, uint64_t timeout_ns, char *err,
+    size_t errlen);
+
 /* Answers come through loop from now on (before: only agc_call). */
 int agc_attach(struct agc *c, struct ev_loop *loop);
 

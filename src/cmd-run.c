@@ -64,6 +64,7 @@ struct run_opts {
 	const char *profile;
 	const char *target_exec;
 	const char *agent;	/* --agent ADDR:PORT */
+	const char *agent_exec;	/* --agent-exec CMD */
 	enum rep_format format;
 	const char *output;	/* -o FILE, NULL: stdout */
 	const char *pcap_dir;
@@ -238,6 +239,7 @@ cmd_run(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'P' },
 		{ "target-exec", required_argument, NULL, 'x' },
 		{ "agent", required_argument, NULL, 'A' },
+		{ "agent-exec", required_argument, NULL, 'G' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "pcap", required_argument, NULL, 'C' },
@@ -317,6 +319,9 @@ cmd_run(int argc, char **argv)
 		case 'A':
 			o.agent = optarg;
 			break;
+		case 'G':
+			o.agent_exec = optarg;
+			break;
 		case 'v':
 			o.verbose++;
 			break;
@@ -353,6 +358,11 @@ cmd_run(int argc, char **argv)
 	if (o.target == NULL) {
 		free_opts(&o);
 		return cmd_usage_error("run: -t TARGET is required");
+	}
+	if (o.agent != NULL && o.agent_exec != NULL) {
+		free_opts(&o);
+		return cmd_usage_error("run: --agent and --agent-exec: one "
+		    "agent at a time");
 	}
 	if (argc == 0) {
 		free_opts(&o);
@@ -423,18 +433,21 @@ cmd_run(int argc, char **argv)
 		rc = cmd_env_error("source ports", err, 0);
 		goto out;
 	}
-	if (o.agent != NULL) {
+	if (o.agent != NULL || o.agent_exec != NULL) {
+		const char *which = o.agent != NULL ? o.agent : o.agent_exec;
 		char addr[64];
 
-		if ((agent = agc_open(o.agent, TC_AGENT_OPEN_NS, err,
-		    sizeof(err))) == NULL) {
-			rc = cmd_env_error(o.agent, err, 0);
+		agent = o.agent != NULL ? agc_open(o.agent, TC_AGENT_OPEN_NS,
+		    err, sizeof(err)) : agc_open_cmd(o.agent_exec,
+		    TC_AGENT_OPEN_NS, err, sizeof(err));
+		if (agent == NULL) {
+			rc = cmd_env_error(which, err, 0);
 			goto out;
 		}
 		seg_addr_str(cfg.af, &cfg.dst, addr, sizeof(addr));
 		if (agent_services(agent, &plan, &o, addr, err,
 		    sizeof(err)) != 0) {
-			rc = cmd_env_error(o.agent, err, 0);
+			rc = cmd_env_error(which, err, 0);
 			goto out;
 		}
 		cfg.agent = agent;
@@ -509,7 +522,7 @@ cmd_run(int argc, char **argv)
 	wire = wire_live_new(net.inj, net.snf, net.ifname);
 	in = interp_new(&plan, &cfg, wire, loop, rep);
 	if (agent != NULL && agc_attach(agent, loop) != 0) {
-		rc = cmd_env_error(o.agent, agc_dead(agent), 0);
+		rc = cmd_env_error("agent", agc_dead(agent), 0);
 		goto out;
 	}
 	ev_add_fd(loop, sfd, signal_cb, in);

@@ -22,7 +22,7 @@ cmd_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: tcpconform run [-4|-6] -t TARGET [-p SERVICE=PORT[,...]]\n"
-	    "                      [-A AGENT-ADDR:PORT] [-v]\n"
+	    "                      [-A AGENT-ADDR:PORT | --agent-exec CMD] [-v]\n"
 	    "                      [-i IFACE] [-s SPOOFED-SOURCE]\n"
 	    "                      [-j JOBS] [-P PROFILE|FILE] [-x HOOK]\n"
 	    "                      [--format text|tap|junit|json] [-o FILE]\n"

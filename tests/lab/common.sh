@@ -531,7 +531,8 @@ lab__start_peer() {
 }
 
 # lab__start_agent: tcpconform-agent (next to the peer) in the target
-# namespace, as nobody (it needs no privilege), its control channel on
+# namespace, as nobody (it needs no privilege), with -k (one run after
+# the other may use it), its control channel on
 # $LAB_TARGET:$LAB_AGENT_PORT: TC_AGENT for run --agent.  A build without
 # the agent leaves TC_AGENT empty.
 LAB_AGENT_PORT=7100
@@ -543,7 +544,7 @@ lab__start_agent() {
 	command -v setpriv >/dev/null 2>&1 &&
 	    asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	# shellcheck disable=SC2086 # asuser is a word list
-	$LAB_TARGET_RUN $asuser "$bin" -l "$LAB_TARGET:$LAB_AGENT_PORT" \
+	$LAB_TARGET_RUN $asuser "$bin" -l "$LAB_TARGET:$LAB_AGENT_PORT" -k \
 	    >"$LAB_DIR/agent.out" 2>"$LAB_DIR/agent.log" </dev/null &
 	LAB_AGENT_PID=$!
 	lab__record pid "$LAB_AGENT_PID"
