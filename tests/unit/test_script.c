@@ -28,7 +28,7 @@
 #define HDR "id: t/1\ntitle: T\nservice: echo\nsteps:\n"
 
 #define STEPS "connect, send, expect, silence, state, wait, retransmits, " \
-	"measure, exec, any_of, repeat or include"
+	"measure, exec, target, any_of, repeat or include"
 #define SEND_KEYS "flags, seq, ack, win, options, data, urg, reserved, " \
 	"ttl, ipid, df, tos, bad_csum, doff"
 
