@@ -21,7 +21,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "agent-proto.h"
 #include "agentc.h"
 #include "evloop.h"
+#include "hook.h"
 #include "util.h"
 
 /* The longest line we read: a read answer's 16 KiB as hex, and its
@@ -84,8 +84,8 @@ chan_fail(struct agc *c, const char *fmt, ...)
 	va_end(ap);
 	if (c->dead[0] == '\0')
 		snprintf(c->dead, sizeof(c->dead), "failed");
-	/* It may quote the agent (decoded escapes): no control byte goes on
-	 * to a message. */
+	/* The tokenizer's reasons quote the line's bytes (a tab after a
+	 * backslash): no control byte goes on to a message. */
 	for (q = c->dead; *q != '\0'; q++)
 		if ((unsigned char)*q < 0x20 || (unsigned char)*q > 0x7e)
 			*q = '?';
@@ -167,7 +167,7 @@ line_in(struct agc *c, const char *line, size_t len)
 	struct pend *p, copy;
 	uint64_t id;
 	size_t i;
-	int n, rest;
+	int n, rest, k;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -188,6 +188,17 @@ line_in(struct agc *c, const char *line, size_t len)
 	if (n < 0) {
 		chan_fail(c, "the agent sent a line we cannot read: %s", e.msg);
 		return;
+	}
+	/* A quoted value's escapes (\x1b, \x00) decode to any byte: each
+	 * becomes '?', so what is handed on is printable text throughout,
+	 * for every message and report it reaches. */
+	for (k = 0; k < n; k++) {
+		char *v = c->store + (t[k].val - c->store);	/* ours */
+
+		for (i = 0; i < t[k].len; i++)
+			if ((unsigned char)v[i] < 0x20 ||
+			    (unsigned char)v[i] > 0x7e)
+				v[i] = '?';
 	}
 	if (n < 2 || t[0].key != NULL || t[1].key != NULL) {
 		chan_fail(c, "the agent sent a line that is no answer");
@@ -529,6 +540,18 @@ hello_cb(void *arg, uint64_t id, const struct agc_ans *a)
 	}
 }
 
+/* A handle on the channel fd (-1: none yet), with its line buffers. */
+static struct agc *
+agc_alloc(int fd)
+{
+	struct agc *c = xcalloc(1, sizeof(*c));
+
+	c->fd = fd;
+	c->in = xmalloc(LINEMAX + 1);
+	c->store = xmalloc(LINEMAX + 2);
+	return c;
+}
+
 struct agc *
 agc_open(const char *spec, uint64_t timeout_ns, char *err, size_t errlen)
 {
@@ -536,19 +559,17 @@ agc_open(const char *spec, uint64_t timeout_ns, char *err, size_t errlen)
 	struct agc *c;
 	struct pollfd pfd;
 	socklen_t sl = sizeof(int);
-	int one = 1, soerr = 0, rc;
+	int one = 1, soerr = 0, rc, fd;
 
 	if (spec_parse(spec, &res, err, errlen) != 0)
 		return NULL;
-	c = xcalloc(1, sizeof(*c));
-	c->in = xmalloc(LINEMAX + 1);
-	c->store = xmalloc(LINEMAX + 2);
-	c->fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
+	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) < 0) {
 		tc_errf(err, errlen, "socket: %s", strerror(errno));
-		goto fail;
+		freeaddrinfo(res);
+		return NULL;
 	}
+	c = agc_alloc(fd);
 	/* Requests are single small lines: no Nagle delay between them. */
 	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(c->fd, res->ai_addr, res->ai_addrlen) != 0 &&
@@ -599,35 +620,27 @@ say_hello(struct agc *c, uint64_t timeout_ns, char *err, size_t errlen)
 struct agc *
 agc_open_cmd(const char *cmd, uint64_t timeout_ns, char *err, size_t errlen)
 {
+	struct hook *sh = hook_new("sh -c");
 	struct agc *c;
-	int sv[2], fd;
+	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
 		tc_errf(err, errlen, "socketpair: %s", strerror(errno));
+		hook_free(sh);
 		return NULL;
 	}
-	c = xcalloc(1, sizeof(*c));
-	c->in = xmalloc(LINEMAX + 1);
-	c->store = xmalloc(LINEMAX + 2);
-	c->fd = sv[0];
-	if ((c->pid = fork()) < 0) {
-		tc_errf(err, errlen, "fork: %s", strerror(errno));
+	c = agc_alloc(sv[0]);
+	/* As the hook's commands run: stdin and stdout are our channel,
+	 * stderr stays the user's (ssh's messages), nothing else of ours,
+	 * a process group of its own. */
+	c->pid = hook_spawn_io(sh, cmd, sv[1], err, errlen);
+	hook_free(sh);
+	close(sv[1]);
+	if (c->pid < 0) {
 		c->pid = 0;
-		close(sv[1]);
 		agc_free(c);
 		return NULL;
 	}
-	if (c->pid == 0) {
-		/* The agent's stdin and stdout are our channel; stderr stays
-		 * the user's (ssh's messages). */
-		if (dup2(sv[1], 0) < 0 || dup2(sv[1], 1) < 0)
-			_exit(127);
-		for (fd = 3; fd < 1024; fd++)
-			(void)close(fd);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(sv[1]);
 	if (fcntl(c->fd, F_SETFL, O_NONBLOCK) != 0 ||
 	    say_hello(c, timeout_ns, err, errlen) != 0) {
 		if (err[0] == '\0')
@@ -662,8 +675,7 @@ reap(pid_t pid)
 			return;
 		(void)poll(NULL, 0, 20);
 	}
-	(void)kill(pid, SIGKILL);
-	(void)waitpid(pid, &st, 0);
+	hook_kill(pid, NULL);	/* its group: what ssh started too */
 }
 
 void

@@ -23,7 +23,11 @@ enum agc_kind {
 
 #define AGC_MAXKV 32		/* KEY=VALUE pairs of an answer we keep */
 
-/* One answer or event, valid during the callback only. */
+/*
+ * One answer or event, valid during the callback only.  Every string is
+ * printable ASCII: a byte of the line that is not ends the channel, and
+ * a quoted value's escapes that decode to one are '?'.
+ */
 struct agc_ans {
 	enum agc_kind kind;
 	const char *what;	/* err: "ECONNREFUSED"; ev: "connecting" */

@@ -57,9 +57,13 @@ hook_free(struct hook *h)
 	free(h);
 }
 
-pid_t
-hook_spawn(const struct hook *h, const char *cmd, int *outfd, char *errbuf,
-    size_t errlen)
+/*
+ * Start cmd through h: its stdin and stdout iofd when iofd >= 0, else
+ * /dev/null in and /dev/null (or the pipe *outfd) out.
+ */
+static pid_t
+spawn(const struct hook *h, const char *cmd, int iofd, int *outfd,
+    char *errbuf, size_t errlen)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -74,10 +78,15 @@ hook_spawn(const struct hook *h, const char *cmd, int *outfd, char *errbuf,
 		return -1;
 	}
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (iofd >= 0) {
+		posix_spawn_file_actions_adddup2(&fa, iofd, 0);
+		posix_spawn_file_actions_adddup2(&fa, iofd, 1);
+	} else
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+		    O_RDONLY, 0);
 	if (outfd != NULL)
 		posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	else
+	else if (iofd < 0)
 		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null",
 		    O_WRONLY, 0);
 	/* We block SIGINT, SIGTERM and SIGCHLD for our signalfd; the
@@ -113,6 +122,20 @@ hook_spawn(const struct hook *h, const char *cmd, int *outfd, char *errbuf,
 	if (outfd != NULL)
 		*outfd = p[0];
 	return pid;
+}
+
+pid_t
+hook_spawn(const struct hook *h, const char *cmd, int *outfd, char *errbuf,
+    size_t errlen)
+{
+	return spawn(h, cmd, -1, outfd, errbuf, errlen);
+}
+
+pid_t
+hook_spawn_io(const struct hook *h, const char *cmd, int iofd, char *errbuf,
+    size_t errlen)
+{
+	return spawn(h, cmd, iofd, NULL, errbuf, errlen);
 }
 
 /* Milliseconds until end (monotonic), rounded up; 0 once past. */

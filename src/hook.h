@@ -29,6 +29,13 @@ pid_t hook_spawn(const struct hook *h, const char *cmd, int *outfd,
     char *errbuf, size_t errlen);
 
 /*
+ * The same with iofd as the command's stdin and stdout (a socket it talks
+ * through: tcpconform-agent over --agent-exec); stderr stays ours.
+ */
+pid_t hook_spawn_io(const struct hook *h, const char *cmd, int iofd,
+    char *errbuf, size_t errlen);
+
+/*
  * End a command hook_spawn started: SIGKILL to its process group (what it
  * started in the background too) and to itself, then reap it; its wait
  * status to *status when not NULL (the status it exited with, if it had).

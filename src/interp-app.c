@@ -32,22 +32,6 @@ cr_app_res_free(struct app_res *r)
 	free(r);
 }
 
-/*
- * Copy the agent's text v into dst (len bytes), every byte that is not
- * printable ASCII as '?': an escape in a quoted value (\x1b) must not
- * reach a report or a terminal as a control byte.
- */
-static void
-copy_text(char *dst, size_t len, const char *v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != '\0' && i + 1 < len; i++)
-		dst[i] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
-	if (len > 0)
-		dst[i] = '\0';
-}
-
 /* The answer a as data the case keeps. */
 static struct app_res *
 res_make(const struct agc_ans *a, const char *option)
@@ -58,8 +42,9 @@ res_make(const struct agc_ans *a, const char *option)
 	long n;
 
 	r->ok = a->kind == AGC_OK;
-	copy_text(r->err, sizeof(r->err), r->ok ? "" : a->what);
-	copy_text(r->msg, sizeof(r->msg), a->msg);
+	/* The agent's text is printable (agentc.h): copied as it is. */
+	snprintf(r->err, sizeof(r->err), "%s", r->ok ? "" : a->what);
+	snprintf(r->msg, sizeof(r->msg), "%s", a->msg);
 	if ((v = agc_val(a, "ret", NULL)) != NULL &&
 	    agent_proto_num(v, -1, INT32_MAX, &n) == 0) {
 		r->ret_set = true;
@@ -71,10 +56,10 @@ res_make(const struct agc_ans *a, const char *option)
 		n = agent_proto_unhex(v, len, r->data, len / 2 + 1);
 		r->datalen = n > 0 ? (size_t)n : 0;
 	}
-	if (option != NULL)
-		copy_text(r->value, sizeof(r->value), agc_val(a, option,
-		    NULL));
-	copy_text(r->state, sizeof(r->state), agc_val(a, "state", NULL));
+	if (option != NULL && (v = agc_val(a, option, NULL)) != NULL)
+		snprintf(r->value, sizeof(r->value), "%s", v);
+	if ((v = agc_val(a, "state", NULL)) != NULL)
+		snprintf(r->state, sizeof(r->state), "%s", v);
 	return r;
 }
 
@@ -255,7 +240,8 @@ listen_cb(void *arg, uint64_t id, const struct agc_ans *a)
 
 	(void)id;
 	if (a->kind != AGC_OK) {
-		copy_text(cr->app_lsn_err, sizeof(cr->app_lsn_err), a->msg);
+		snprintf(cr->app_lsn_err, sizeof(cr->app_lsn_err), "%s",
+		    a->msg);
 		return;
 	}
 	take_sock(cr->app_lsn, sizeof(cr->app_lsn), agc_val(a, "sock",

@@ -14,6 +14,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static unsigned fz_answers;
 
+/* What agentc.h promises of every string it hands over. */
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
 static void
 fz_check(void *arg, uint64_t id, const struct agc_ans *a)
 {
@@ -21,11 +31,13 @@ fz_check(void *arg, uint64_t id, const struct agc_ans *a)
 
 	(void)arg;
 	if (id < 1 || id > 4 || a->what == NULL || a->msg == NULL ||
-	    a->nkv < 0 || a->nkv > AGC_MAXKV)
+	    a->nkv < 0 || a->nkv > AGC_MAXKV || !printable(a->what) ||
+	    !printable(a->msg))
 		abort();
 	for (i = 0; i < a->nkv; i++)
 		if (a->key[i] == NULL || a->val[i] == NULL ||
-		    a->key[i][0] == '\0')
+		    a->key[i][0] == '\0' || !printable(a->key[i]) ||
+		    !printable(a->val[i]) || strlen(a->val[i]) != a->vlen[i])
 			abort();
 	(void)agc_val(a, "ret", NULL);
 	fz_answers++;
@@ -51,10 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) != 0)
 		abort();
-	c = xcalloc(1, sizeof(*c));
-	c->fd = sv[0];
-	c->in = xmalloc(LINEMAX + 1);
-	c->store = xmalloc(LINEMAX + 2);
+	c = agc_alloc(sv[0]);
 	c->next_id = 4;
 	c->pend = xreallocarray(NULL, 4, sizeof(*c->pend));
 	c->pend[0] = (struct pend){ 1, fz_hello, c, false };
